@@ -1,0 +1,191 @@
+/**
+ * The one port between orb's activities and an Oracle CDB. Two implementations:
+ *  - `oracledb-cdb.ts`: node-oracledb thin mode against a real CDB root (SQL in the
+ *    comments of each method is what it runs);
+ *  - `lab-cdb.ts`: HTTP client of the simulated estate (`orb lab`).
+ * Which one a CDB uses comes from the estate configuration file (common/estate-config.ts).
+ *
+ * Every method reads or acts on the CDB it was opened for. Names passed in are already
+ * validated and canonical (upper case for PDBs and links; service names as given).
+ * Errors are thrown as `OracleError` (same shape as node-oracledb's: `errorNum`, `code`),
+ * and classified once by common/oracle-errors.ts.
+ */
+
+export type PdbStatus = 'NEW' | 'NORMAL' | 'UNPLUGGED' | 'RELOCATING' | 'RELOCATED' | 'REFRESHING' | 'UNUSABLE';
+export type OpenMode = 'MOUNTED' | 'READ ONLY' | 'READ WRITE' | 'MIGRATE';
+export type Availability = 'NORMAL' | 'MAX';
+export type StopOption = 'NONE' | 'IMMEDIATE' | 'TRANSACTIONAL';
+export type DisconnectOption = 'POST_TRANSACTION' | 'IMMEDIATE' | 'NOREPLAY';
+
+export interface CdbFacts {
+  /** V$DATABASE.NAME */
+  name: string;
+  /** V$INSTANCE.VERSION_FULL, e.g. 19.22.0.0.0 */
+  version: string;
+  /** DATABASE_PROPERTIES LOCAL_UNDO_ENABLED = 'TRUE' */
+  localUndo: boolean;
+  /** V$DATABASE.LOG_MODE */
+  logMode: 'ARCHIVELOG' | 'NOARCHIVELOG';
+  platformId: number;
+  platformName: string;
+  /** V$TRANSPORTABLE_PLATFORM.ENDIAN_FORMAT of this database's platform */
+  endianFormat: 'Little' | 'Big';
+  /** NLS_DATABASE_PARAMETERS NLS_CHARACTERSET / NLS_NCHAR_CHARACTERSET */
+  characterSet: string;
+  ncharCharacterSet: string;
+  /** DBA_REGISTRY comp_id and status (VALID, OPTION OFF, ...) */
+  options: { compId: string; status: string }[];
+}
+
+export interface PdbState {
+  name: string;
+  /** CDB_PDBS.STATUS */
+  status: PdbStatus;
+  /** V$PDBS.OPEN_MODE (null when the PDB has no row in V$PDBS, e.g. a RELOCATED tombstone) */
+  openMode: OpenMode | null;
+  /** V$PDBS.TOTAL_SIZE in bytes, when known */
+  totalSizeBytes: number | null;
+}
+
+export interface DbLinkInfo {
+  /** DBA_DB_LINKS.DB_LINK */
+  name: string;
+  /** DBA_DB_LINKS.USERNAME: the user the link connects as in the remote (source) CDB */
+  username: string;
+  /** DBA_DB_LINKS.HOST: the connect descriptor */
+  host: string;
+}
+
+export interface UserPrivileges {
+  username: string;
+  exists: boolean;
+  /** CDB_USERS.COMMON = 'YES' */
+  common: boolean;
+  /** CDB_SYS_PRIVS.PRIVILEGE granted to the user (directly) in CDB$ROOT */
+  systemPrivileges: string[];
+  /** V$PWFILE_USERS.SYSOPER = 'TRUE' */
+  sysoper: boolean;
+}
+
+export interface CopyProgress {
+  /** V$SESSION_LONGOPS of opname 'kpdbfCopyTaskCbk' still running (sofar < totalwork) */
+  sid: number;
+  target: string | null;
+  sofar: number;
+  totalwork: number;
+  units: string | null;
+  elapsedSeconds: number;
+  timeRemainingSeconds: number | null;
+}
+
+export interface ServiceInfo {
+  /** CDB_SERVICES.NAME */
+  name: string;
+  networkName: string | null;
+  pdb: string;
+  /** Instances the service runs on now (GV$ACTIVE_SERVICES.INST_ID mapped to instance names) */
+  runningOn: string[];
+  /** true for the PDB's default service, which can never be drained or relocated */
+  isDefault: boolean;
+  failoverType: string | null;
+  failoverMethod: string | null;
+  failoverRetries: number | null;
+  failoverDelay: number | null;
+  failoverRestore: string | null;
+  commitOutcome: boolean;
+  sessionStateConsistency: string | null;
+  replayInitiationTimeout: number | null;
+  retentionTimeout: number | null;
+  drainTimeout: number | null;
+  stopOption: string | null;
+  aqHaNotifications: boolean;
+}
+
+export interface SessionCount {
+  instance: string;
+  count: number;
+}
+
+export interface PlugInViolation {
+  /** PDB_PLUG_IN_VIOLATIONS.TYPE: ERROR or WARNING */
+  type: string;
+  message: string;
+  status: string;
+  cause: string | null;
+  action: string | null;
+}
+
+export interface CdbPort {
+  /** The configured CDB name (estate file key). */
+  readonly cdb: string;
+
+  /** Facts for preflight: V$DATABASE, V$INSTANCE, DATABASE_PROPERTIES, V$TRANSPORTABLE_PLATFORM, NLS_DATABASE_PARAMETERS, DBA_REGISTRY. */
+  getFacts(): Promise<CdbFacts>;
+
+  /** CDB_PDBS joined with V$PDBS; null when the CDB has no PDB of that name. */
+  getPdb(pdb: string): Promise<PdbState | null>;
+
+  /** DBA_DB_LINKS; null when the link does not exist. */
+  getDbLink(link: string): Promise<DbLinkInfo | null>;
+
+  /** CDB_USERS, CDB_SYS_PRIVS (con_id 1), V$PWFILE_USERS for one user. */
+  getUserPrivileges(username: string): Promise<UserPrivileges>;
+
+  /** ALTER PLUGGABLE DATABASE <pdb> SAVE STATE INSTANCES=ALL */
+  savePdbState(pdb: string): Promise<void>;
+
+  /**
+   * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <availability>,
+   * run in this (target) CDB. Resolves when the statement completes (the copy is done).
+   */
+  createPdbRelocate(args: { pdb: string; dbLink: string; availability: Availability }): Promise<void>;
+
+  /** Copies under way in this CDB (V$SESSION_LONGOPS, opname 'kpdbfCopyTaskCbk', sofar < totalwork). */
+  getCopyProgress(): Promise<CopyProgress[]>;
+
+  /** ALTER PLUGGABLE DATABASE <pdb> OPEN [READ WRITE] INSTANCES=ALL */
+  openPdb(pdb: string): Promise<void>;
+
+  /** DROP PLUGGABLE DATABASE <pdb> INCLUDING DATAFILES */
+  dropPdb(pdb: string): Promise<void>;
+
+  /** PDB_PLUG_IN_VIOLATIONS rows for the PDB whose status is not RESOLVED. */
+  getPlugInViolations(pdb: string): Promise<PlugInViolation[]>;
+
+  /** CDB_SERVICES of the PDB with where they run (GV$ACTIVE_SERVICES). */
+  listServices(pdb: string): Promise<ServiceInfo[]>;
+
+  /** DBMS_SERVICE.START_SERVICE(service, instance | DBMS_SERVICE.ALL_INSTANCES), in the PDB's container. */
+  startService(pdb: string, service: string, instance?: string): Promise<void>;
+
+  /** DBMS_SERVICE.STOP_SERVICE(service, instance | ALL_INSTANCES, stop_option, drain_timeout), in the PDB's container. */
+  stopService(
+    pdb: string,
+    service: string,
+    options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
+  ): Promise<void>;
+
+  /** DBMS_SERVICE.DISCONNECT_SESSION(service, DBMS_SERVICE.<option>), in the PDB's container. */
+  disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void>;
+
+  /** GV$SESSION user sessions on the service, per instance. */
+  countSessions(service: string): Promise<SessionCount[]>;
+
+  /** Releases connections held by this port. */
+  close(): Promise<void>;
+}
+
+/** The error shape both implementations throw (node-oracledb's own errors already have it). */
+export class OracleError extends Error {
+  override readonly name = 'OracleError';
+  /** e.g. 'ORA-65012' or 'NJS-500' */
+  readonly code: string;
+  /** numeric part for ORA errors (node-oracledb's errorNum); 0 for NJS errors */
+  readonly errorNum: number;
+  constructor(code: string, message: string) {
+    super(message.startsWith(code) ? message : `${code}: ${message}`);
+    this.code = code;
+    const m = /^ORA-(\d+)$/.exec(code);
+    this.errorNum = m ? Number(m[1]) : 0;
+  }
+}

@@ -1,0 +1,141 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from './input-error';
+import { oracleIdentifier, dbLinkName } from './identifiers';
+
+/**
+ * The estate configuration file: which CDBs orb may touch, how it reaches each one,
+ * the database links between them, and who may approve gates. Credentials are given
+ * by reference only ({ env } or { file }); they are read by the worker's activities
+ * when a connection is opened, and never enter a workflow input, result or history.
+ *
+ * Looked up from --estate, then $ORB_ESTATE, then ./orb.estate.json; with none of them,
+ * the embedded default (the lab's demo estate) is used.
+ */
+
+const secretRef = z.union([
+  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+]);
+export type SecretRef = z.infer<typeof secretRef>;
+
+const identifierKey = (what: string) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      oracleIdentifier(what, v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  });
+
+const labCdb = z
+  .object({
+    adapter: z.literal('lab'),
+    /** Lab URL for this CDB; defaults to the estate's lab.url */
+    url: z.string().url().optional(),
+    dbLinks: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const oracledbCdb = z
+  .object({
+    adapter: z.literal('oracledb'),
+    /** Easy Connect string or TNS alias of the CDB root service */
+    connectString: z.string().min(1),
+    user: z.string().min(1),
+    password: secretRef,
+    privilege: z.enum(['SYSDBA', 'SYSOPER', 'SYSBACKUP', 'SYSDG', 'SYSKM']).optional(),
+    /** Directory with tnsnames.ora / sqlnet.ora (thin mode) */
+    configDir: z.string().optional(),
+    /** Directory with ewallet.pem for mTLS (thin mode) */
+    walletLocation: z.string().optional(),
+    walletPassword: secretRef.optional(),
+    /** Instances of a RAC CDB (INST_ID -> INSTANCE_NAME is read from GV$INSTANCE; this is only a hint) */
+    instances: z.array(z.string()).optional(),
+    dbLinks: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const cdbSchema = z.discriminatedUnion('adapter', [labCdb, oracledbCdb]);
+export type CdbConfig = z.infer<typeof cdbSchema>;
+
+export const estateSchema = z
+  .object({
+    lab: z.object({ url: z.string().url().default('http://127.0.0.1:7480') }).strict().default({ url: 'http://127.0.0.1:7480' }),
+    cdbs: z.record(identifierKey('cdbs key'), cdbSchema).refine((r) => Object.keys(r).length > 0, 'must name at least one CDB'),
+    approvers: z
+      .object({
+        groups: z.record(z.string(), z.array(z.string().min(1))).default({}),
+      })
+      .strict()
+      .default({ groups: {} }),
+  })
+  .strict();
+
+export type EstateConfig = z.infer<typeof estateSchema>;
+
+/** The embedded default: the lab's demo seed (see lab/seeds.ts). */
+export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
+  lab: { url: process.env.ORB_LAB_URL ?? 'http://127.0.0.1:7480' },
+  cdbs: {
+    CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+    CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK' } },
+  },
+  approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },
+});
+
+function describe(err: z.ZodError, file: string): string {
+  return err.issues
+    .map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+    .join('\n');
+}
+
+export function parseEstate(raw: unknown, source = 'estate'): EstateConfig {
+  const r = estateSchema.safeParse(raw);
+  if (!r.success) throw new InputError('estate', `invalid configuration\n${describe(r.error, source)}`);
+  // Link names must be valid identifiers, and point at CDBs the estate knows.
+  for (const [cdb, cfg] of Object.entries(r.data.cdbs)) {
+    for (const [src, link] of Object.entries(cfg.dbLinks)) {
+      if (!r.data.cdbs[src]) throw new InputError(`${source}: cdbs.${cdb}.dbLinks.${src}`, `names CDB ${src}, which is not in cdbs`);
+      dbLinkName(`${source}: cdbs.${cdb}.dbLinks.${src}`, link);
+    }
+  }
+  return r.data;
+}
+
+export function estatePath(explicit?: string): string | null {
+  const p = explicit ?? process.env.ORB_ESTATE ?? (existsSync('orb.estate.json') ? 'orb.estate.json' : undefined);
+  return p ?? null;
+}
+
+export function loadEstate(explicit?: string): EstateConfig {
+  const p = estatePath(explicit);
+  if (!p) return DEFAULT_ESTATE;
+  if (!existsSync(p)) throw new InputError('estate', `file ${p} does not exist`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    throw new InputError('estate', `${p} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseEstate(raw, p);
+}
+
+/** Upper-cased CDB name as the estate knows it, or a clear error. */
+export function requireCdb(estate: EstateConfig, field: string, name: unknown): string {
+  const id = oracleIdentifier(field, name);
+  const key = Object.keys(estate.cdbs).find((k) => k.toUpperCase() === id);
+  if (!key) throw new InputError(field, `unknown CDB ${JSON.stringify(name)}: the estate knows ${Object.keys(estate.cdbs).join(', ')}`);
+  return key;
+}
+
+/** Reads a secret reference. Worker side only: never call this from client or workflow code. */
+export function readSecret(ref: SecretRef, field: string): string {
+  if ('env' in ref) {
+    const v = process.env[ref.env];
+    if (v === undefined) throw new InputError(field, `environment variable ${ref.env} is not set`);
+    return v;
+  }
+  if (!existsSync(ref.file)) throw new InputError(field, `secret file ${ref.file} does not exist`);
+  return readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
+}

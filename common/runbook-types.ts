@@ -1,0 +1,142 @@
+/**
+ * Types shared by workflows, activities and the client. Pure data: safe to import
+ * from workflow code (no Node APIs here).
+ */
+
+/** Who may approve a gate, how many, and what happens when nobody does. */
+export interface GatePolicy {
+  /** User names allowed to approve; groups are resolved to names by the client at start. */
+  approvers: string[];
+  /** Distinct approvals needed (>= 1). */
+  requiredApprovals: number;
+  /** How long the gate waits; null: forever. */
+  timeoutMs: number | null;
+  /** What a timeout does: reject (and compensate) or keep waiting. */
+  onTimeout: 'reject' | 'wait';
+  /** May the person who started the runbook approve it? */
+  allowInitiator: boolean;
+}
+
+/** Payload of the `approve` and `reject` signals. */
+export interface ApprovalSignal {
+  gate: string;
+  by: string;
+  comment?: string;
+}
+
+export interface ApprovalRecord extends ApprovalSignal {
+  decision: 'approve' | 'reject';
+  /** Workflow time, ISO 8601 */
+  at: string;
+  /** Set when the approval broke the gate's policy and changed nothing. */
+  refusedBecause?: string;
+}
+
+export interface OpenGate {
+  name: string;
+  /** What approving means here (e.g. "cut over to CDB2") */
+  question: string;
+  approvers: string[];
+  requiredApprovals: number;
+  approvedBy: string[];
+  openedAt: string;
+  timeoutAt: string | null;
+}
+
+export type StageOutcome = 'running' | 'succeeded' | 'failed' | 'skipped' | 'compensated';
+
+export interface StageRecord {
+  name: string;
+  startedAt: string;
+  endedAt?: string;
+  outcome: StageOutcome;
+  detail?: string;
+}
+
+export interface CheckResult {
+  check: string;
+  outcome: 'pass' | 'fail' | 'warn';
+  reason: string;
+}
+
+export interface CompensationRecord {
+  step: string;
+  outcome: 'done' | 'failed' | 'skipped';
+  at: string;
+  detail?: string;
+}
+
+export interface ProgressRecord {
+  percent: number;
+  timeRemainingSeconds: number | null;
+  detail: string;
+}
+
+export interface RunbookStatus {
+  runbook: string;
+  /** Current stage name, or a terminal word: completed, compensated, failed */
+  stage: string;
+  state: 'running' | 'waiting-approval' | 'completed' | 'compensated' | 'failed';
+  startedBy: string;
+  stages: StageRecord[];
+  progress: ProgressRecord | null;
+  openGate: OpenGate | null;
+  approvals: ApprovalRecord[];
+  preflight: CheckResult[];
+  compensation: CompensationRecord[];
+  /** Why the run ended other than completed */
+  reason?: string;
+}
+
+export type OnDrainTimeout = 'disconnect' | 'ask' | 'abort';
+
+export interface RelocatePdbInput {
+  pdb: string;
+  sourceCdb: string;
+  targetCdb: string;
+  /** Database link in the target CDB that reaches the source CDB's root */
+  dbLink: string;
+  availability: 'NORMAL' | 'MAX';
+  drain: {
+    timeoutMs: number;
+    onTimeout: OnDrainTimeout;
+    /** How often the session count is read while draining */
+    pollMs: number;
+  };
+  gates: {
+    /** Optional gate before the copy starts */
+    beforeCopy: GatePolicy | null;
+    /** Gate before cutover (on by default) */
+    cutover: GatePolicy | null;
+    /** AVAILABILITY MAX: gate after which the tombstone is dropped; null drops at once */
+    dropTombstone: GatePolicy | null;
+    /** Used when drain times out with onTimeout 'ask', and after a failure past the open */
+    operator: GatePolicy;
+  };
+  startedBy: string;
+}
+
+export interface RelocatePdbResult {
+  outcome: 'completed' | 'compensated';
+  status: RunbookStatus;
+}
+
+export const SIGNAL_APPROVE = 'approve';
+export const SIGNAL_REJECT = 'reject';
+export const QUERY_STATUS = 'status';
+
+/** orb's custom search attributes (registered on the dev server by `orb dev`). */
+export const SEARCH_ATTRIBUTES = {
+  OrbRunbook: 'Keyword',
+  OrbPdb: 'Keyword',
+  OrbSourceCdb: 'Keyword',
+  OrbTargetCdb: 'Keyword',
+  OrbStage: 'Keyword',
+  OrbAwaitingApproval: 'Bool',
+} as const;
+
+export const TASK_QUEUE_DEFAULT = 'orb';
+
+export function relocateWorkflowId(sourceCdb: string, pdb: string): string {
+  return `relocate-pdb:${sourceCdb}:${pdb}`;
+}
