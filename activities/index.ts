@@ -1,0 +1,17 @@
+import type { EstateConfig } from '../common/estate-config';
+import { openCdb } from './oracle/open-cdb';
+import { relocationActivities, type OpenCdb } from './relocate-pdb';
+
+/**
+ * Every activity the worker registers. Workflows import the type only
+ * (`proxyActivities<OrbActivities>`); the implementations run in the worker, where the
+ * estate file and the credentials it refers to are read.
+ */
+export function createActivities(estate: EstateConfig, opts: { openCdb?: OpenCdb; copyPollMs?: number } = {}) {
+  const open = opts.openCdb ?? ((cdb: string) => openCdb(estate, cdb));
+  return {
+    ...relocationActivities(open, { copyPollMs: opts.copyPollMs }),
+  };
+}
+
+export type OrbActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,358 @@
+import { Context, log, sleep, ApplicationFailure } from '@temporalio/activity';
+import type { CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port';
+import type { Availability } from './oracle/port';
+import type { CheckResult, ProgressRecord } from '../common/runbook-types';
+import { idempotent, oracleStep } from './oracle-step';
+
+/** The CDB ports an activity may open, by estate name. */
+export type OpenCdb = (cdb: string) => CdbPort;
+
+export interface RelocationRef {
+  pdb: string;
+  sourceCdb: string;
+  targetCdb: string;
+  dbLink: string;
+  availability: Availability;
+}
+
+export interface PdbRef {
+  cdb: string;
+  pdb: string;
+}
+
+export interface ServicesRef extends PdbRef {
+  services: string[];
+}
+
+/** Privileges the link user needs in the source CDB (Oracle: Relocating a PDB). */
+const LINK_PRIVILEGES = ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE'];
+
+function check(checks: CheckResult[], name: string, outcome: CheckResult['outcome'], reason: string): void {
+  checks.push({ check: name, outcome, reason });
+}
+
+function describePdb(p: PdbState | null): string {
+  return p ? `${p.status}, ${p.openMode ?? 'not in V$PDBS'}` : 'absent';
+}
+
+function majorVersion(v: string): number {
+  return Number(v.split('.')[0]);
+}
+
+/** A copy under way for this PDB (V$SESSION_LONGOPS.TARGET names it; see port.ts). */
+function copyOf(pdb: string, copies: CopyProgress[]): CopyProgress | undefined {
+  return copies.find((c) => c.target === null || c.target.toUpperCase() === pdb || c.target.toUpperCase().endsWith(`.${pdb}`));
+}
+
+export function toProgress(c: CopyProgress): ProgressRecord {
+  const percent = c.totalwork > 0 ? Math.min(100, (100 * c.sofar) / c.totalwork) : 0;
+  return {
+    percent,
+    timeRemainingSeconds: c.timeRemainingSeconds,
+    detail: `copied ${c.sofar} of ${c.totalwork} ${c.units ?? ''}`.trim() + (c.timeRemainingSeconds !== null ? `, about ${c.timeRemainingSeconds}s left` : ''),
+  };
+}
+
+export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: number } = {}) {
+  const copyPollMs = opts.copyPollMs ?? 2000;
+
+  return {
+    /**
+     * Preflight: every prerequisite of a PDB relocation, read-only. Each check passes, fails
+     * or warns with the reason; any failure ends the run before anything changes.
+     */
+    async preflightRelocation(r: RelocationRef): Promise<CheckResult[]> {
+      const source = openCdb(r.sourceCdb);
+      const target = openCdb(r.targetCdb);
+      const checks: CheckResult[] = [];
+      const [sf, tf, sp, tp, link, copies] = await oracleStep('reading both CDBs for preflight', () =>
+        Promise.all([source.getFacts(), target.getFacts(), source.getPdb(r.pdb), target.getPdb(r.pdb), target.getDbLink(r.dbLink), target.getCopyProgress()]),
+      );
+
+      if (!sp) check(checks, 'source PDB exists', 'fail', `${r.sourceCdb} has no PDB named ${r.pdb}`);
+      else if (sp.status !== 'NORMAL') check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.status}; only a NORMAL PDB can be relocated`);
+      else if (sp.openMode !== 'READ WRITE' && !(sp.openMode === 'READ ONLY' && sf.logMode === 'NOARCHIVELOG'))
+        check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode}; it must be open READ WRITE (or READ ONLY when the source is not in ARCHIVELOG mode)`);
+      else check(checks, 'source PDB exists', 'pass', `${r.pdb} in ${r.sourceCdb} is NORMAL and ${sp.openMode}`);
+
+      if (tp) check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
+      else if (copyOf(r.pdb, copies)) check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} is already copying ${r.pdb}`);
+      else check(checks, 'target has no PDB of that name', 'pass', `${r.targetCdb} has no PDB named ${r.pdb}`);
+
+      check(checks, 'source CDB uses local undo', sf.localUndo ? 'pass' : 'fail',
+        sf.localUndo ? `${r.sourceCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.sourceCdb} runs in shared undo mode (LOCAL_UNDO_ENABLED is not TRUE); relocation needs local undo (ORA-65035)`);
+      check(checks, 'target CDB uses local undo', tf.localUndo ? 'pass' : 'fail',
+        tf.localUndo ? `${r.targetCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.targetCdb} runs in shared undo mode; relocation needs local undo`);
+
+      check(checks, 'source CDB in ARCHIVELOG mode', sf.logMode === 'ARCHIVELOG' ? 'pass' : 'fail',
+        sf.logMode === 'ARCHIVELOG' ? `${r.sourceCdb} is in ARCHIVELOG mode` : `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG (otherwise the PDB must be read-only for the whole move)`);
+      check(checks, 'target CDB in ARCHIVELOG mode', tf.logMode === 'ARCHIVELOG' ? 'pass' : 'warn',
+        tf.logMode === 'ARCHIVELOG' ? `${r.targetCdb} is in ARCHIVELOG mode` : `${r.targetCdb} is in NOARCHIVELOG mode: the relocated PDB cannot be recovered until the CDB is in ARCHIVELOG and backed up`);
+
+      check(checks, 'same endianness', sf.endianFormat === tf.endianFormat ? 'pass' : 'fail',
+        `${r.sourceCdb} is ${sf.endianFormat} endian (${sf.platformName}), ${r.targetCdb} is ${tf.endianFormat} endian (${tf.platformName})`);
+
+      const csOk = tf.characterSet === 'AL32UTF8' || tf.characterSet === sf.characterSet;
+      check(checks, 'compatible character sets', csOk ? 'pass' : 'fail',
+        csOk ? `target ${tf.characterSet}, source ${sf.characterSet}` : `target character set ${tf.characterSet} is neither AL32UTF8 nor the source's ${sf.characterSet}`);
+      check(checks, 'national character sets', sf.ncharCharacterSet === tf.ncharCharacterSet ? 'pass' : 'warn',
+        `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}`);
+
+      const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
+      const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);
+      check(checks, 'installed options', missing.length ? 'fail' : 'pass',
+        missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
+
+      const sv = majorVersion(sf.version);
+      const tv = majorVersion(tf.version);
+      check(checks, 'database versions', tv < sv ? 'fail' : sf.version === tf.version ? 'pass' : 'warn',
+        tv < sv ? `${r.targetCdb} (${tf.version}) is older than ${r.sourceCdb} (${sf.version})`
+          : sf.version === tf.version ? `both CDBs run ${sf.version}` : `source ${sf.version}, target ${tf.version}: expect plug-in violations to resolve (datapatch) after the open`);
+
+      if (!link) {
+        check(checks, 'database link', 'fail', `${r.targetCdb} has no database link ${r.dbLink} (ORA-02019); create it to ${r.sourceCdb}'s root as a common user`);
+      } else {
+        const u = await oracleStep('reading the link user in the source CDB', () => source.getUserPrivileges(link.username));
+        if (!u.exists) {
+          check(checks, 'database link', 'fail', `link ${r.dbLink} connects as ${link.username}, who does not exist in ${r.sourceCdb}`);
+        } else {
+          const lacking = LINK_PRIVILEGES.filter((p) => !u.systemPrivileges.includes(p));
+          if (!u.sysoper) lacking.push('SYSOPER');
+          const problems = [...lacking.map((p) => `lacks ${p}`), ...(u.common ? [] : ['is not a common user'])];
+          check(checks, 'database link', problems.length ? 'fail' : 'pass',
+            problems.length ? `link ${r.dbLink} connects as ${link.username}, who ${problems.join(' and ')} in ${r.sourceCdb}` : `link ${r.dbLink} connects as common user ${link.username} with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
+        }
+      }
+
+      if (sp) {
+        const services = await oracleStep('reading the PDB services', () => source.listServices(r.pdb));
+        const counts = await oracleStep('counting sessions on the default service', () => source.countSessions(r.pdb));
+        const onDefault = counts.reduce((n, c) => n + c.count, 0);
+        const drainable = services.filter((s) => !s.isDefault);
+        check(checks, 'application services', drainable.length ? 'pass' : 'warn',
+          drainable.length ? `services to drain and move: ${drainable.map((s) => s.name).join(', ')}` : `${r.pdb} has no service besides its default service: nothing can be drained gracefully`);
+        if (onDefault > 0) check(checks, 'default service unused', 'warn', `${onDefault} session(s) use the default service ${r.pdb}, which cannot be drained; they will be cut at cutover`);
+      }
+      log.info('preflight done', { pdb: r.pdb, failed: checks.filter((c) => c.outcome === 'fail').length });
+      return checks;
+    },
+
+    /** ALTER PLUGGABLE DATABASE <pdb> SAVE STATE INSTANCES=ALL on the source. Idempotent by nature. */
+    async savePdbState(p: PdbRef): Promise<void> {
+      await oracleStep(`saving the open state of ${p.pdb} in ${p.cdb}`, () => openCdb(p.cdb).savePdbState(p.pdb));
+    },
+
+    /**
+     * The copy: CREATE PLUGGABLE DATABASE ... RELOCATE in the target, with progress from
+     * V$SESSION_LONGOPS heartbeated as percent done and time remaining. Idempotent by state:
+     * a copy already under way is joined (never a second CREATE), a finished copy is
+     * recognised, and an UNUSABLE leftover of an aborted copy is dropped before trying again.
+     */
+    async copyPdb(r: RelocationRef): Promise<{ outcome: 'copied' | 'already-copied' | 'joined-running-copy'; droppedUnusable: boolean }> {
+      const ctx = Context.current();
+      const target = openCdb(r.targetCdb);
+      let droppedUnusable = false;
+      let joined = false;
+      const beat = (c: CopyProgress | undefined, note: string) => ctx.heartbeat(c ? toProgress(c) : { percent: null, timeRemainingSeconds: null, detail: note });
+
+      for (;;) {
+        const [state, copies] = await oracleStep(`reading ${r.pdb} in ${r.targetCdb}`, () => Promise.all([target.getPdb(r.pdb), target.getCopyProgress()]));
+        const running = copyOf(r.pdb, copies);
+        if (state?.status === 'UNUSABLE' && !running) {
+          log.warn('dropping the UNUSABLE target left by an aborted copy', { pdb: r.pdb, cdb: r.targetCdb });
+          beat(undefined, `dropping the UNUSABLE ${r.pdb} left in ${r.targetCdb} by an aborted copy`);
+          await oracleStep(`dropping the UNUSABLE ${r.pdb} in ${r.targetCdb}`, () => target.dropPdb(r.pdb));
+          droppedUnusable = true;
+          continue;
+        }
+        if (state && running) {
+          // A copy is under way (an earlier attempt whose worker died): wait for it, never CREATE again.
+          joined = true;
+          beat(running, 'copy under way');
+          await sleep(copyPollMs);
+          continue;
+        }
+        if (state) {
+          if (state.status === 'RELOCATING' || state.status === 'NORMAL') {
+            return { outcome: joined ? 'joined-running-copy' : 'already-copied', droppedUnusable };
+          }
+          throw ApplicationFailure.nonRetryable(
+            `${r.targetCdb} has a PDB named ${r.pdb} in state ${describePdb(state)} that this runbook did not create; resolve it by hand`,
+            'UnexpectedTargetState',
+          );
+        }
+        break;
+      }
+
+      log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r });
+      beat(undefined, 'starting the copy');
+      let settled = false;
+      const create = oracleStep(`relocating ${r.pdb} from ${r.sourceCdb} to ${r.targetCdb}`, () =>
+        target.createPdbRelocate({ pdb: r.pdb, dbLink: r.dbLink, availability: r.availability }),
+      ).finally(() => {
+        settled = true;
+      });
+      create.catch(() => undefined);
+      while (!settled) {
+        await Promise.race([create.catch(() => undefined), sleep(copyPollMs)]);
+        if (settled) break;
+        try {
+          const copies = await target.getCopyProgress();
+          beat(copyOf(r.pdb, copies), 'copy starting');
+        } catch (err) {
+          // Progress is best effort: the copy itself decides the outcome.
+          log.warn('could not read copy progress', { error: (err as Error).message });
+          beat(undefined, 'progress unavailable');
+        }
+      }
+      await create;
+      return { outcome: 'copied', droppedUnusable };
+    },
+
+    /** Progress of the copy into the target, for the runbook's status (null when no copy runs). */
+    async readCopyProgress(p: PdbRef): Promise<ProgressRecord | null> {
+      const copies = await oracleStep(`reading copy progress in ${p.cdb}`, () => openCdb(p.cdb).getCopyProgress());
+      const c = copyOf(p.pdb, copies);
+      return c ? toProgress(c) : null;
+    },
+
+    /** The services of the PDB in a CDB, as the runbook needs them. */
+    async listPdbServices(p: PdbRef): Promise<ServiceInfo[]> {
+      return oracleStep(`listing the services of ${p.pdb} in ${p.cdb}`, () => openCdb(p.cdb).listServices(p.pdb));
+    },
+
+    /**
+     * Stops the services (never -force: STOP_OPTION_NONE with a drain timeout, so FAN planned
+     * DOWN lets pools release connections). Idempotent: a service already stopped is skipped.
+     */
+    async stopServices(p: ServicesRef & { drainTimeoutSeconds: number }): Promise<string[]> {
+      const port = openCdb(p.cdb);
+      const running = new Set((await oracleStep('listing services', () => port.listServices(p.pdb))).filter((s) => s.runningOn.length).map((s) => s.name));
+      const stopped: string[] = [];
+      for (const svc of p.services) {
+        if (!running.has(svc)) continue;
+        await oracleStep(`stopping service ${svc} of ${p.pdb} in ${p.cdb}`, () =>
+          idempotent(() => port.stopService(p.pdb, svc, { stopOption: 'NONE', drainTimeoutSeconds: p.drainTimeoutSeconds })),
+        );
+        stopped.push(svc);
+      }
+      return stopped;
+    },
+
+    /** User sessions still on the services (GV$SESSION), total and per service. */
+    async countServiceSessions(p: ServicesRef): Promise<{ total: number; perService: Record<string, number> }> {
+      const port = openCdb(p.cdb);
+      const perService: Record<string, number> = {};
+      for (const svc of p.services) {
+        const counts = await oracleStep(`counting sessions on ${svc}`, () => port.countSessions(svc));
+        perService[svc] = counts.reduce((n, c) => n + c.count, 0);
+      }
+      return { total: Object.values(perService).reduce((a, b) => a + b, 0), perService };
+    },
+
+    /** DBMS_SERVICE.DISCONNECT_SESSION for stragglers; POST_TRANSACTION lets transactions finish. */
+    async disconnectServiceSessions(p: ServicesRef & { option: 'POST_TRANSACTION' | 'IMMEDIATE' }): Promise<void> {
+      const port = openCdb(p.cdb);
+      for (const svc of p.services) {
+        await oracleStep(`disconnecting sessions of ${svc}`, () => port.disconnectSessions(p.pdb, svc, p.option));
+      }
+    },
+
+    /** ALTER PLUGGABLE DATABASE <pdb> OPEN in the target. Idempotent: an open PDB is left as it is. */
+    async openPdb(p: PdbRef): Promise<{ alreadyOpen: boolean }> {
+      const port = openCdb(p.cdb);
+      const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
+      if (!state) throw ApplicationFailure.nonRetryable(`${p.cdb} has no PDB named ${p.pdb} to open`, 'PdbMissing');
+      if (state.openMode === 'READ WRITE') return { alreadyOpen: true };
+      const opened = await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.openPdb(p.pdb)));
+      return { alreadyOpen: !opened };
+    },
+
+    /** Verification after the open: target NORMAL and READ WRITE, source RELOCATED or gone, no plug-in errors. */
+    async verifyRelocation(r: RelocationRef): Promise<CheckResult[]> {
+      const source = openCdb(r.sourceCdb);
+      const target = openCdb(r.targetCdb);
+      const [tp, sp, violations] = await oracleStep('reading both CDBs for verification', () =>
+        Promise.all([target.getPdb(r.pdb), source.getPdb(r.pdb), target.getPlugInViolations(r.pdb)]),
+      );
+      const checks: CheckResult[] = [];
+      const tOk = tp?.status === 'NORMAL' && tp.openMode === 'READ WRITE';
+      check(checks, 'target open read write', tOk ? 'pass' : 'fail', `${r.pdb} in ${r.targetCdb} is ${describePdb(tp)}`);
+      // NORMAL removes the source PDB; MAX leaves a RELOCATED tombstone (or none, once dropped).
+      const sOk = sp === null || (r.availability === 'MAX' && sp.status === 'RELOCATED');
+      check(checks, 'source relocated', sOk ? 'pass' : 'fail',
+        `${r.pdb} in ${r.sourceCdb} is ${describePdb(sp)}${r.availability === 'MAX' ? ' (expected a RELOCATED tombstone or nothing)' : ' (expected nothing)'}`);
+      const errors = violations.filter((v) => v.type === 'ERROR');
+      const warnings = violations.filter((v) => v.type !== 'ERROR');
+      check(checks, 'plug-in violations', errors.length ? 'fail' : warnings.length ? 'warn' : 'pass',
+        violations.length ? violations.map((v) => `${v.type}: ${v.message}${v.action ? ` (action: ${v.action})` : ''}`).join('; ') : 'none pending');
+      return checks;
+    },
+
+    /** DBMS_SERVICE.START_SERVICE for each service not running yet. */
+    async startServices(p: ServicesRef): Promise<string[]> {
+      const port = openCdb(p.cdb);
+      const all = await oracleStep(`listing services of ${p.pdb} in ${p.cdb}`, () => port.listServices(p.pdb));
+      const started: string[] = [];
+      for (const svc of p.services) {
+        const info = all.find((s) => s.name === svc);
+        if (!info) throw ApplicationFailure.nonRetryable(`service ${svc} does not exist in ${p.pdb} on ${p.cdb} (ORA-44304)`, 'ORA-44304');
+        if (info.runningOn.length) continue;
+        await oracleStep(`starting service ${svc} of ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.startService(p.pdb, svc)));
+        started.push(svc);
+      }
+      return started;
+    },
+
+    /** Drops the RELOCATED tombstone AVAILABILITY MAX left in the source; refuses anything else. */
+    async dropTombstone(p: PdbRef): Promise<'dropped' | 'already-gone'> {
+      const port = openCdb(p.cdb);
+      const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
+      if (!state) return 'already-gone';
+      if (state.status !== 'RELOCATED') {
+        throw ApplicationFailure.nonRetryable(`${p.pdb} in ${p.cdb} is ${describePdb(state)}, not a RELOCATED tombstone: orb will not drop it`, 'NotATombstone');
+      }
+      await oracleStep(`dropping the tombstone ${p.pdb} in ${p.cdb}`, () => port.dropPdb(p.pdb));
+      return 'dropped';
+    },
+
+    /**
+     * Compensation: drops the relocated copy in the target, but only while it is not open and
+     * the source still holds the PDB (NORMAL): it never drops the only copy of a database.
+     * A copy still running is waited for (retryable) before the drop.
+     */
+    async dropRelocatedCopy(r: { pdb: string; sourceCdb: string; targetCdb: string }): Promise<string> {
+      const target = openCdb(r.targetCdb);
+      const source = openCdb(r.sourceCdb);
+      const [tp, sp, copies] = await oracleStep('reading both CDBs before dropping the copy', () =>
+        Promise.all([target.getPdb(r.pdb), source.getPdb(r.pdb), target.getCopyProgress()]),
+      );
+      if (!tp) return `no ${r.pdb} in ${r.targetCdb}: nothing to drop`;
+      if (copyOf(r.pdb, copies)) {
+        throw ApplicationFailure.retryable(`the copy of ${r.pdb} into ${r.targetCdb} is still running; waiting for it to end before dropping it`, 'CopyStillRunning');
+      }
+      if (tp.openMode === 'READ WRITE' || tp.openMode === 'READ ONLY') {
+        throw ApplicationFailure.nonRetryable(`${r.pdb} is open (${tp.openMode}) in ${r.targetCdb}: it is the live PDB now, orb will not drop it`, 'TargetIsOpen');
+      }
+      if (sp?.status !== 'NORMAL') {
+        throw ApplicationFailure.nonRetryable(`${r.pdb} in ${r.sourceCdb} is ${describePdb(sp)}: the copy in ${r.targetCdb} may be the only one left, orb will not drop it`, 'SourceNotIntact');
+      }
+      await oracleStep(`dropping ${r.pdb} (${tp.status}) in ${r.targetCdb}`, () => target.dropPdb(r.pdb));
+      return `dropped ${r.pdb} (${tp.status}) in ${r.targetCdb}`;
+    },
+
+    /** Compensation: makes sure the source PDB is open READ WRITE. */
+    async ensurePdbOpen(p: PdbRef): Promise<string> {
+      const port = openCdb(p.cdb);
+      const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
+      if (!state || state.status !== 'NORMAL') {
+        throw ApplicationFailure.nonRetryable(`${p.pdb} in ${p.cdb} is ${describePdb(state)}; it cannot be reopened there`, 'SourceNotIntact');
+      }
+      if (state.openMode === 'READ WRITE') return `${p.pdb} is open READ WRITE in ${p.cdb}`;
+      await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.openPdb(p.pdb)));
+      return `opened ${p.pdb} READ WRITE in ${p.cdb}`;
+    },
+  };
+}
+
+export type RelocationActivities = ReturnType<typeof relocationActivities>;

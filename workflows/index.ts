@@ -1,0 +1,1 @@
+export { relocatePdb } from './relocate-pdb';

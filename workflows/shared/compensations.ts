@@ -1,0 +1,65 @@
+import { CancellationScope, log } from '@temporalio/workflow';
+import type { RunbookJournal } from './runbook-journal';
+
+export interface Compensation {
+  /** What the step does, as the journal shows it: "drop target PDB SALES in CDB2" */
+  step: string;
+  run: () => Promise<string | void>;
+}
+
+/**
+ * A saga: each forward step that changed the estate registers how to undo it; on a
+ * permanent failure, a rejection at a gate or a cancellation, the undo steps run in
+ * reverse order, shielded from the workflow's cancellation. Each undo step is an activity
+ * whose retry policy rides out transient failures; a step that still fails is recorded and
+ * the others still run, so the journal says exactly what is left to do by hand.
+ */
+export class Compensations {
+  private readonly steps: Compensation[] = [];
+
+  constructor(private readonly journal: RunbookJournal) {}
+
+  add(step: Compensation): void {
+    // The same undo registered twice (a retried stage) runs once.
+    if (!this.steps.some((s) => s.step === step.step)) this.steps.push(step);
+  }
+
+  /** Forward progress past the point of no return: nothing registered so far is undone any more. */
+  clear(): void {
+    this.steps.length = 0;
+  }
+
+  get pending(): string[] {
+    return this.steps.map((s) => s.step);
+  }
+
+  /** Runs every registered undo in reverse order; returns the steps that failed. */
+  async run(): Promise<string[]> {
+    const failed: string[] = [];
+    await CancellationScope.nonCancellable(async () => {
+      for (const s of [...this.steps].reverse()) {
+        try {
+          const detail = await s.run();
+          this.journal.compensation({ step: s.step, outcome: 'done', ...(detail ? { detail } : {}) });
+        } catch (err) {
+          log.error('compensation step failed', { step: s.step, error: (err as Error).message });
+          this.journal.compensation({ step: s.step, outcome: 'failed', detail: causeMessage(err) });
+          failed.push(s.step);
+        }
+      }
+    });
+    this.steps.length = 0;
+    return failed;
+  }
+}
+
+/** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */
+export function causeMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  let msg = e?.message ?? String(err);
+  while (e && e.cause) {
+    e = e.cause as { message?: string; cause?: unknown };
+    if (e?.message) msg = e.message;
+  }
+  return msg;
+}

@@ -1,0 +1,130 @@
+import { defineQuery, setHandler, upsertSearchAttributes, workflowInfo, setCurrentDetails } from '@temporalio/workflow';
+import type {
+  ApprovalRecord,
+  CheckResult,
+  CompensationRecord,
+  OpenGate,
+  ProgressRecord,
+  RunbookStatus,
+  StageRecord,
+} from '../../common/runbook-types';
+import { QUERY_STATUS } from '../../common/runbook-types';
+import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
+
+export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
+
+function now(): string {
+  // Workflow time (deterministic): Date in workflow code is the SDK's replay-safe clock.
+  return new Date().toISOString();
+}
+
+/**
+ * The runbook's journal: stages with their start, end and outcome, progress, the open gate,
+ * approvals, preflight checks and compensation steps. It answers the `status` query, keeps the
+ * OrbStage / OrbAwaitingApproval search attributes and the UI's "current details" in step.
+ * Written once, used by every runbook.
+ */
+export class RunbookJournal {
+  readonly status: RunbookStatus;
+
+  constructor(runbook: string, startedBy: string) {
+    this.status = {
+      runbook,
+      stage: 'starting',
+      state: 'running',
+      startedBy,
+      stages: [],
+      progress: null,
+      openGate: null,
+      approvals: [],
+      preflight: [],
+      compensation: [],
+    };
+    setHandler(statusQuery, () => this.status);
+  }
+
+  private current(): StageRecord | undefined {
+    const running = this.status.stages.filter((s) => s.outcome === 'running');
+    return running[running.length - 1];
+  }
+
+  private publish(): void {
+    const s = this.status;
+    const gate = s.openGate ? ` — waiting at gate "${s.openGate.name}" for ${s.openGate.approvers.join(', ') || 'anyone'}` : '';
+    const progress = s.progress ? ` — ${s.progress.percent.toFixed(0)}% ${s.progress.detail}` : '';
+    setCurrentDetails(`**${s.runbook}**: stage \`${s.stage}\` (${s.state})${gate}${progress}`);
+  }
+
+  /** Runs one stage, recording its outcome. A stage that throws is recorded as failed. */
+  async stage<T>(name: string, fn: () => Promise<T>, describe?: (r: T) => string): Promise<T> {
+    this.begin(name);
+    try {
+      const r = await fn();
+      this.end('succeeded', describe?.(r));
+      return r;
+    } catch (err) {
+      this.end('failed', (err as Error).message);
+      throw err;
+    }
+  }
+
+  begin(name: string): void {
+    this.status.stage = name;
+    this.status.stages.push({ name, startedAt: now(), outcome: 'running' });
+    this.status.progress = null;
+    if (workflowInfo().typedSearchAttributes.get(OrbStage) !== name) {
+      upsertSearchAttributes([{ key: OrbStage, value: name }]);
+    }
+    this.publish();
+  }
+
+  end(outcome: StageRecord['outcome'], detail?: string): void {
+    const s = this.current();
+    if (!s) return;
+    s.outcome = outcome;
+    s.endedAt = now();
+    if (detail) s.detail = detail;
+    this.publish();
+  }
+
+  skip(name: string, why: string): void {
+    const t = now();
+    this.status.stages.push({ name, startedAt: t, endedAt: t, outcome: 'skipped', detail: why });
+  }
+
+  progress(p: ProgressRecord | null): void {
+    this.status.progress = p;
+    this.publish();
+  }
+
+  preflight(checks: CheckResult[]): void {
+    this.status.preflight = checks;
+  }
+
+  gateOpened(gate: OpenGate | null): void {
+    this.status.openGate = gate;
+    this.status.state = gate ? 'waiting-approval' : 'running';
+    upsertSearchAttributes([{ key: OrbAwaitingApproval, value: gate !== null }]);
+    this.publish();
+  }
+
+  approval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+  }
+
+  compensation(record: Omit<CompensationRecord, 'at'>): void {
+    this.status.compensation.push({ ...record, at: now() });
+  }
+
+  finish(state: RunbookStatus['state'], reason?: string): void {
+    this.status.state = state;
+    this.status.stage = state;
+    this.status.openGate = null;
+    if (reason) this.status.reason = reason;
+    upsertSearchAttributes([
+      { key: OrbStage, value: state },
+      { key: OrbAwaitingApproval, value: false },
+    ]);
+    this.publish();
+  }
+}
