@@ -1,0 +1,87 @@
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { countOps, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+
+/** After compensation the source is open READ WRITE with its services, and nothing is left in the target. */
+async function assertRestored(o: OrbEnv): Promise<void> {
+  assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
+  const services = await o.api.op<{ name: string; runningOn: string[]; isDefault: boolean }[]>('CDB1', 'listServices', { pdb: 'SALES' });
+  for (const s of services.filter((x) => !x.isDefault)) assert.ok(s.runningOn.length > 0, `${s.name} runs on the source again`);
+}
+
+describe('compensation before the open', () => {
+  let o: OrbEnv;
+  before(async () => {
+    o = await startOrbEnv();
+  });
+  after(async () => {
+    await o?.stop();
+  });
+  afterEach(async () => {
+    const inv = await o.api.invariants(true);
+    assert.deepEqual(inv.violations, [], 'lab invariants must hold after every test');
+    await o.api.clearFaults();
+    await o.api.reset('test');
+  });
+
+  test('a permanent fault during the copy ends in compensation: target dropped, source intact', async () => {
+    await o.api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', object: 'SALES', kind: 'permanent', ora: 'ORA-19504', at: 0.5 });
+    const h = await o.start(relocateInput());
+    const r = await o.result(h);
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? `${r.type}: ${r.message}` : '');
+    assert.match(!r.ok ? r.message : '', /ORA-19504/);
+    const s = await o.status(h);
+    assert.equal(s.state, 'compensated');
+    assert.equal(s.stages.find((x) => x.name === 'copy')?.outcome, 'failed');
+    assert.ok(s.compensation.some((c) => /drop the copy/.test(c.step) && c.outcome === 'done'));
+    assert.equal(await countOps(o.api, 'dropPdb', 'ok'), 1, 'the UNUSABLE target was dropped');
+    await assertRestored(o);
+  });
+
+  test('a rejection at the cutover gate ends in compensation', async () => {
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.reject(h, 'cutover', 'carol', 'application team not ready');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated');
+    assert.match(!r.ok ? r.message : '', /rejected at gate "cutover" by carol: application team not ready/);
+    const s = await o.status(h);
+    assert.deepEqual(s.approvals.map((a) => [a.decision, a.by, a.refusedBecause ?? null]), [['reject', 'carol', null]]);
+    await assertRestored(o);
+  });
+
+  test('orb cancel during the cutover gate compensates and the run ends cancelled', async () => {
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await h.cancel();
+    await assert.rejects(h.result(), (e: Error) => /cancel/i.test(`${e.message} ${(e as any).cause?.message}`));
+    const s = await o.status(h);
+    assert.equal(s.state, 'compensated');
+    assert.match(s.reason ?? '', /cancelled by an operator/);
+    await assertRestored(o);
+  });
+
+  test('drain timeout with abort restarts the stopped services and drops the copy', async () => {
+    // Long-running sessions never leave by themselves.
+    await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 3, longRunning: true });
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 2000, onTimeout: 'abort', pollMs: 400 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
+    assert.match(!r.ok ? r.message : '', /after the drain timeout; the runbook was told to abort/);
+    assert.equal(await countOps(o.api, 'disconnectSessions'), 0, 'abort never disconnects anyone');
+    await assertRestored(o);
+  });
+
+  test('compensation survives its own transient failures', async () => {
+    await o.api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', object: 'SALES', kind: 'permanent', ora: 'ORA-19504', at: 0.3 });
+    await o.api.fault({ op: 'dropPdb', cdb: 'CDB2', object: 'SALES', kind: 'transient', ora: 'ORA-03113', times: 2 });
+    const h = await o.start(relocateInput());
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
+    assert.equal(await countOps(o.api, 'dropPdb', 'error'), 2);
+    await assertRestored(o);
+  });
+});

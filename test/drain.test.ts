@@ -1,0 +1,69 @@
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { countOps, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+
+describe('drain: stop services, watch the session count, apply the timeout policy', () => {
+  let o: OrbEnv;
+  before(async () => {
+    o = await startOrbEnv();
+  });
+  after(async () => {
+    await o?.stop();
+  });
+  afterEach(async () => {
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+    await o.api.reset('test');
+  });
+
+  test('on timeout "disconnect": stragglers are disconnected POST_TRANSACTION, then the PDB opens on the target', async () => {
+    await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 2, longRunning: true });
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 2000, onTimeout: 'disconnect', pollMs: 300 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    const disconnects = (await o.api.oplog()).filter((e) => e.op === 'disconnectSessions');
+    assert.ok(disconnects.length >= 1);
+    assert.ok(disconnects.every((e) => e.args.option === 'POST_TRANSACTION'), 'never IMMEDIATE');
+    const stops = (await o.api.oplog()).filter((e) => e.op === 'stopService');
+    assert.ok(stops.every((e) => e.args.stopOption === 'NONE' && e.args.drainTimeoutSeconds === 2), 'services stopped without -force, with the drain timeout');
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
+  });
+
+  test('on timeout "ask": an operator gate decides; approval disconnects', async () => {
+    await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 1, longRunning: true });
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 1500, onTimeout: 'ask', pollMs: 300 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'drain-timeout', 'the drain-timeout gate');
+    assert.match(s.openGate?.question ?? '', /session\(s\) still on SALES_RW/);
+    assert.equal(await countOps(o.api, 'disconnectSessions'), 0, 'nobody is disconnected before the operator says so');
+    await o.approve(h, 'drain-timeout', 'carol');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.ok((await countOps(o.api, 'disconnectSessions')) >= 1);
+  });
+
+  test('on timeout "ask": rejection aborts and compensates', async () => {
+    await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 1, longRunning: true });
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 1500, onTimeout: 'ask', pollMs: 300 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    await o.waitFor(h, (x) => x.openGate?.name === 'drain-timeout', 'the drain-timeout gate');
+    await o.reject(h, 'drain-timeout', 'carol', 'batch job must finish');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
+  });
+
+  test('sessions that leave by themselves end the drain early, with no disconnect', async () => {
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 120_000, onTimeout: 'abort', pollMs: 300 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    // The seed's long-running sessions would hold the drain: disconnect them as the DBA would before approving.
+    for (const svc of ['SALES_RW', 'SALES_RO']) await o.api.op('CDB1', 'disconnectSessions', { pdb: 'SALES', service: svc, option: 'IMMEDIATE' });
+    await o.approve(h, 'cutover', 'bob');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.equal((await o.api.oplog()).filter((e) => e.op === 'disconnectSessions').length, 2, 'only the two the test made');
+  });
+});

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../../activities';
+import { parseEstate, type EstateConfig } from '../../common/estate-config';
+import { ALL_SEARCH_ATTRIBUTES, OrbPdb, OrbRunbook, OrbSourceCdb, OrbTargetCdb, OrbStage, OrbAwaitingApproval } from '../../common/search-attributes';
+import {
+  relocateWorkflowId,
+  type GatePolicy,
+  type RelocatePdbInput,
+  type RelocatePdbResult,
+  type RunbookStatus,
+} from '../../common/runbook-types';
+import { startLabProcess } from './lab-process';
+import { temporalCliPath } from './temporal-cli';
+
+const DIST = join(__dirname, '..', '..');
+const BUNDLE = join(DIST, 'workflow-bundle.js');
+
+export type Lab = Awaited<ReturnType<typeof startLabProcess>>;
+
+/** The lab's HTTP API, as tests use it. */
+export function labApi(url: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await fetch(url + path, {
+      method,
+      headers: body !== undefined ? { 'content-type': 'application/json' } : undefined,
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return text ? (JSON.parse(text) as T) : (undefined as T);
+  }
+  return {
+    estate: () => call<any>('GET', '/estate'),
+    oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any }[] }>('GET', '/oplog').then((r) => r.entries),
+    invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
+    fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
+      call<{ id: string }>('POST', '/faults', f),
+    clearFaults: () => call<void>('DELETE', '/faults'),
+    reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
+    addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
+    op: <T = any>(cdb: string, op: string, args: Record<string, unknown> = {}) =>
+      call<{ result: T }>('POST', `/cdbs/${cdb}/ops/${op}`, { args }).then((r) => r.result),
+  };
+}
+
+export const APPROVERS = ['alice', 'bob', 'carol'];
+
+export function gate(over: Partial<GatePolicy> = {}): GatePolicy {
+  return { approvers: APPROVERS, requiredApprovals: 1, timeoutMs: null, onTimeout: 'wait', allowInitiator: false, ...over };
+}
+
+export function relocateInput(over: Partial<RelocatePdbInput> = {}): RelocatePdbInput {
+  return {
+    pdb: 'SALES',
+    sourceCdb: 'CDB1',
+    targetCdb: 'CDB2',
+    dbLink: 'CDB1_LINK',
+    availability: 'NORMAL',
+    drain: { timeoutMs: 4000, onTimeout: 'disconnect', pollMs: 500 },
+    gates: { beforeCopy: null, cutover: gate(), dropTombstone: null, operator: gate() },
+    startedBy: 'alice',
+    ...over,
+  };
+}
+
+export interface OrbEnv {
+  env: TestWorkflowEnvironment;
+  lab: Lab;
+  api: ReturnType<typeof labApi>;
+  estate: EstateConfig;
+  estateFile: string;
+  taskQueue: string;
+  start(input: RelocatePdbInput): Promise<WorkflowHandle>;
+  status(h: WorkflowHandle): Promise<RunbookStatus>;
+  waitFor(h: WorkflowHandle, pred: (s: RunbookStatus) => boolean, what: string, timeoutMs?: number): Promise<RunbookStatus>;
+  approve(h: WorkflowHandle, gate: string, by: string, comment?: string): Promise<void>;
+  reject(h: WorkflowHandle, gate: string, by: string, comment?: string): Promise<void>;
+  result(h: WorkflowHandle): Promise<{ ok: true; value: RelocatePdbResult } | { ok: false; type: string; message: string }>;
+  startWorkerProcess(): ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Temporal dev server (the Temporal CLI), a real lab process, and a worker with the
+ * prebuilt workflow bundle: the test bed of every integration test.
+ */
+export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?: number } = {}): Promise<OrbEnv> {
+  const lab = await startLabProcess({ seed: 'test' });
+  const api = labApi(lab.url);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'orb-test-'));
+  const estateRaw = {
+    lab: { url: lab.url },
+    cdbs: {
+      CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK' } },
+      CDB3: { adapter: 'lab' },
+    },
+    approvers: { groups: { dbas: APPROVERS } },
+  };
+  const estateFile = join(dir, 'estate.json');
+  writeFileSync(estateFile, JSON.stringify(estateRaw));
+  const estate = parseEstate(estateRaw);
+  const taskQueue = `orb-test-${randomUUID()}`;
+  const children: ChildProcess[] = [];
+
+  let worker: Worker | null = null;
+  let running: Promise<void> | null = null;
+  if (opts.inProcessWorker !== false) {
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      ...(existsSync(BUNDLE) ? { workflowBundle: { codePath: BUNDLE } } : { workflowsPath: require.resolve('../../workflows') }),
+      activities: createActivities(estate, { copyPollMs: opts.copyPollMs ?? 300 }),
+    });
+    running = worker.run();
+  }
+
+  const client = env.client;
+  const self: OrbEnv = {
+    env,
+    lab,
+    api,
+    estate,
+    estateFile,
+    taskQueue,
+    async start(input) {
+      return client.workflow.start('relocatePdb', {
+        taskQueue,
+        workflowId: relocateWorkflowId(input.sourceCdb, input.pdb),
+        args: [input],
+        typedSearchAttributes: [
+          { key: OrbRunbook, value: 'relocate-pdb' },
+          { key: OrbPdb, value: input.pdb },
+          { key: OrbSourceCdb, value: input.sourceCdb },
+          { key: OrbTargetCdb, value: input.targetCdb },
+          { key: OrbStage, value: 'preflight' },
+          { key: OrbAwaitingApproval, value: false },
+        ],
+      });
+    },
+    status: (h) => h.query<RunbookStatus>('status'),
+    async waitFor(h, pred, what, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: RunbookStatus | undefined;
+      while (Date.now() < deadline) {
+        try {
+          last = await h.query<RunbookStatus>('status');
+          if (pred(last)) return last;
+        } catch {
+          // no worker yet to answer the query
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last, null, 1)}`);
+    },
+    approve: (h, gateName, by, comment) => h.signal('approve', { gate: gateName, by, comment }),
+    reject: (h, gateName, by, comment) => h.signal('reject', { gate: gateName, by, comment }),
+    async result(h) {
+      try {
+        return { ok: true, value: (await h.result()) as RelocatePdbResult };
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) {
+          const cause = err.cause as { type?: string; message: string } | undefined;
+          return { ok: false, type: cause?.type ?? err.cause?.name ?? 'unknown', message: cause?.message ?? err.message };
+        }
+        throw err;
+      }
+    },
+    startWorkerProcess() {
+      const child = spawn(process.execPath, [join(DIST, 'worker', 'main.js')], {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+          ORB_TASK_QUEUE: taskQueue,
+          ORB_ESTATE: estateFile,
+          ORB_COPY_POLL_MS: '300',
+          ORB_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    async stop() {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      if (worker) {
+        worker.shutdown();
+        await running;
+      }
+      await env.teardown();
+      await lab.stop();
+    },
+  };
+  return self;
+}
+
+/** Counts the lab's operation-log entries of one operation. */
+export async function countOps(api: ReturnType<typeof labApi>, op: string, outcome?: 'ok' | 'error'): Promise<number> {
+  return (await api.oplog()).filter((e) => e.op === op && (!outcome || e.outcome === outcome)).length;
+}
+
+/** Where the PDB is, as the lab's estate shows it: { CDB1: 'NORMAL/READ WRITE', ... } */
+export async function pdbEverywhere(api: ReturnType<typeof labApi>, pdb: string): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const cdb of ['CDB1', 'CDB2']) {
+    const p = await api.op<{ status: string; openMode: string | null } | null>(cdb, 'getPdb', { pdb });
+    out[cdb] = p ? `${p.status}/${p.openMode}` : null;
+  }
+  return out;
+}

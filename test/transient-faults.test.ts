@@ -1,0 +1,59 @@
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { countOps, gate, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+
+/**
+ * Transient faults (connection lost, listener down, service not registered) at each database
+ * step are retried by the activities' retry policy until the step succeeds, and the run still
+ * completes with the estate exactly as a clean run leaves it.
+ */
+describe('transient faults at each database step are retried to success', () => {
+  let o: OrbEnv;
+  before(async () => {
+    o = await startOrbEnv();
+  });
+  after(async () => {
+    await o?.stop();
+  });
+  afterEach(async () => {
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+    await o.api.clearFaults();
+    await o.api.reset('test');
+  });
+
+  const steps: { op: string; cdb: string; ora: string; when?: 'before' | 'after' }[] = [
+    { op: 'getFacts', cdb: 'CDB1', ora: 'ORA-03113' },
+    { op: 'savePdbState', cdb: 'CDB1', ora: 'ORA-03135' },
+    { op: 'savePdbState', cdb: 'CDB1', ora: 'ORA-03113', when: 'after' },
+    { op: 'createPdbRelocate', cdb: 'CDB2', ora: 'ORA-12514' },
+    { op: 'getCopyProgress', cdb: 'CDB2', ora: 'ORA-12541' },
+    { op: 'stopService', cdb: 'CDB1', ora: 'ORA-03113' },
+    { op: 'stopService', cdb: 'CDB1', ora: 'ORA-03113', when: 'after' },
+    { op: 'countSessions', cdb: 'CDB1', ora: 'ORA-12570' },
+    { op: 'openPdb', cdb: 'CDB2', ora: 'ORA-03113' },
+    { op: 'openPdb', cdb: 'CDB2', ora: 'ORA-03113', when: 'after' },
+    { op: 'getPlugInViolations', cdb: 'CDB2', ora: 'ORA-12537' },
+    { op: 'startService', cdb: 'CDB2', ora: 'ORA-12514' },
+    { op: 'startService', cdb: 'CDB2', ora: 'ORA-03113', when: 'after' },
+    { op: 'dropPdb', cdb: 'CDB1', ora: 'ORA-03113', when: 'after' },
+  ];
+
+  for (const f of steps) {
+    test(`${f.op} on ${f.cdb} fails twice with ${f.ora}${f.when === 'after' ? ' after applying (lost reply)' : ''}`, async () => {
+      await o.api.fault({ op: f.op, cdb: f.cdb, kind: 'transient', ora: f.ora, times: 2, when: f.when ?? 'before' });
+      const h = await o.start(relocateInput({ availability: 'MAX', gates: { beforeCopy: null, cutover: gate(), dropTombstone: null, operator: gate() } }));
+      await o.waitFor(h, (s) => s.openGate?.name === 'cutover' || s.state !== 'running', 'the cutover gate');
+      await o.approve(h, 'cutover', 'bob');
+      const r = await o.result(h);
+      assert.ok(r.ok, !r.ok ? `${r.type}: ${r.message}` : '');
+      assert.equal(r.value.outcome, 'completed');
+      assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
+      const log = await o.api.oplog();
+      if (log.some((e) => e.op === f.op)) {
+        // mutating ops are in the oplog: the fault really fired (twice) before the step succeeded
+        assert.ok(log.filter((e) => e.op === f.op && e.cdb === f.cdb && e.outcome === 'error').length >= 2 || f.when === 'after', `${f.op} failed twice`);
+      }
+      assert.equal(await countOps(o.api, 'createPdbRelocate', 'ok'), 1, 'exactly one successful CREATE');
+    });
+  }
+});
