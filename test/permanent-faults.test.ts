@@ -1,0 +1,76 @@
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+
+/**
+ * Permanent faults: before the open the run compensates and leaves the source as it was;
+ * from the open on, the run waits at an operator gate to retry or stop, and says why.
+ * Whatever happens, the lab's invariants hold.
+ */
+describe('permanent faults at each step', () => {
+  let o: OrbEnv;
+  before(async () => {
+    o = await startOrbEnv();
+  });
+  after(async () => {
+    await o?.stop();
+  });
+  afterEach(async () => {
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+    await o.api.clearFaults();
+    await o.api.reset('test');
+  });
+
+  const beforeOpen: { op: string; cdb: string; ora: string; stage: string }[] = [
+    { op: 'savePdbState', cdb: 'CDB1', ora: 'ORA-01031', stage: 'save-state' },
+    { op: 'createPdbRelocate', cdb: 'CDB2', ora: 'ORA-65040', stage: 'copy' },
+    { op: 'stopService', cdb: 'CDB1', ora: 'ORA-44791', stage: 'drain' },
+    { op: 'countSessions', cdb: 'CDB1', ora: 'ORA-00942', stage: 'drain' },
+  ];
+  for (const f of beforeOpen) {
+    test(`${f.op} failing with ${f.ora} compensates and restores the source`, async () => {
+      await o.api.fault({ op: f.op, cdb: f.cdb, kind: 'permanent', ora: f.ora });
+      const h = await o.start(relocateInput());
+      const s = await o.waitFor(h, (x) => x.openGate?.name === 'cutover' || x.state !== 'running', 'the cutover gate or the end');
+      if (s.openGate) await o.approve(h, 'cutover', 'bob');
+      const r = await o.result(h);
+      assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? `${r.type}: ${r.message}` : 'completed');
+      assert.match(!r.ok ? r.message : '', new RegExp(f.ora));
+      const st = await o.status(h);
+      assert.equal(st.stages.find((x) => x.name === f.stage && x.outcome === 'failed')?.name, f.stage);
+      await o.api.clearFaults();
+      assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
+      const services = await o.api.op<{ name: string; runningOn: string[]; isDefault: boolean }[]>('CDB1', 'listServices', { pdb: 'SALES' });
+      for (const svc of services.filter((x) => !x.isDefault)) assert.ok(svc.runningOn.length > 0, `${svc.name} runs again`);
+    });
+  }
+
+  test('the open failing waits at an operator gate; rejecting there restores the source', async () => {
+    await o.api.fault({ op: 'openPdb', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-65086' });
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (x) => x.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'recover-open', 'the recover-open gate');
+    assert.match(s.openGate?.question ?? '', /ORA-65086.*no automatic undo/);
+    await o.reject(h, 'recover-open', 'carol', 'give up tonight');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? `${r.type}: ${r.message}` : '');
+    await o.api.clearFaults();
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
+  });
+
+  test('a failure after the open waits for an operator, and a retry finishes the run', async () => {
+    await o.api.fault({ op: 'startService', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-44773' });
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (x) => x.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'recover-start-services', 'the recovery gate');
+    assert.match(s.openGate?.question ?? '', /ORA-44773/);
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' }, 'no automatic undo after the open');
+    await o.api.clearFaults();
+    await o.approve(h, 'recover-start-services', 'carol', 'fault cleared');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.ok(r.value.status.stages.some((x) => x.name === 'start-services (retry 1)' && x.outcome === 'succeeded'));
+  });
+});
