@@ -55,8 +55,8 @@ describe('approval gates keep their policy', () => {
     await o.waitFor(h, (s) => s.openGate?.name === 'copy', 'the copy gate');
     await o.reject(h, 'copy', 'mallory');
     const r = await o.result(h);
-    assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
-    assert.match(!r.ok ? r.message : '', /timed out/);
+    assert.ok(!r.ok && r.type === 'RunbookFailed', !r.ok ? r.message : '');
+    assert.match(!r.ok ? r.message : '', /timed out.*Nothing had been changed/);
     const s = await o.status(h);
     assert.match(s.approvals[0]?.refusedBecause ?? '', /mallory is not an approver/);
   });

@@ -21,20 +21,21 @@ describe('permanent faults at each step', () => {
     await o.api.reset('test');
   });
 
-  const beforeOpen: { op: string; cdb: string; ora: string; stage: string }[] = [
-    { op: 'savePdbState', cdb: 'CDB1', ora: 'ORA-01031', stage: 'save-state' },
-    { op: 'createPdbRelocate', cdb: 'CDB2', ora: 'ORA-65040', stage: 'copy' },
-    { op: 'stopService', cdb: 'CDB1', ora: 'ORA-44791', stage: 'drain' },
-    { op: 'countSessions', cdb: 'CDB1', ora: 'ORA-00942', stage: 'drain' },
+  // expect: RunbookFailed when nothing had changed yet, RunbookCompensated when undo ran.
+  const beforeOpen: { op: string; cdb: string; object?: string; ora: string; stage: string; expect: string }[] = [
+    { op: 'savePdbState', cdb: 'CDB1', ora: 'ORA-01031', stage: 'save-state', expect: 'RunbookFailed' },
+    { op: 'createPdbRelocate', cdb: 'CDB2', ora: 'ORA-65040', stage: 'copy', expect: 'RunbookCompensated' },
+    { op: 'stopService', cdb: 'CDB1', ora: 'ORA-44791', stage: 'drain', expect: 'RunbookCompensated' },
+    { op: 'countSessions', cdb: 'CDB1', object: 'SALES_RW', ora: 'ORA-00942', stage: 'drain', expect: 'RunbookCompensated' },
   ];
   for (const f of beforeOpen) {
-    test(`${f.op} failing with ${f.ora} compensates and restores the source`, async () => {
-      await o.api.fault({ op: f.op, cdb: f.cdb, kind: 'permanent', ora: f.ora });
+    test(`${f.op} failing with ${f.ora} ends the run with the source as it was (${f.expect})`, async () => {
+      await o.api.fault({ op: f.op, cdb: f.cdb, ...(f.object ? { object: f.object } : {}), kind: 'permanent', ora: f.ora });
       const h = await o.start(relocateInput());
       const s = await o.waitFor(h, (x) => x.openGate?.name === 'cutover' || x.state !== 'running', 'the cutover gate or the end');
       if (s.openGate) await o.approve(h, 'cutover', 'bob');
       const r = await o.result(h);
-      assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? `${r.type}: ${r.message}` : 'completed');
+      assert.ok(!r.ok && r.type === f.expect, !r.ok ? `${r.type}: ${r.message}` : 'completed');
       assert.match(!r.ok ? r.message : '', new RegExp(f.ora));
       const st = await o.status(h);
       assert.equal(st.stages.find((x) => x.name === f.stage && x.outcome === 'failed')?.name, f.stage);

@@ -96,6 +96,12 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
   } catch (err) {
     if (journal.status.state === 'failed') throw err; // preflight: nothing to undo
     const reason = isCancellation(err) ? 'cancelled by an operator' : causeMessage(err);
+    if (undoLog.pending.length === 0) {
+      const summary = `${reason}. Nothing had been changed in the estate, so there was nothing to undo`;
+      journal.finish('failed', summary);
+      if (isCancellation(err)) throw err;
+      throw ApplicationFailure.nonRetryable(summary, 'RunbookFailed', journal.status);
+    }
     log.warn('relocation failed before the open; compensating', { reason });
     journal.begin('compensate');
     const failedSteps = await undoLog.run();
