@@ -1,0 +1,109 @@
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { relocationActivities, type RelocationRef } from '../activities/relocate-pdb';
+import { labCdb } from '../activities/oracle/lab-cdb';
+import { labApi, type Lab } from './helpers/orb-env';
+import { startLabProcess } from './helpers/lab-process';
+
+/**
+ * The relocation activities against a lab process, outside any workflow: each one checks the
+ * estate's state before acting, because activities run at least once and Oracle does not
+ * deduplicate statements.
+ */
+describe('relocation activities are idempotent by state', () => {
+  let lab: Lab;
+  let api: ReturnType<typeof labApi>;
+  let acts: ReturnType<typeof relocationActivities>;
+  const ref: RelocationRef = { pdb: 'SALES', sourceCdb: 'CDB1', targetCdb: 'CDB2', dbLink: 'CDB1_LINK', availability: 'NORMAL' };
+
+  before(async () => {
+    lab = await startLabProcess({ seed: 'test' });
+    api = labApi(lab.url);
+    acts = relocationActivities((cdb) => labCdb(lab.url, cdb), { copyPollMs: 200 });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+  afterEach(async () => {
+    await api.clearFaults();
+    await api.reset('test');
+  });
+
+  test('copyPdb heartbeats percent done and time remaining, then reports copied', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: any[] = [];
+    env.on('heartbeat', (d) => beats.push(d));
+    const r = await env.run(acts.copyPdb, ref);
+    assert.equal(r.outcome, 'copied');
+    const withPercent = beats.filter((b) => typeof b?.percent === 'number');
+    assert.ok(withPercent.length >= 2, `progress was heartbeated (${beats.length} beats)`);
+    assert.ok(withPercent.some((b) => b.percent > 0 && b.percent < 100));
+    assert.ok(withPercent.every((b) => 'timeRemainingSeconds' in b));
+  });
+
+  test('copyPdb run again after the copy finished issues no second CREATE', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(acts.copyPdb, ref);
+    const again = await env.run(acts.copyPdb, ref);
+    assert.equal(again.outcome, 'already-copied');
+    assert.equal((await api.oplog()).filter((e) => e.op === 'createPdbRelocate').length, 1);
+  });
+
+  test('copyPdb joins a copy already under way instead of issuing another CREATE', async () => {
+    // An earlier attempt whose worker died: the CREATE is running in the lab.
+    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    orphan.catch(() => undefined);
+    for (let i = 0; i < 50 && (await labCdb(lab.url, 'CDB2').getCopyProgress()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const r = await new MockActivityEnvironment().run(acts.copyPdb, ref);
+    assert.equal(r.outcome, 'joined-running-copy');
+    await orphan;
+    assert.equal((await api.oplog()).filter((e) => e.op === 'createPdbRelocate').length, 1);
+  });
+
+  test('copyPdb drops an UNUSABLE target left by an aborted copy, then copies again', async () => {
+    await api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'transient', ora: 'ORA-03113', at: 0.4 });
+    await assert.rejects(new MockActivityEnvironment().run(acts.copyPdb, ref), /ORA-03113/);
+    const left = await labCdb(lab.url, 'CDB2').getPdb('SALES');
+    assert.equal(left?.status, 'UNUSABLE');
+    const r = await new MockActivityEnvironment().run(acts.copyPdb, ref);
+    assert.equal(r.outcome, 'copied');
+    assert.equal(r.droppedUnusable, true);
+    const ops = (await api.oplog()).map((e) => `${e.op}:${e.outcome}`);
+    assert.deepEqual(ops.filter((x) => /createPdbRelocate|dropPdb/.test(x)), ['createPdbRelocate:error', 'dropPdb:ok', 'createPdbRelocate:ok']);
+  });
+
+  test('dropRelocatedCopy never drops an open PDB nor the only copy left', async () => {
+    const env = new MockActivityEnvironment();
+    assert.match(await env.run(acts.dropRelocatedCopy, ref), /nothing to drop/);
+    await env.run(acts.copyPdb, ref);
+    await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' });
+    await assert.rejects(env.run(acts.dropRelocatedCopy, ref), /open \(READ WRITE\) in CDB2: it is the live PDB now/);
+    assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
+  });
+
+  test('openPdb and startServices are idempotent', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(acts.copyPdb, ref);
+    assert.deepEqual(await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: false });
+    assert.deepEqual(await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: true });
+    const services = ['SALES_RW'];
+    assert.deepEqual(await env.run(acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), ['SALES_RW']);
+    assert.deepEqual(await env.run(acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), []);
+    assert.equal((await api.oplog()).filter((e) => e.op === 'openPdb').length, 1);
+  });
+
+  test('preflight reports each prerequisite, and fails the PDB that breaks one', async () => {
+    const env = new MockActivityEnvironment();
+    const good = await env.run(acts.preflightRelocation, ref);
+    assert.deepEqual(good.filter((c) => c.outcome === 'fail'), []);
+    for (const name of ['source CDB uses local undo', 'same endianness', 'compatible character sets', 'installed options', 'database link', 'source CDB in ARCHIVELOG mode']) {
+      assert.ok(good.some((c) => c.check === name && c.outcome === 'pass'), `${name} passes`);
+    }
+    const bad = await env.run(acts.preflightRelocation, { ...ref, pdb: 'HR', sourceCdb: 'CDB3', dbLink: 'CDB3_LINK' });
+    const failed = bad.filter((c) => c.outcome === 'fail');
+    assert.ok(failed.length >= 1);
+    for (const f of failed) assert.ok(f.reason.length > 20, 'each failure says why');
+    assert.equal((await api.oplog()).length, 0, 'preflight changes nothing');
+  });
+});
