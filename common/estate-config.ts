@@ -13,10 +13,15 @@ import { oracleIdentifier, dbLinkName } from './identifiers';
  * the embedded default (the lab's demo estate) is used.
  */
 
-const secretRef = z.union([
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
+const SECRET_BY_REFERENCE =
+  'must be a reference to the secret, { "env": "VARIABLE" } or { "file": "/path/to/file" }, never the secret itself';
+const secretRef = z.union(
+  [
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+  ],
+  { error: SECRET_BY_REFERENCE },
+);
 export type SecretRef = z.infer<typeof secretRef>;
 
 const identifierKey = (what: string) =>
@@ -56,7 +61,7 @@ const oracledbCdb = z
   })
   .strict();
 
-const cdbSchema = z.discriminatedUnion('adapter', [labCdb, oracledbCdb]);
+const cdbSchema = z.discriminatedUnion('adapter', [labCdb, oracledbCdb], { error: 'adapter must be "lab" or "oracledb"' });
 export type CdbConfig = z.infer<typeof cdbSchema>;
 
 export const estateSchema = z
@@ -85,9 +90,21 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
 });
 
 function describe(err: z.ZodError, file: string): string {
-  return err.issues
-    .map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('\n');
+  const lines: string[] = [];
+  const walk = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
+    for (const i of issues) {
+      const path = [...prefix, ...i.path];
+      // A record key that fails its own schema (e.g. a CDB name that is not an Oracle
+      // identifier) carries the reason in nested issues; report those, not "Invalid key".
+      if (i.code === 'invalid_key' && i.issues.length > 0) {
+        walk(i.issues, path);
+        continue;
+      }
+      lines.push(`${file}: ${path.length ? path.map(String).join('.') : '(top level)'}: ${i.message}`);
+    }
+  };
+  walk(err.issues, []);
+  return lines.join('\n');
 }
 
 export function parseEstate(raw: unknown, source = 'estate'): EstateConfig {

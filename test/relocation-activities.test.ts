@@ -11,6 +11,11 @@ import { startLabProcess } from './helpers/lab-process';
  * estate's state before acting, because activities run at least once and Oracle does not
  * deduplicate statements.
  */
+/** MockActivityEnvironment.run, typed by the activity it runs. */
+function run<A extends (...args: any[]) => Promise<any>>(env: MockActivityEnvironment, fn: A, ...args: Parameters<A>): ReturnType<A> {
+  return run(env, fn, ...args) as ReturnType<A>;
+}
+
 describe('relocation activities are idempotent by state', () => {
   let lab: Lab;
   let api: ReturnType<typeof labApi>;
@@ -34,7 +39,7 @@ describe('relocation activities are idempotent by state', () => {
     const env = new MockActivityEnvironment();
     const beats: any[] = [];
     env.on('heartbeat', (d) => beats.push(d));
-    const r = await env.run(acts.copyPdb, ref);
+    const r = await run(env, acts.copyPdb, ref);
     assert.equal(r.outcome, 'copied');
     const withPercent = beats.filter((b) => typeof b?.percent === 'number');
     assert.ok(withPercent.length >= 2, `progress was heartbeated (${beats.length} beats)`);
@@ -44,8 +49,8 @@ describe('relocation activities are idempotent by state', () => {
 
   test('copyPdb run again after the copy finished issues no second CREATE', async () => {
     const env = new MockActivityEnvironment();
-    await env.run(acts.copyPdb, ref);
-    const again = await env.run(acts.copyPdb, ref);
+    await run(env, acts.copyPdb, ref);
+    const again = await run(env, acts.copyPdb, ref);
     assert.equal(again.outcome, 'already-copied');
     assert.equal((await api.oplog()).filter((e) => e.op === 'createPdbRelocate').length, 1);
   });
@@ -55,7 +60,7 @@ describe('relocation activities are idempotent by state', () => {
     const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
     orphan.catch(() => undefined);
     for (let i = 0; i < 50 && (await labCdb(lab.url, 'CDB2').getCopyProgress()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const r = await new MockActivityEnvironment().run(acts.copyPdb, ref);
+    const r = await run(new MockActivityEnvironment(), acts.copyPdb, ref);
     assert.equal(r.outcome, 'joined-running-copy');
     await orphan;
     assert.equal((await api.oplog()).filter((e) => e.op === 'createPdbRelocate').length, 1);
@@ -63,10 +68,10 @@ describe('relocation activities are idempotent by state', () => {
 
   test('copyPdb drops an UNUSABLE target left by an aborted copy, then copies again', async () => {
     await api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'transient', ora: 'ORA-03113', at: 0.4 });
-    await assert.rejects(new MockActivityEnvironment().run(acts.copyPdb, ref), /ORA-03113/);
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), /ORA-03113/);
     const left = await labCdb(lab.url, 'CDB2').getPdb('SALES');
     assert.equal(left?.status, 'UNUSABLE');
-    const r = await new MockActivityEnvironment().run(acts.copyPdb, ref);
+    const r = await run(new MockActivityEnvironment(), acts.copyPdb, ref);
     assert.equal(r.outcome, 'copied');
     assert.equal(r.droppedUnusable, true);
     const ops = (await api.oplog()).map((e) => `${e.op}:${e.outcome}`);
@@ -75,32 +80,32 @@ describe('relocation activities are idempotent by state', () => {
 
   test('dropRelocatedCopy never drops an open PDB nor the only copy left', async () => {
     const env = new MockActivityEnvironment();
-    assert.match(await env.run(acts.dropRelocatedCopy, ref), /nothing to drop/);
-    await env.run(acts.copyPdb, ref);
-    await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' });
-    await assert.rejects(env.run(acts.dropRelocatedCopy, ref), /open \(READ WRITE\) in CDB2: it is the live PDB now/);
+    assert.match(await run(env, acts.dropRelocatedCopy, ref), /nothing to drop/);
+    await run(env, acts.copyPdb, ref);
+    await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' });
+    await assert.rejects(run(env, acts.dropRelocatedCopy, ref), /open \(READ WRITE\) in CDB2: it is the live PDB now/);
     assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
   });
 
   test('openPdb and startServices are idempotent', async () => {
     const env = new MockActivityEnvironment();
-    await env.run(acts.copyPdb, ref);
-    assert.deepEqual(await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: false });
-    assert.deepEqual(await env.run(acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: true });
+    await run(env, acts.copyPdb, ref);
+    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: false });
+    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: true });
     const services = ['SALES_RW'];
-    assert.deepEqual(await env.run(acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), ['SALES_RW']);
-    assert.deepEqual(await env.run(acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), []);
+    assert.deepEqual(await run(env, acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), ['SALES_RW']);
+    assert.deepEqual(await run(env, acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), []);
     assert.equal((await api.oplog()).filter((e) => e.op === 'openPdb').length, 1);
   });
 
   test('preflight reports each prerequisite, and fails the PDB that breaks one', async () => {
     const env = new MockActivityEnvironment();
-    const good = await env.run(acts.preflightRelocation, ref);
+    const good = await run(env, acts.preflightRelocation, ref);
     assert.deepEqual(good.filter((c) => c.outcome === 'fail'), []);
     for (const name of ['source CDB uses local undo', 'same endianness', 'compatible character sets', 'installed options', 'database link', 'source CDB in ARCHIVELOG mode']) {
       assert.ok(good.some((c) => c.check === name && c.outcome === 'pass'), `${name} passes`);
     }
-    const bad = await env.run(acts.preflightRelocation, { ...ref, pdb: 'HR', sourceCdb: 'CDB3', dbLink: 'CDB3_LINK' });
+    const bad = await run(env, acts.preflightRelocation, { ...ref, pdb: 'HR', sourceCdb: 'CDB3', dbLink: 'CDB3_LINK' });
     const failed = bad.filter((c) => c.outcome === 'fail');
     assert.ok(failed.length >= 1);
     for (const f of failed) assert.ok(f.reason.length > 20, 'each failure says why');

@@ -1,0 +1,34 @@
+import { requireCdb, type EstateConfig } from '../../common/estate-config';
+import { labCdb } from './lab-cdb';
+import { oracledbCdb } from './oracledb-cdb';
+import type { CdbPort } from './port';
+
+/**
+ * The CdbPort for one CDB of the estate: the lab's HTTP client or node-oracledb thin mode,
+ * as the estate file says. One port per CDB per worker process, reused by every activity
+ * (the oracledb port holds no pool — see oracledb-cdb.ts — but keeps track of the
+ * connections in use so that closeAllCdbs() can end them at shutdown).
+ *
+ * The cache key includes the CDB's configuration, so a different estate for the same CDB
+ * name (tests, a reloaded file) gets a new port instead of a stale one.
+ */
+const ports = new Map<string, CdbPort>();
+
+export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
+  const key = requireCdb(estate, 'cdb', cdb);
+  const cfg = estate.cdbs[key]!;
+  const labUrl = cfg.adapter === 'lab' ? (cfg.url ?? estate.lab.url) : null;
+  const cacheKey = `${key}\u0000${labUrl ?? ''}\u0000${JSON.stringify(cfg)}`;
+  const cached = ports.get(cacheKey);
+  if (cached) return cached;
+  const port: CdbPort = cfg.adapter === 'lab' ? labCdb(labUrl!, key) : oracledbCdb(key, cfg);
+  ports.set(cacheKey, port);
+  return port;
+}
+
+/** Closes every port opened by this process (worker shutdown). Never throws. */
+export async function closeAllCdbs(): Promise<void> {
+  const all = [...ports.values()];
+  ports.clear();
+  await Promise.allSettled(all.map((p) => p.close()));
+}

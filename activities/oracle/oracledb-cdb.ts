@@ -1,0 +1,452 @@
+import { dbLinkName, oracleIdentifier, pdbName, serviceName } from '../../common/identifiers';
+import { InputError } from '../../common/input-error';
+import {
+  connectOptions,
+  defaultGetConnection,
+  OUT_FORMAT_OBJECT,
+  type ConnectionLike,
+  type GetConnection,
+  type OracledbCdbConfig,
+} from './oracledb-connect';
+import type {
+  Availability,
+  CdbFacts,
+  CdbPort,
+  CopyProgress,
+  DbLinkInfo,
+  DisconnectOption,
+  OpenMode,
+  PdbState,
+  PdbStatus,
+  PlugInViolation,
+  ServiceInfo,
+  SessionCount,
+  StopOption,
+  UserPrivileges,
+} from './port';
+
+export type { ConnectionLike, GetConnection } from './oracledb-connect';
+
+/**
+ * CdbPort over node-oracledb thin mode, connected to the CDB root as a common user
+ * (or SYSDBA/SYSOPER, per the estate file).
+ *
+ * Connections: one standalone connection per call, closed when the call ends — no pool.
+ *  - Calls are few and coarse (a runbook step, a progress poll every few seconds); a
+ *    handshake is milliseconds against steps that take minutes.
+ *  - These runbooks stop services, restart instances and move PDBs: a pool would keep
+ *    connections to exactly the instances and services being taken away. A fresh connection
+ *    goes wherever the connect string resolves *now*.
+ *  - No session state outlives a call: a container switch (ALTER SESSION SET CONTAINER) can
+ *    never leak into the next activity, whatever happens in between.
+ *  - The password is read at each connect, so rotating it needs no worker restart.
+ *  - Long calls (CREATE PLUGGABLE DATABASE ... RELOCATE, DBMS_SERVICE.DISCONNECT_SESSION)
+ *    hold their own connection, so the progress poll always runs on a different one.
+ * `close()` interrupts (break) and closes any connection still open, for worker shutdown.
+ *
+ * Every identifier that reaches SQL text (PDB names, link names) is re-validated here right
+ * before use, even though callers validated it already; every value is bound.
+ */
+
+/** Round-trip limit for dictionary queries and short DDL (ms). */
+export const QUERY_CALL_TIMEOUT_MS = 120_000;
+/** Extra time over a STOP_SERVICE drain timeout before the call is abandoned (ms). */
+const DRAIN_MARGIN_MS = 120_000;
+
+const STOP_OPTIONS: Record<StopOption, string> = {
+  NONE: 'DBMS_SERVICE.STOP_OPTION_NONE',
+  IMMEDIATE: 'DBMS_SERVICE.STOP_OPTION_IMMEDIATE',
+  TRANSACTIONAL: 'DBMS_SERVICE.STOP_OPTION_TRANSACTIONAL',
+};
+/** DBMS_SERVICE's NUMBER constants (0, 1, 2): a string literal would fail. */
+const DISCONNECT_OPTIONS: Record<DisconnectOption, string> = {
+  POST_TRANSACTION: 'DBMS_SERVICE.POST_TRANSACTION',
+  IMMEDIATE: 'DBMS_SERVICE.IMMEDIATE',
+  NOREPLAY: 'DBMS_SERVICE.NOREPLAY',
+};
+const AVAILABILITIES: readonly Availability[] = ['NORMAL', 'MAX'];
+
+const Q = { outFormat: OUT_FORMAT_OBJECT };
+
+type Row = Record<string, unknown>;
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+function num(v: unknown): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+function yes(v: unknown): boolean {
+  return typeof v === 'string' && ['YES', 'Y', 'TRUE'].includes(v.toUpperCase());
+}
+
+export interface OracledbCdbDeps {
+  getConnection?: GetConnection;
+}
+
+export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbCdbDeps = {}): CdbPort {
+  const getConnection = deps.getConnection ?? defaultGetConnection;
+  const open = new Set<ConnectionLike>();
+
+  async function withConnection<T>(fn: (c: ConnectionLike, call: CallState) => Promise<T>, callTimeoutMs = QUERY_CALL_TIMEOUT_MS): Promise<T> {
+    const conn = await getConnection(connectOptions(cdb, cfg));
+    open.add(conn);
+    const call: CallState = { drop: false };
+    try {
+      conn.callTimeout = callTimeoutMs;
+      return await fn(conn, call);
+    } finally {
+      open.delete(conn);
+      // A close failure does not change the outcome of the call (the session ends either way).
+      // Note: node-oracledb's close() validates an argument that is present even when it is
+      // undefined (NJS-005), so pass none unless dropping.
+      await (call.drop ? conn.close({ drop: true }) : conn.close()).catch(() => undefined);
+    }
+  }
+
+  async function query(conn: ConnectionLike, sql: string, binds: Record<string, unknown> = {}): Promise<Row[]> {
+    const r = await conn.execute(sql, binds, Q);
+    return (r.rows ?? []) as Row[];
+  }
+
+  /**
+   * Runs `fn` with the session switched into the PDB's container, then switches it back to
+   * CDB$ROOT whatever happened. If switching back fails, the outcome of `fn` stands and the
+   * connection is dropped rather than reused (this matters only when an injected
+   * getConnection hands out pooled connections; standalone ones are closed anyway).
+   */
+  async function inContainer<T>(conn: ConnectionLike, call: CallState, pdb: string, fn: () => Promise<T>): Promise<T> {
+    await conn.execute(`ALTER SESSION SET CONTAINER = ${pdb}`, {}, {});
+    try {
+      return await fn();
+    } finally {
+      try {
+        await conn.execute('ALTER SESSION SET CONTAINER = CDB$ROOT', {}, {});
+      } catch {
+        call.drop = true;
+      }
+    }
+  }
+
+  const port: CdbPort = {
+    cdb,
+
+    async getFacts(): Promise<CdbFacts> {
+      return withConnection(async (c) => {
+        const [db] = await query(c, 'SELECT NAME, LOG_MODE, PLATFORM_ID, PLATFORM_NAME FROM V$DATABASE');
+        let version: string | null;
+        try {
+          // VERSION_FULL exists from 18c; 12.2 only has VERSION.
+          const [inst] = await query(c, 'SELECT VERSION_FULL FROM V$INSTANCE');
+          version = str(inst?.VERSION_FULL);
+        } catch (e) {
+          if ((e as { errorNum?: number }).errorNum !== 904) throw e;
+          const [inst] = await query(c, 'SELECT VERSION FROM V$INSTANCE');
+          version = str(inst?.VERSION);
+        }
+        const [undo] = await query(c, "SELECT PROPERTY_VALUE FROM DATABASE_PROPERTIES WHERE PROPERTY_NAME = 'LOCAL_UNDO_ENABLED'");
+        const [endian] = await query(
+          c,
+          'SELECT tp.ENDIAN_FORMAT FROM V$TRANSPORTABLE_PLATFORM tp JOIN V$DATABASE d ON d.PLATFORM_ID = tp.PLATFORM_ID',
+        );
+        const nls = await query(
+          c,
+          "SELECT PARAMETER, VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER IN ('NLS_CHARACTERSET', 'NLS_NCHAR_CHARACTERSET')",
+        );
+        const registry = await query(c, 'SELECT COMP_ID, STATUS FROM DBA_REGISTRY ORDER BY COMP_ID');
+        const nlsValue = (p: string) => str(nls.find((r) => r.PARAMETER === p)?.VALUE) ?? '';
+        return {
+          name: str(db?.NAME) ?? '',
+          version: version ?? '',
+          localUndo: str(undo?.PROPERTY_VALUE)?.toUpperCase() === 'TRUE',
+          logMode: str(db?.LOG_MODE) === 'ARCHIVELOG' ? 'ARCHIVELOG' : 'NOARCHIVELOG',
+          platformId: num(db?.PLATFORM_ID) ?? 0,
+          platformName: str(db?.PLATFORM_NAME) ?? '',
+          endianFormat: str(endian?.ENDIAN_FORMAT) === 'Big' ? 'Big' : 'Little',
+          characterSet: nlsValue('NLS_CHARACTERSET'),
+          ncharCharacterSet: nlsValue('NLS_NCHAR_CHARACTERSET'),
+          options: registry.map((r) => ({ compId: str(r.COMP_ID) ?? '', status: str(r.STATUS) ?? '' })),
+        };
+      });
+    },
+
+    async getPdb(pdb: string): Promise<PdbState | null> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c) => {
+        // CDB_PDBS.PDB_ID is the PDB's container ID (= V$PDBS.CON_ID). A PDB without a
+        // V$PDBS row on this instance (e.g. a RELOCATED tombstone: UNVERIFIED whether it keeps
+        // one) gets OPEN_MODE null.
+        const [r] = await query(
+          c,
+          'SELECT p.PDB_NAME, p.STATUS, v.OPEN_MODE, v.TOTAL_SIZE FROM CDB_PDBS p LEFT JOIN V$PDBS v ON v.CON_ID = p.PDB_ID WHERE p.PDB_NAME = :pdb',
+          { pdb: name },
+        );
+        if (!r) return null;
+        return {
+          name: str(r.PDB_NAME) ?? name,
+          status: str(r.STATUS) as PdbStatus,
+          openMode: str(r.OPEN_MODE) as OpenMode | null,
+          totalSizeBytes: num(r.TOTAL_SIZE),
+        };
+      });
+    },
+
+    async getDbLink(link: string): Promise<DbLinkInfo | null> {
+      const name = dbLinkName('dbLink', link);
+      // A link created without a domain is stored with the database's domain appended
+      // (LINK.EXAMPLE.COM) when db_domain is set, and a statement naming LINK still resolves
+      // to it; so the exact name wins, then LINK.<domain>. Links usable by the connected
+      // user are its own private ones (which take precedence) and PUBLIC ones.
+      const likePrefix = `${name.replace(/_/g, '\\_')}.%`;
+      return withConnection(async (c) => {
+        const [r] = await query(
+          c,
+          "SELECT DB_LINK, USERNAME, HOST FROM DBA_DB_LINKS WHERE (DB_LINK = :link OR DB_LINK LIKE :linkPrefix ESCAPE '\\') AND OWNER IN (SYS_CONTEXT('USERENV', 'CURRENT_USER'), 'PUBLIC') ORDER BY CASE WHEN DB_LINK = :link THEN 0 ELSE 1 END, CASE WHEN OWNER = 'PUBLIC' THEN 1 ELSE 0 END FETCH FIRST 1 ROWS ONLY",
+          { link: name, linkPrefix: likePrefix },
+        );
+        if (!r) return null;
+        return { name: str(r.DB_LINK) ?? name, username: str(r.USERNAME) ?? '', host: str(r.HOST) ?? '' };
+      });
+    },
+
+    async getUserPrivileges(username: string): Promise<UserPrivileges> {
+      const user = oracleIdentifier('username', username);
+      return withConnection(async (c) => {
+        const [u] = await query(c, 'SELECT USERNAME, COMMON FROM CDB_USERS WHERE USERNAME = :username AND CON_ID = 1', { username: user });
+        const privs = await query(
+          c,
+          'SELECT PRIVILEGE FROM CDB_SYS_PRIVS WHERE GRANTEE = :username AND CON_ID = 1 ORDER BY PRIVILEGE',
+          { username: user },
+        );
+        const pw = await query(c, 'SELECT SYSOPER FROM V$PWFILE_USERS WHERE USERNAME = :username', { username: user });
+        return {
+          username: user,
+          exists: u !== undefined,
+          common: yes(u?.COMMON),
+          systemPrivileges: privs.map((r) => str(r.PRIVILEGE) ?? '').filter((p) => p !== ''),
+          sysoper: pw.some((r) => yes(r.SYSOPER)),
+        };
+      });
+    },
+
+    async savePdbState(pdb: string): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      await withConnection((c) => c.execute(`ALTER PLUGGABLE DATABASE ${name} SAVE STATE INSTANCES=ALL`, {}, {}));
+    },
+
+    async createPdbRelocate(args: { pdb: string; dbLink: string; availability: Availability }): Promise<void> {
+      const name = pdbName('pdb', args.pdb);
+      const link = dbLinkName('dbLink', args.dbLink);
+      if (!AVAILABILITIES.includes(args.availability)) {
+        throw new InputError('availability', `must be one of ${AVAILABILITIES.join(', ')} (got ${JSON.stringify(args.availability)})`);
+      }
+      // Its own connection, no call timeout: the statement returns when the copy is done,
+      // which can take hours. Progress is read by getCopyProgress on another connection.
+      await withConnection(
+        (c) => c.execute(`CREATE PLUGGABLE DATABASE ${name} FROM ${name}@${link} RELOCATE AVAILABILITY ${args.availability}`, {}, {}),
+        0,
+      );
+    },
+
+    async getCopyProgress(): Promise<CopyProgress[]> {
+      return withConnection(async (c) => {
+        const rows = await query(
+          c,
+          'SELECT SID, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM V$SESSION_LONGOPS WHERE OPNAME = :opname AND SOFAR < TOTALWORK ORDER BY SID',
+          { opname: 'kpdbfCopyTaskCbk' },
+        );
+        return rows.map((r) => ({
+          sid: num(r.SID) ?? 0,
+          target: str(r.TARGET),
+          sofar: num(r.SOFAR) ?? 0,
+          totalwork: num(r.TOTALWORK) ?? 0,
+          units: str(r.UNITS),
+          elapsedSeconds: num(r.ELAPSED_SECONDS) ?? 0,
+          timeRemainingSeconds: num(r.TIME_REMAINING),
+        }));
+      });
+    },
+
+    async openPdb(pdb: string): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      // The first open after a relocation also drains and closes the source: no call timeout.
+      await withConnection((c) => c.execute(`ALTER PLUGGABLE DATABASE ${name} OPEN INSTANCES=ALL`, {}, {}), 0);
+    },
+
+    async dropPdb(pdb: string): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      await withConnection((c) => c.execute(`DROP PLUGGABLE DATABASE ${name} INCLUDING DATAFILES`, {}, {}), 0);
+    },
+
+    async getPlugInViolations(pdb: string): Promise<PlugInViolation[]> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c) => {
+        const rows = await query(
+          c,
+          "SELECT TYPE, MESSAGE, STATUS, CAUSE, ACTION FROM PDB_PLUG_IN_VIOLATIONS WHERE NAME = :pdb AND STATUS <> 'RESOLVED' ORDER BY TIME",
+          { pdb: name },
+        );
+        return rows.map((r) => ({
+          type: str(r.TYPE) ?? '',
+          message: str(r.MESSAGE) ?? '',
+          status: str(r.STATUS) ?? '',
+          cause: str(r.CAUSE),
+          action: str(r.ACTION),
+        }));
+      });
+    },
+
+    async listServices(pdb: string): Promise<ServiceInfo[]> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c) => {
+        // CDB_SERVICES shows the services of *open* PDBs only (CDB_ views read each open
+        // container): a mounted PDB lists no services.
+        const services = await query(
+          c,
+          'SELECT s.NAME, s.NETWORK_NAME, c.NAME AS PDB, s.FAILOVER_TYPE, s.FAILOVER_METHOD, s.FAILOVER_RETRIES, s.FAILOVER_DELAY, s.FAILOVER_RESTORE, s.COMMIT_OUTCOME, s.SESSION_STATE_CONSISTENCY, s.REPLAY_INITIATION_TIMEOUT, s.RETENTION_TIMEOUT, s.DRAIN_TIMEOUT, s.STOP_OPTION, s.AQ_HA_NOTIFICATIONS FROM CDB_SERVICES s JOIN V$CONTAINERS c ON c.CON_ID = s.CON_ID WHERE c.NAME = :pdb ORDER BY s.NAME',
+          { pdb: name },
+        );
+        const active = await query(
+          c,
+          'SELECT a.NAME, i.INSTANCE_NAME FROM GV$ACTIVE_SERVICES a JOIN GV$INSTANCE i ON i.INST_ID = a.INST_ID JOIN V$CONTAINERS c ON c.CON_ID = a.CON_ID WHERE c.NAME = :pdb ORDER BY a.NAME, i.INSTANCE_NAME',
+          { pdb: name },
+        );
+        const [domainRow] = await query(c, "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_domain'");
+        const domain = (str(domainRow?.VALUE) ?? '').trim().toUpperCase();
+        // The PDB's default service is named after the PDB (lower case in the dictionary),
+        // with the database domain appended when db_domain is set: PDB or PDB.<db_domain>,
+        // compared case-insensitively on NAME and NETWORK_NAME. It cannot be drained.
+        const defaultNames = new Set([name, ...(domain ? [`${name}.${domain}`] : [])]);
+        const isDefault = (n: string | null) => n !== null && defaultNames.has(n.toUpperCase());
+        return services.map((r) => {
+          const svc = str(r.NAME) ?? '';
+          const networkName = str(r.NETWORK_NAME);
+          return {
+            name: svc,
+            networkName,
+            pdb: str(r.PDB) ?? name,
+            runningOn: active.filter((a) => a.NAME === svc).map((a) => str(a.INSTANCE_NAME) ?? ''),
+            isDefault: isDefault(svc) || isDefault(networkName),
+            failoverType: str(r.FAILOVER_TYPE),
+            failoverMethod: str(r.FAILOVER_METHOD),
+            failoverRetries: num(r.FAILOVER_RETRIES),
+            failoverDelay: num(r.FAILOVER_DELAY),
+            failoverRestore: str(r.FAILOVER_RESTORE),
+            commitOutcome: yes(r.COMMIT_OUTCOME),
+            sessionStateConsistency: str(r.SESSION_STATE_CONSISTENCY),
+            replayInitiationTimeout: num(r.REPLAY_INITIATION_TIMEOUT),
+            retentionTimeout: num(r.RETENTION_TIMEOUT),
+            drainTimeout: num(r.DRAIN_TIMEOUT),
+            stopOption: str(r.STOP_OPTION),
+            aqHaNotifications: yes(r.AQ_HA_NOTIFICATIONS),
+          };
+        });
+      });
+    },
+
+    async startService(pdb: string, service: string, instance?: string): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      const svc = serviceName('service', service);
+      const binds: Record<string, unknown> = { svc };
+      let instanceArg = 'DBMS_SERVICE.ALL_INSTANCES';
+      if (instance !== undefined) {
+        oracleIdentifier('instance', instance);
+        binds.inst = instance;
+        instanceArg = ':inst';
+      }
+      await withConnection((c, call) =>
+        inContainer(c, call, name, () =>
+          c.execute(`BEGIN DBMS_SERVICE.START_SERVICE(service_name => :svc, instance_name => ${instanceArg}); END;`, binds, {}),
+        ),
+      );
+    },
+
+    async stopService(
+      pdb: string,
+      service: string,
+      options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
+    ): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      const svc = serviceName('service', service);
+      const stopOption = STOP_OPTIONS[options.stopOption];
+      if (!Object.prototype.hasOwnProperty.call(STOP_OPTIONS, options.stopOption) || !stopOption) {
+        throw new InputError('stopOption', `must be one of ${Object.keys(STOP_OPTIONS).join(', ')} (got ${JSON.stringify(options.stopOption)})`);
+      }
+      const drain = options.drainTimeoutSeconds;
+      if (!Number.isInteger(drain) || drain < 0) {
+        throw new InputError('drainTimeoutSeconds', `must be a whole number of seconds >= 0 (got ${JSON.stringify(drain)})`);
+      }
+      const binds: Record<string, unknown> = { svc, drain };
+      let instanceArg = 'DBMS_SERVICE.ALL_INSTANCES';
+      if (options.instance !== undefined) {
+        oracleIdentifier('instance', options.instance);
+        binds.inst = options.instance;
+        instanceArg = ':inst';
+      }
+      // DBMS_SERVICE.STOP_SERVICE(service_name, instance_name, stop_option, drain_timeout, replay)
+      // per rdbms/admin/dbmssrv.sql. On RAC, a drain timeout or stop option for a service on
+      // another instance raises ORA-44791 (use srvctl there); services managed by Clusterware
+      // cannot be stopped by DBMS_SERVICE at all.
+      await withConnection(
+        (c, call) =>
+          inContainer(c, call, name, () =>
+            c.execute(
+              `BEGIN DBMS_SERVICE.STOP_SERVICE(service_name => :svc, instance_name => ${instanceArg}, stop_option => ${stopOption}, drain_timeout => :drain); END;`,
+              binds,
+              {},
+            ),
+          ),
+        drain * 1000 + DRAIN_MARGIN_MS,
+      );
+    },
+
+    async disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void> {
+      const name = pdbName('pdb', pdb);
+      const svc = serviceName('service', service);
+      const constant = Object.prototype.hasOwnProperty.call(DISCONNECT_OPTIONS, option) ? DISCONNECT_OPTIONS[option] : undefined;
+      if (!constant) {
+        throw new InputError('option', `must be one of ${Object.keys(DISCONNECT_OPTIONS).join(', ')} (got ${JSON.stringify(option)})`);
+      }
+      // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
+      // returns only when they are gone: no call timeout. On RAC, run it per instance.
+      await withConnection(
+        (c, call) =>
+          inContainer(c, call, name, () =>
+            c.execute(`BEGIN DBMS_SERVICE.DISCONNECT_SESSION(service_name => :svc, disconnect_option => ${constant}); END;`, { svc }, {}),
+          ),
+        0,
+      );
+    },
+
+    async countSessions(service: string): Promise<SessionCount[]> {
+      const svc = serviceName('service', service);
+      return withConnection(async (c) => {
+        const rows = await query(
+          c,
+          "SELECT i.INSTANCE_NAME, COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN GV$INSTANCE i ON i.INST_ID = s.INST_ID WHERE s.SERVICE_NAME = :svc AND s.TYPE = 'USER' GROUP BY i.INSTANCE_NAME ORDER BY i.INSTANCE_NAME",
+          { svc },
+        );
+        return rows.map((r) => ({ instance: str(r.INSTANCE_NAME) ?? '', count: num(r.SESSIONS) ?? 0 }));
+      });
+    },
+
+    async close(): Promise<void> {
+      const conns = [...open];
+      open.clear();
+      await Promise.allSettled(
+        conns.map(async (c) => {
+          await c.break?.().catch(() => undefined);
+          await c.close({ drop: true }).catch(() => undefined);
+        }),
+      );
+    },
+  };
+  return port;
+}
+
+/** Per-call state: whether the connection must be dropped instead of reused. */
+interface CallState {
+  drop: boolean;
+}

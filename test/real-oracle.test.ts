@@ -1,0 +1,110 @@
+/**
+ * Opt-in, read-only checks of the node-oracledb adapter against a real Oracle CDB.
+ *
+ *   ORB_TEST_ORACLE_CONNECT_STRING  Easy Connect string or TNS alias of the CDB root service
+ *   ORB_TEST_ORACLE_USER            a common user (C##...) or SYS
+ *   ORB_TEST_ORACLE_PASSWORD        its password
+ *   ORB_TEST_ORACLE_PRIVILEGE       optional: SYSDBA | SYSOPER | SYSBACKUP | SYSDG | SYSKM
+ *   ORB_TEST_ORACLE_PDB             optional: a PDB to read (state, services, violations)
+ *   ORB_TEST_ORACLE_CONFIG_DIR      optional: directory with tnsnames.ora (thin mode)
+ *
+ * Nothing here changes the database: only dictionary and V$ queries run.
+ * Without the variables, every test reports itself skipped and names what is missing.
+ */
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { oracledbCdb } from '../activities/oracle/oracledb-cdb';
+import type { OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
+import type { CdbPort } from '../activities/oracle/port';
+
+const REQUIRED = ['ORB_TEST_ORACLE_CONNECT_STRING', 'ORB_TEST_ORACLE_USER', 'ORB_TEST_ORACLE_PASSWORD'] as const;
+const PRIVILEGES = ['SYSDBA', 'SYSOPER', 'SYSBACKUP', 'SYSDG', 'SYSKM'] as const;
+
+const missing = REQUIRED.filter((v) => !process.env[v]);
+const privilege = process.env.ORB_TEST_ORACLE_PRIVILEGE?.toUpperCase();
+const badPrivilege = privilege !== undefined && privilege !== '' && !(PRIVILEGES as readonly string[]).includes(privilege);
+
+const skipAll: string | false =
+  missing.length > 0
+    ? `real Oracle tests are opt-in: set ${missing.join(', ')} (and optionally ORB_TEST_ORACLE_PRIVILEGE, ORB_TEST_ORACLE_PDB)`
+    : badPrivilege
+      ? `ORB_TEST_ORACLE_PRIVILEGE must be one of ${PRIVILEGES.join(', ')} (got ${privilege})`
+      : false;
+const pdb = process.env.ORB_TEST_ORACLE_PDB;
+const skipPdb: string | false = skipAll || (pdb ? false : 'set ORB_TEST_ORACLE_PDB to read a PDB’s state, services and plug-in violations');
+
+let port: CdbPort | null = null;
+function cdb(): CdbPort {
+  if (!port) {
+    const cfg: OracledbCdbConfig = {
+      adapter: 'oracledb',
+      connectString: process.env.ORB_TEST_ORACLE_CONNECT_STRING!,
+      user: process.env.ORB_TEST_ORACLE_USER!,
+      // By reference, like the estate file: read when the connection opens.
+      password: { env: 'ORB_TEST_ORACLE_PASSWORD' },
+      dbLinks: {},
+      ...(privilege ? { privilege: privilege as (typeof PRIVILEGES)[number] } : {}),
+      ...(process.env.ORB_TEST_ORACLE_CONFIG_DIR ? { configDir: process.env.ORB_TEST_ORACLE_CONFIG_DIR } : {}),
+    };
+    port = oracledbCdb('REALCDB', cfg);
+  }
+  return port;
+}
+
+after(async () => {
+  await port?.close();
+});
+
+describe('real Oracle CDB (read-only)', () => {
+  test('getFacts', { skip: skipAll }, async () => {
+    const f = await cdb().getFacts();
+    assert.ok(f.name.length > 0);
+    assert.match(f.version, /^\d+\.\d+/);
+    assert.ok(['ARCHIVELOG', 'NOARCHIVELOG'].includes(f.logMode));
+    assert.ok(['Little', 'Big'].includes(f.endianFormat));
+    assert.ok(f.characterSet.length > 0 && f.ncharCharacterSet.length > 0);
+    assert.ok(f.options.some((o) => o.compId === 'CATALOG'), 'DBA_REGISTRY lists CATALOG');
+    assert.equal(typeof f.localUndo, 'boolean');
+  });
+
+  test('getCopyProgress (normally empty)', { skip: skipAll }, async () => {
+    const progress = await cdb().getCopyProgress();
+    assert.ok(Array.isArray(progress));
+    for (const p of progress) assert.ok(p.sofar < p.totalwork);
+  });
+
+  test('countSessions of an unknown service is empty', { skip: skipAll }, async () => {
+    assert.deepEqual(await cdb().countSessions('orb_no_such_service_x1'), []);
+  });
+
+  test('getPdb of an unknown PDB is null', { skip: skipAll }, async () => {
+    assert.equal(await cdb().getPdb('ORB_NO_SUCH_PDB_X1'), null);
+  });
+
+  test('getPdb', { skip: skipPdb }, async () => {
+    const s = await cdb().getPdb(pdb!);
+    assert.ok(s, `PDB ${pdb} not found in CDB_PDBS`);
+    assert.equal(s.name, pdb!.toUpperCase());
+    assert.ok(['NEW', 'NORMAL', 'UNPLUGGED', 'RELOCATING', 'RELOCATED', 'REFRESHING', 'UNUSABLE'].includes(s.status), s.status);
+  });
+
+  test('listServices', { skip: skipPdb }, async () => {
+    const state = await cdb().getPdb(pdb!);
+    const services = await cdb().listServices(pdb!);
+    if (state?.openMode === 'READ WRITE') {
+      assert.ok(services.length > 0, 'an open PDB has at least its default service');
+      assert.ok(services.some((s) => s.isDefault), 'the default service is recognised');
+    }
+    for (const s of services) assert.equal(s.pdb, pdb!.toUpperCase());
+  });
+
+  test('countSessions of the default service', { skip: skipPdb }, async () => {
+    const counts = await cdb().countSessions(pdb!.toLowerCase());
+    for (const c of counts) assert.ok(c.instance.length > 0 && c.count >= 0);
+  });
+
+  test('getPlugInViolations', { skip: skipPdb }, async () => {
+    const v = await cdb().getPlugInViolations(pdb!);
+    for (const row of v) assert.notEqual(row.status, 'RESOLVED');
+  });
+});
