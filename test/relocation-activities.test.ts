@@ -13,7 +13,7 @@ import { startLabProcess } from './helpers/lab-process';
  */
 /** MockActivityEnvironment.run, typed by the activity it runs. */
 function run<A extends (...args: any[]) => Promise<any>>(env: MockActivityEnvironment, fn: A, ...args: Parameters<A>): ReturnType<A> {
-  return run(env, fn, ...args) as ReturnType<A>;
+  return env.run(fn, ...args) as ReturnType<A>;
 }
 
 describe('relocation activities are idempotent by state', () => {
