@@ -126,12 +126,14 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
 
       if (sp) {
         const services = await oracleStep('reading the PDB services', () => source.listServices(r.pdb));
-        const counts = await oracleStep('counting sessions on the default service', () => source.countSessions(r.pdb));
+        // The default service's name is as CDB_SERVICES spells it (often lower case, maybe with the domain).
+        const defaultService = services.find((s) => s.isDefault)?.name ?? r.pdb;
+        const counts = await oracleStep('counting sessions on the default service', () => source.countSessions(defaultService));
         const onDefault = counts.reduce((n, c) => n + c.count, 0);
         const drainable = services.filter((s) => !s.isDefault);
         check(checks, 'application services', drainable.length ? 'pass' : 'warn',
           drainable.length ? `services to drain and move: ${drainable.map((s) => s.name).join(', ')}` : `${r.pdb} has no service besides its default service: nothing can be drained gracefully`);
-        if (onDefault > 0) check(checks, 'default service unused', 'warn', `${onDefault} session(s) use the default service ${r.pdb}, which cannot be drained; they will be cut at cutover`);
+        if (onDefault > 0) check(checks, 'default service unused', 'warn', `${onDefault} session(s) use the default service ${defaultService}, which cannot be drained; they will be cut at cutover`);
       }
       log.info('preflight done', { pdb: r.pdb, failed: checks.filter((c) => c.outcome === 'fail').length });
       return checks;
