@@ -41,7 +41,7 @@ export function labApi(url: string) {
     oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any }[] }>('GET', '/oplog').then((r) => r.entries),
     invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
     fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
-      call<{ id: string }>('POST', '/faults', f),
+      call<{ id: number }>('POST', '/faults', f),
     clearFaults: () => call<void>('DELETE', '/faults'),
     reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
     addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
@@ -106,8 +106,8 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
     lab: { url: lab.url },
     cdbs: {
       CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
-      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK' } },
-      CDB3: { adapter: 'lab' },
+      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK' } },
+      CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     },
     approvers: { groups: { dbas: APPROVERS } },
   };

@@ -1,0 +1,46 @@
+/** Injected faults: armed by POST /faults, matched on each operation call. */
+import { sameName } from './estate';
+import type { LabFault, LabState } from './model';
+import type { FaultBody } from './schemas';
+
+export function armFault(state: LabState, body: FaultBody): LabFault {
+  const fault: LabFault = {
+    id: state.nextId++,
+    op: body.op,
+    cdb: body.cdb?.toUpperCase() ?? null,
+    object: body.object ?? null,
+    kind: body.kind,
+    ora: body.ora,
+    remaining: body.times ?? (body.kind === 'transient' ? 1 : null),
+    at: body.at ?? null,
+    when: body.when ?? 'before',
+    fired: 0,
+  };
+  state.faults.push(fault);
+  return fault;
+}
+
+/** The object an operation names, for matching a fault's `object`. */
+export function objectOf(args: Record<string, unknown>): string | null {
+  for (const k of ['pdb', 'service', 'link', 'username']) {
+    const v = args[k];
+    if (typeof v === 'string') return v;
+  }
+  return null;
+}
+
+/** First armed fault matching the call; consumes one firing. */
+export function takeFault(state: LabState, op: string, cdb: string, args: Record<string, unknown>): LabFault | null {
+  const object = objectOf(args);
+  const fault = state.faults.find(
+    (f) =>
+      (f.remaining === null || f.remaining > 0) &&
+      f.op === op &&
+      (f.cdb === null || sameName(f.cdb, cdb)) &&
+      (f.object === null || (object !== null && sameName(f.object, object))),
+  );
+  if (!fault) return null;
+  if (fault.remaining !== null) fault.remaining -= 1;
+  fault.fired += 1;
+  return fault;
+}

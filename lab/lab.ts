@@ -1,0 +1,374 @@
+/**
+ * The lab engine: the estate, simulated time, faults, oplog and persistence, behind two kinds
+ * of calls: `call(cdb, op, body)` (one CdbPort operation) and the lab-control methods.
+ *
+ * Time is lazy: every call first advances the estate to simulated now. A ticker runs only
+ * while copies are under way, so that a blocked createPdbRelocate answers when its copy
+ * ends, and so that copy progress is saved (at most once a real second) for a restart.
+ */
+import type { Availability } from '../activities/oracle/port';
+import { advanceState, oraMessage } from './advance';
+import { SimClock } from './clock';
+import { requireCdb, requirePdb, sameName, type SimContext } from './estate';
+import { armFault, takeFault } from './faults';
+import { checkInvariants } from './invariants';
+import { LabError } from './lab-error';
+import type { LabLogger } from './log';
+import type { LabCdb, LabCopy, LabFault, LabOplogEntry, LabState } from './model';
+import * as pdbOps from './pdb-ops';
+import { loadState, saveState } from './persistence';
+import { nextRandom } from './random';
+import {
+  cdbPatchBody, clockBody, faultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
+  type OpName,
+} from './schemas';
+import { buildSeed, type SeedName } from './seeds';
+import * as svcOps from './service-ops';
+
+const OPLOG_MAX = 5000;
+const TICK_MS = 100;
+const SAVE_EVERY_MS = 1000;
+
+export interface LabOptions {
+  stateFile: string;
+  seed: SeedName;
+  speed?: number;
+  /** Start from the seed even when the state file exists */
+  reset?: boolean;
+  logger: LabLogger;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(e: LabError): void;
+}
+
+export class Lab {
+  private state: LabState;
+  private clock: SimClock;
+  private readonly waiters = new Map<number, Waiter>();
+  private ticker: NodeJS.Timeout | null = null;
+  private lastSaveReal = 0;
+  private readonly log: LabLogger;
+  private readonly stateFile: string;
+
+  constructor(opts: LabOptions) {
+    this.log = opts.logger;
+    this.stateFile = opts.stateFile;
+    const loaded = opts.reset ? null : loadState(opts.stateFile);
+    this.state = loaded ?? buildSeed(opts.seed);
+    if (opts.speed !== undefined) this.state.settings.speed = opts.speed;
+    this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
+    this.log.info(
+      { stateFile: opts.stateFile, seed: this.state.seed, speed: this.state.settings.speed, resumed: loaded !== null, copies: this.state.copies.length },
+      loaded ? 'estate reloaded from the state file' : 'estate built from seed',
+    );
+    this.save();
+    this.ensureTicker();
+  }
+
+  // ---- time ---------------------------------------------------------------------------------
+
+  private advance(): SimContext {
+    const state = this.state;
+    const ctx: SimContext = {
+      state,
+      nowMs: this.clock.now(),
+      random: () => {
+        const r = nextRandom(state.rng);
+        state.rng = r.state;
+        return r.value;
+      },
+    };
+    advanceState(ctx);
+    this.settleCopies();
+    return ctx;
+  }
+
+  /** Answers the callers of finished or aborted copies, and forgets those copies. */
+  private settleCopies(): void {
+    const finished = this.state.copies.filter((c) => c.state !== 'running');
+    if (finished.length === 0) return;
+    this.state.copies = this.state.copies.filter((c) => c.state === 'running');
+    for (const c of finished) {
+      this.log.info({ cdb: c.cdb, pdb: c.pdb, outcome: c.state, error: c.error?.code }, 'relocation copy ended');
+      const w = this.waiters.get(c.id);
+      this.waiters.delete(c.id);
+      if (!w) continue;
+      if (c.state === 'done') w.resolve();
+      else w.reject(new LabError(c.error?.code ?? 'ORA-03113', c.error?.message ?? oraMessage('ORA-03113'), 500, c.abortAt?.faultId));
+    }
+    this.save();
+  }
+
+  private ensureTicker(): void {
+    if (this.ticker || !this.state.copies.some((c) => c.state === 'running')) return;
+    this.ticker = setInterval(() => {
+      this.advance();
+      if (Date.now() - this.lastSaveReal >= SAVE_EVERY_MS) this.save();
+      if (!this.state.copies.some((c) => c.state === 'running') && this.ticker) {
+        clearInterval(this.ticker);
+        this.ticker = null;
+      }
+    }, TICK_MS);
+    this.ticker.unref();
+  }
+
+  private save(): void {
+    this.state.simNowMs = Math.max(this.state.simNowMs, this.clock.now());
+    if (this.state.oplog.length > OPLOG_MAX) this.state.oplog.splice(0, this.state.oplog.length - OPLOG_MAX);
+    saveState(this.stateFile, this.state);
+    this.lastSaveReal = Date.now();
+  }
+
+  // ---- CdbPort operations ----------------------------------------------------------------------
+
+  async call(cdbName: string, op: string, rawBody: unknown): Promise<unknown> {
+    if (!isOpName(op)) throw new LabError('LAB-404', `LAB-404: no operation ${op}; operations: ${Object.keys(OP_ARGS).join(', ')}`);
+    const body = parseBody(opBody, rawBody ?? {}, '');
+    const args = parseBody(OP_ARGS[op], body.args ?? {}, 'args') as Record<string, unknown>;
+    const ctx = this.advance();
+    const entry = MUTATING_OPS.has(op) ? this.logEntry(cdbName, op, args, ctx.nowMs) : null;
+    let fault: LabFault | null = null;
+    try {
+      const cdb = requireCdb(this.state, cdbName);
+      fault = takeFault(this.state, op, cdb.name, args);
+      if (fault && fault.at === null && fault.when === 'before') throw this.faultError(fault, op);
+      const result =
+        op === 'createPdbRelocate'
+          ? await this.relocate(ctx, cdb, args as { pdb: string; dbLink: string; availability: Availability }, entry!, fault?.at != null ? fault : null)
+          : this.runSync(ctx, cdb, op, args);
+      if (fault && fault.at === null && fault.when === 'after') throw this.faultError(fault, op);
+      if (entry) {
+        entry.outcome = 'ok';
+        if (op === 'createPdbRelocate') entry.endedAt ??= new Date(this.clock.now()).toISOString();
+      }
+      if (entry) this.log.info({ cdb: cdbName, op, args }, 'op ok');
+      return result ?? null;
+    } catch (e) {
+      const err = e instanceof LabError ? e : new LabError('ORA-00600', `ORA-00600: internal error code, arguments: [lab], [${(e as Error).message}]`, 500);
+      if (!(e instanceof LabError)) this.log.error({ err: e, cdb: cdbName, op }, 'lab bug');
+      if (entry) {
+        entry.outcome = 'error';
+        entry.error = err.toJSON();
+        if (err.faultId !== undefined) entry.faultId = err.faultId;
+        if (op === 'createPdbRelocate') entry.endedAt ??= new Date(this.clock.now()).toISOString();
+        this.log.info({ cdb: cdbName, op, args, code: err.code }, 'op refused');
+      }
+      throw err;
+    } finally {
+      if (entry || fault) this.save();
+    }
+  }
+
+  private faultError(fault: LabFault, op: string): LabError {
+    return new LabError(fault.ora, oraMessage(fault.ora, `injected ${fault.kind} fault #${fault.id} on ${op}`), fault.kind === 'transient' ? 503 : 500, fault.id);
+  }
+
+  private logEntry(cdb: string, op: string, args: unknown, nowMs: number): LabOplogEntry {
+    const entry: LabOplogEntry = {
+      seq: this.state.nextOplogSeq++,
+      at: new Date(nowMs).toISOString(),
+      realAt: new Date().toISOString(),
+      cdb: cdb.toUpperCase(),
+      op,
+      args,
+      outcome: 'running',
+    };
+    this.state.oplog.push(entry);
+    return entry;
+  }
+
+  private relocate(
+    ctx: SimContext,
+    cdb: LabCdb,
+    args: { pdb: string; dbLink: string; availability: Availability },
+    entry: LabOplogEntry,
+    atFault: LabFault | null,
+  ): Promise<void> {
+    const abortAt: LabCopy['abortAt'] = atFault && atFault.at !== null ? { fraction: atFault.at, ora: atFault.ora, faultId: atFault.id } : null;
+    const copy = pdbOps.startRelocate(ctx, cdb, args, entry.seq, abortAt);
+    this.log.info({ cdb: cdb.name, pdb: copy.pdb, from: copy.sourceCdb, bytes: copy.totalBytes, abortAt }, 'relocation copy started');
+    const done = new Promise<void>((resolve, reject) => this.waiters.set(copy.id, { resolve, reject }));
+    this.save();
+    this.ensureTicker();
+    this.advance(); // a zero-byte copy (or at: 0) ends at once
+    return done;
+  }
+
+  private runSync(ctx: SimContext, cdb: LabCdb, op: OpName, a: Record<string, unknown>): unknown {
+    const s = (k: string) => a[k] as string;
+    switch (op) {
+      case 'getFacts':
+        return pdbOps.getFacts(cdb);
+      case 'getPdb':
+        return pdbOps.getPdb(cdb, s('pdb'));
+      case 'getDbLink':
+        return pdbOps.getDbLink(cdb, s('link'));
+      case 'getUserPrivileges':
+        return pdbOps.getUserPrivileges(cdb, s('username'));
+      case 'savePdbState':
+        return pdbOps.savePdbState(cdb, s('pdb'));
+      case 'getCopyProgress':
+        return pdbOps.getCopyProgress(ctx, cdb);
+      case 'openPdb':
+        return pdbOps.openPdb(ctx, cdb, s('pdb'));
+      case 'dropPdb':
+        return pdbOps.dropPdb(ctx, cdb, s('pdb'));
+      case 'getPlugInViolations':
+        return pdbOps.getPlugInViolations(cdb, s('pdb'));
+      case 'listServices':
+        return svcOps.listServices(cdb, s('pdb'));
+      case 'startService':
+        return svcOps.startService(ctx, cdb, s('pdb'), s('service'), a.instance as string | undefined);
+      case 'stopService':
+        svcOps.stopService(ctx, cdb, s('pdb'), s('service'), {
+          instance: a.instance as string | undefined,
+          stopOption: a.stopOption as 'NONE' | 'IMMEDIATE' | 'TRANSACTIONAL',
+          drainTimeoutSeconds: a.drainTimeoutSeconds as number,
+        });
+        advanceState(ctx); // a zero drain timeout applies at once
+        return undefined;
+      case 'disconnectSessions':
+        svcOps.disconnectSessions(ctx, cdb, s('pdb'), s('service'), a.option as 'POST_TRANSACTION' | 'IMMEDIATE' | 'NOREPLAY');
+        return undefined;
+      case 'countSessions':
+        return svcOps.countSessions(ctx, cdb, s('service'));
+      case 'createPdbRelocate':
+        throw new Error('createPdbRelocate is asynchronous');
+    }
+  }
+
+  // ---- lab control -----------------------------------------------------------------------------
+
+  estate(): LabState {
+    this.advance();
+    return this.state;
+  }
+
+  health(): { ok: true; seed: string; speed: number; now: string; copiesRunning: number } {
+    const ctx = this.advance();
+    return { ok: true, seed: this.state.seed, speed: this.clock.speed, now: new Date(ctx.nowMs).toISOString(), copiesRunning: this.state.copies.length };
+  }
+
+  addFault(body: unknown): { id: number } {
+    const f = armFault(this.state, parseBody(faultBody, body, ''));
+    this.log.info({ fault: f }, 'fault armed');
+    this.save();
+    return { id: f.id };
+  }
+
+  faults(): { faults: LabFault[] } {
+    return { faults: this.state.faults };
+  }
+
+  clearFaults(): { removed: number } {
+    const removed = this.state.faults.length;
+    this.state.faults = [];
+    this.save();
+    return { removed };
+  }
+
+  deleteFault(id: number): { removed: number } {
+    const before = this.state.faults.length;
+    this.state.faults = this.state.faults.filter((f) => f.id !== id);
+    if (this.state.faults.length === before) throw new LabError('LAB-404', `LAB-404: no fault ${id}`);
+    this.save();
+    return { removed: 1 };
+  }
+
+  oplog(sinceSeq = 0): { entries: LabOplogEntry[] } {
+    this.advance();
+    return { entries: this.state.oplog.filter((e) => e.seq > sinceSeq) };
+  }
+
+  invariants(quiescent: boolean): ReturnType<typeof checkInvariants> {
+    this.advance();
+    return checkInvariants(this.state, quiescent);
+  }
+
+  reset(body: unknown): { seed: string; speed: number } {
+    const b = parseBody(resetBody, body ?? {}, '');
+    const seed = (b.seed ?? this.state.seed) as SeedName;
+    // The estate the callers were waiting on is gone: their statements end as if the instance went down.
+    for (const [, w] of this.waiters) w.reject(new LabError('ORA-01092', oraMessage('ORA-01092', 'lab reset'), 503));
+    this.waiters.clear();
+    this.state = buildSeed(seed);
+    if (b.speed !== undefined) this.state.settings.speed = b.speed;
+    this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
+    this.log.info({ seed, speed: this.state.settings.speed }, 'estate reset');
+    this.save();
+    return { seed, speed: this.state.settings.speed };
+  }
+
+  setClock(body: unknown): { speed: number; now: string } {
+    const b = parseBody(clockBody, body, '');
+    this.advance();
+    this.clock.setSpeed(b.speed);
+    this.state.settings.speed = b.speed;
+    this.save();
+    return { speed: b.speed, now: new Date(this.clock.now()).toISOString() };
+  }
+
+  addSessions(body: unknown): { added: number; sessions: ReturnType<typeof svcOps.countSessions> } {
+    const b = parseBody(sessionsBody, body, '');
+    const ctx = this.advance();
+    const cdb = requireCdb(this.state, b.cdb);
+    const added = svcOps.addSessions(ctx, cdb, b.service, b.count, b.longRunning ?? false, b.instance);
+    this.save();
+    return { added, sessions: svcOps.countSessions(ctx, cdb, b.service) };
+  }
+
+  /** Lab control: changes facts of a CDB. */
+  patchCdb(cdbName: string, body: unknown): ReturnType<typeof pdbOps.getFacts> {
+    const b = parseBody(cdbPatchBody, body, '');
+    this.advance();
+    const cdb = requireCdb(this.state, cdbName);
+    Object.assign(cdb, b);
+    this.log.info({ cdb: cdb.name, patch: b }, 'cdb patched');
+    this.save();
+    return pdbOps.getFacts(cdb);
+  }
+
+  /** Lab control: creates, changes or removes a user of a CDB. */
+  patchUser(cdbName: string, username: string, body: unknown): ReturnType<typeof pdbOps.getUserPrivileges> {
+    const b = parseBody(userPatchBody, body, '');
+    this.advance();
+    const cdb = requireCdb(this.state, cdbName);
+    const name = username.toUpperCase();
+    if (b.exists === false) {
+      cdb.users = cdb.users.filter((u) => !sameName(u.username, name));
+    } else {
+      let user = cdb.users.find((u) => sameName(u.username, name));
+      if (!user) {
+        user = { username: name, common: name.startsWith('C##'), systemPrivileges: [], sysoper: false };
+        cdb.users.push(user);
+      }
+      if (b.common !== undefined) user.common = b.common;
+      if (b.systemPrivileges !== undefined) user.systemPrivileges = [...b.systemPrivileges];
+      if (b.sysoper !== undefined) user.sysoper = b.sysoper;
+    }
+    this.save();
+    return pdbOps.getUserPrivileges(cdb, name);
+  }
+
+  /** Lab control: raw edit of a PDB's status / open mode (no rules, no side effects). */
+  patchPdb(cdbName: string, pdbName: string, body: unknown): ReturnType<typeof pdbOps.getPdb> {
+    const b = parseBody(pdbPatchBody, body, '');
+    this.advance();
+    const cdb = requireCdb(this.state, cdbName);
+    const pdb = requirePdb(cdb, pdbName);
+    if (b.status !== undefined) pdb.status = b.status;
+    if (b.openMode !== undefined) pdb.openMode = b.openMode;
+    this.log.info({ cdb: cdb.name, pdb: pdb.name, patch: b }, 'pdb patched');
+    this.save();
+    return pdbOps.getPdb(cdb, pdb.name);
+  }
+
+  close(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.advance();
+    this.save();
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The lab's state model: a simulated Oracle estate. Pure data (JSON-serialisable), so the
+ * whole estate is persisted to the state file as is and served by `GET /estate`.
+ *
+ * Top-level collections are kept open for later kinds of targets: `cdbs` today (single
+ * instance or RAC: every CDB has an `instances` list and services/sessions name the
+ * instance they are on), `autonomousDatabases` and `oicConnections` are reserved (empty).
+ *
+ * Names: PDB and database link names are stored upper case (Oracle's dictionary form);
+ * service names as created, compared case-insensitively (the listener does the same).
+ */
+import type { Availability, OpenMode, PdbStatus, StopOption } from '../activities/oracle/port';
+
+export const LAB_STATE_VERSION = 1;
+
+export interface LabInstance {
+  /** V$INSTANCE.INSTANCE_NAME, e.g. cdb1 (RAC: cdb1_1, cdb1_2, ...) */
+  name: string;
+  /** GV$INSTANCE.INST_ID */
+  number: number;
+}
+
+export interface LabOption {
+  /** DBA_REGISTRY.COMP_ID */
+  compId: string;
+  /** DBA_REGISTRY.STATUS: VALID, OPTION OFF, INVALID, ... */
+  status: string;
+}
+
+export interface LabUser {
+  /** CDB_USERS.USERNAME (upper case) */
+  username: string;
+  common: boolean;
+  /** CDB_SYS_PRIVS granted directly in CDB$ROOT */
+  systemPrivileges: string[];
+  /** V$PWFILE_USERS.SYSOPER */
+  sysoper: boolean;
+}
+
+export interface LabDbLink {
+  /** DBA_DB_LINKS.DB_LINK (upper case) */
+  name: string;
+  /** The user the link connects as in the remote CDB */
+  username: string;
+  /** Connect descriptor (DBA_DB_LINKS.HOST) */
+  host: string;
+  /** The lab CDB the descriptor reaches (null: nothing answers there) */
+  toCdb: string | null;
+}
+
+export interface LabPlugInViolation {
+  type: 'ERROR' | 'WARNING';
+  message: string;
+  status: 'PENDING' | 'RESOLVED';
+  cause: string | null;
+  action: string | null;
+}
+
+export interface LabService {
+  /** CDB_SERVICES.NAME */
+  name: string;
+  networkName: string | null;
+  /** The PDB's default service (name = PDB name): cannot be stopped, drained or relocated */
+  isDefault: boolean;
+  /** Instance names the service is running on now (GV$ACTIVE_SERVICES) */
+  runningOn: string[];
+  failoverType: string | null;
+  failoverMethod: string | null;
+  failoverRetries: number | null;
+  failoverDelay: number | null;
+  failoverRestore: string | null;
+  commitOutcome: boolean;
+  sessionStateConsistency: string | null;
+  replayInitiationTimeout: number | null;
+  retentionTimeout: number | null;
+  drainTimeout: number | null;
+  stopOption: string | null;
+  aqHaNotifications: boolean;
+}
+
+export interface LabPdb {
+  /** CDB_PDBS.PDB_NAME */
+  name: string;
+  /** CDB_PDBS.STATUS */
+  status: PdbStatus;
+  /** V$PDBS.OPEN_MODE; null when the PDB has no V$PDBS row (a RELOCATED tombstone) */
+  openMode: OpenMode | null;
+  /** V$PDBS.TOTAL_SIZE */
+  totalSizeBytes: number;
+  /** Open mode recorded by ALTER PLUGGABLE DATABASE ... SAVE STATE (DBA_PDB_SAVED_STATES) */
+  savedState: OpenMode | null;
+  services: LabService[];
+  /** PDB_PLUG_IN_VIOLATIONS for this PDB */
+  violations: LabPlugInViolation[];
+  /** Where this PDB came from when it was created by RELOCATE (kept until its first open) */
+  relocatedFrom: { cdb: string; pdb: string; availability: Availability } | null;
+}
+
+export interface LabCdb {
+  /** V$DATABASE.NAME */
+  name: string;
+  /** V$INSTANCE.VERSION_FULL */
+  version: string;
+  platformId: number;
+  platformName: string;
+  endianFormat: 'Little' | 'Big';
+  characterSet: string;
+  ncharCharacterSet: string;
+  localUndo: boolean;
+  logMode: 'ARCHIVELOG' | 'NOARCHIVELOG';
+  options: LabOption[];
+  /** One for single instance; several for RAC */
+  instances: LabInstance[];
+  dbLinks: LabDbLink[];
+  users: LabUser[];
+  pdbs: LabPdb[];
+}
+
+/** A user session (GV$SESSION TYPE='USER') connected through a service. */
+export interface LabSession {
+  sid: number;
+  cdb: string;
+  pdb: string;
+  service: string;
+  instance: string;
+  /** Never leaves on its own (a batch job, a forgotten SQL*Plus): only DISCONNECT_SESSION removes it */
+  longRunning: boolean;
+  connectedAtMs: number;
+  /** Simulated time at which it leaves on its own (set when its service is stopped on its instance) */
+  leavesAtMs: number | null;
+}
+
+/** A STOP_SERVICE with a drain timeout whose deadline has not been applied yet. */
+export interface LabDrain {
+  cdb: string;
+  pdb: string;
+  service: string;
+  instance: string;
+  stopOption: StopOption;
+  deadlineMs: number;
+}
+
+/** A long operation: the datafile copy of a CREATE PLUGGABLE DATABASE ... RELOCATE. */
+export interface LabCopy {
+  id: number;
+  /** V$SESSION_LONGOPS.SID of the session running the CREATE */
+  sid: number;
+  /** V$SESSION_LONGOPS.OPNAME of the datafile copy */
+  opname: 'kpdbfCopyTaskCbk';
+  /** The target CDB (where the statement runs and the longop is visible) */
+  cdb: string;
+  pdb: string;
+  sourceCdb: string;
+  sourcePdb: string;
+  availability: Availability;
+  totalBytes: number;
+  copiedBytes: number;
+  /** bytes per simulated second */
+  rateBytesPerSec: number;
+  startedAtMs: number;
+  /** Simulated time up to which copiedBytes is accounted */
+  accountedToMs: number;
+  /** Fraction (0..1) at which a fault aborts the copy */
+  abortAt: { fraction: number; ora: string; faultId: number } | null;
+  state: 'running' | 'done' | 'aborted';
+  error: { code: string; message: string } | null;
+  /** oplog entry recording this call */
+  oplogSeq: number;
+}
+
+export interface LabFault {
+  id: number;
+  op: string;
+  cdb: string | null;
+  object: string | null;
+  kind: 'transient' | 'permanent';
+  ora: string;
+  /** Remaining firings (null: unlimited) */
+  remaining: number | null;
+  at: number | null;
+  when: 'before' | 'after';
+  fired: number;
+}
+
+export interface LabOplogEntry {
+  seq: number;
+  /** Simulated time (ISO) the call arrived */
+  at: string;
+  /** Real time (ISO) the call arrived */
+  realAt: string;
+  cdb: string;
+  op: string;
+  args: unknown;
+  /** 'running' only while a createPdbRelocate copy is under way */
+  outcome: 'ok' | 'error' | 'running';
+  error?: { code: string; message: string };
+  /** The fault that produced the error, when one did */
+  faultId?: number;
+  /** Simulated time (ISO) the call completed (for long calls) */
+  endedAt?: string;
+}
+
+/** Settings of the simulation that a seed chooses. */
+export interface LabSettings {
+  /** Simulated seconds per real second */
+  speed: number;
+  /** Datafile copy rate of a relocation, bytes per simulated second */
+  copyRateBytesPerSec: number;
+  /** Half-life (simulated seconds) of ordinary sessions leaving a stopped service */
+  sessionHalfLifeSec: number;
+}
+
+/** Reserved for later runbooks (Autonomous Database switchover). */
+export interface LabAutonomousDatabase {
+  id: string;
+  displayName: string;
+  role: 'PRIMARY' | 'STANDBY';
+  lifecycleState: string;
+  peerDbIds: string[];
+}
+
+/** Reserved for later runbooks (OIC connection wallet rotation). */
+export interface LabOicConnection {
+  id: string;
+  status: string;
+  properties: Record<string, string>;
+}
+
+export interface LabState {
+  version: typeof LAB_STATE_VERSION;
+  seed: string;
+  settings: LabSettings;
+  /** Simulated time (epoch ms) when the state was last saved / advanced */
+  simNowMs: number;
+  /** PRNG state (session leave times) */
+  rng: number;
+  nextSid: number;
+  nextId: number;
+  cdbs: LabCdb[];
+  autonomousDatabases: LabAutonomousDatabase[];
+  oicConnections: LabOicConnection[];
+  sessions: LabSession[];
+  drains: LabDrain[];
+  copies: LabCopy[];
+  faults: LabFault[];
+  oplog: LabOplogEntry[];
+  nextOplogSeq: number;
+  /** PDB names that took part in a relocation (for the quiescent invariant) */
+  relocatedPdbs: string[];
+}
+
+export const MB = 1024 * 1024;
+export const GB = 1024 * MB;

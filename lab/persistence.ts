@@ -1,0 +1,27 @@
+/** The state file: JSON, written atomically (temp file, fsync, rename) after every mutation. */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LAB_STATE_VERSION, type LabState } from './model';
+
+export function saveState(file: string, state: LabState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, JSON.stringify(state));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** The saved estate, or null when there is none. Throws when the file is not a lab state. */
+export function loadState(file: string): LabState | null {
+  if (!existsSync(file)) return null;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<LabState>;
+  if (raw.version !== LAB_STATE_VERSION || !Array.isArray(raw.cdbs) || typeof raw.simNowMs !== 'number' || !raw.settings) {
+    throw new Error(`${file} is not an orb lab state file (version ${LAB_STATE_VERSION})`);
+  }
+  return raw as LabState;
+}

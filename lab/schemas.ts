@@ -1,0 +1,129 @@
+/** Request bodies, validated with zod; failures become LAB-400 naming the field and the rule. */
+import { z } from 'zod';
+import { LabError } from './lab-error';
+import { SEED_NAMES } from './seeds';
+
+const name = z.string().min(1, 'must be a non-empty name').max(128, 'must be at most 128 characters');
+const empty = z.object({}).strict();
+const pdbArg = z.object({ pdb: name }).strict();
+
+/** Arguments of each CdbPort operation (same names as activities/oracle/port.ts). */
+export const OP_ARGS = {
+  getFacts: empty,
+  getPdb: pdbArg,
+  getDbLink: z.object({ link: name }).strict(),
+  getUserPrivileges: z.object({ username: name }).strict(),
+  savePdbState: pdbArg,
+  createPdbRelocate: z.object({ pdb: name, dbLink: name, availability: z.enum(['NORMAL', 'MAX']) }).strict(),
+  getCopyProgress: empty,
+  openPdb: pdbArg,
+  dropPdb: pdbArg,
+  getPlugInViolations: pdbArg,
+  listServices: pdbArg,
+  startService: z.object({ pdb: name, service: name, instance: name.optional() }).strict(),
+  stopService: z
+    .object({
+      pdb: name,
+      service: name,
+      instance: name.optional(),
+      stopOption: z.enum(['NONE', 'IMMEDIATE', 'TRANSACTIONAL']),
+      drainTimeoutSeconds: z.number().min(0, 'must be >= 0').max(86400 * 7, 'must be at most 7 days'),
+    })
+    .strict(),
+  disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
+  countSessions: z.object({ service: name }).strict(),
+} as const;
+
+export type OpName = keyof typeof OP_ARGS;
+export const OP_NAMES = Object.keys(OP_ARGS) as OpName[];
+export type OpArgs<K extends OpName> = z.infer<(typeof OP_ARGS)[K]>;
+
+/** Operations that change the estate: recorded in the oplog. */
+export const MUTATING_OPS: ReadonlySet<OpName> = new Set<OpName>([
+  'savePdbState', 'createPdbRelocate', 'openPdb', 'dropPdb', 'startService', 'stopService', 'disconnectSessions',
+]);
+
+export function isOpName(op: string): op is OpName {
+  return Object.prototype.hasOwnProperty.call(OP_ARGS, op);
+}
+
+export const opBody = z.object({ args: z.record(z.string(), z.unknown()).optional() }).strict();
+
+const speed = z.number().positive('must be > 0').max(100000, 'must be at most 100000');
+
+export const faultBody = z
+  .object({
+    op: z.enum(OP_NAMES as [OpName, ...OpName[]]),
+    cdb: name.optional(),
+    object: name.optional(),
+    kind: z.enum(['transient', 'permanent']),
+    ora: z.string().regex(/^(ORA-\d{5}|NJS-\d{3})$/, 'must be an error code such as ORA-03113 or NJS-500'),
+    times: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
+    at: z.number().min(0, 'must be >= 0').lt(1, 'must be < 1').optional(),
+    when: z.enum(['before', 'after']).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.at !== undefined && f.op !== 'createPdbRelocate') {
+      ctx.addIssue({ code: 'custom', path: ['at'], message: 'applies only to op createPdbRelocate' });
+    }
+    if (f.at !== undefined && f.when === 'after') {
+      ctx.addIssue({ code: 'custom', path: ['when'], message: 'cannot be "after" together with at (the copy aborts, there is no answer to lose)' });
+    }
+  });
+export type FaultBody = z.infer<typeof faultBody>;
+
+export const resetBody = z.object({ seed: z.enum(SEED_NAMES).optional(), speed: speed.optional() }).strict();
+export const clockBody = z.object({ speed }).strict();
+export const sessionsBody = z
+  .object({
+    cdb: name,
+    service: name,
+    count: z.number().int('must be an integer').min(1, 'must be >= 1').max(10000, 'must be at most 10000'),
+    longRunning: z.boolean().optional(),
+    instance: name.optional(),
+  })
+  .strict();
+
+/** Parses `value` or throws LAB-400 naming each bad field (prefixed by `where`, e.g. "args"). */
+export function parseBody<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const text = r.error.issues
+    .map((i) => `${[where, ...i.path.map(String)].filter(Boolean).join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
+  throw new LabError('LAB-400', `LAB-400: ${text}`);
+}
+
+/** PATCH /cdbs/{cdb}: change facts of a CDB (to stage a failing prerequisite). */
+export const cdbPatchBody = z
+  .object({
+    version: z.string().min(1).optional(),
+    platformId: z.number().int().optional(),
+    platformName: z.string().min(1).optional(),
+    endianFormat: z.enum(['Little', 'Big']).optional(),
+    characterSet: z.string().min(1).optional(),
+    ncharCharacterSet: z.string().min(1).optional(),
+    localUndo: z.boolean().optional(),
+    logMode: z.enum(['ARCHIVELOG', 'NOARCHIVELOG']).optional(),
+    options: z.array(z.object({ compId: z.string().min(1), status: z.string().min(1) }).strict()).optional(),
+  })
+  .strict();
+
+/** PATCH /cdbs/{cdb}/users/{username}: create, change or (exists: false) remove a user. */
+export const userPatchBody = z
+  .object({
+    exists: z.boolean().optional(),
+    common: z.boolean().optional(),
+    systemPrivileges: z.array(z.string().min(1)).optional(),
+    sysoper: z.boolean().optional(),
+  })
+  .strict();
+
+/** PATCH /cdbs/{cdb}/pdbs/{pdb}: raw edit of CDB_PDBS.STATUS / V$PDBS.OPEN_MODE, no rules applied (to stage broken estates). */
+export const pdbPatchBody = z
+  .object({
+    status: z.enum(['NEW', 'NORMAL', 'UNPLUGGED', 'RELOCATING', 'RELOCATED', 'REFRESHING', 'UNUSABLE']).optional(),
+    openMode: z.enum(['MOUNTED', 'READ ONLY', 'READ WRITE', 'MIGRATE']).nullable().optional(),
+  })
+  .strict();

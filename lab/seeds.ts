@@ -1,0 +1,193 @@
+/**
+ * Named starting estates.
+ *
+ * `demo` (default speed 4 simulated s per real s):
+ *   CDB1, CDB2: 19c, Linux x86 64-bit (platform 13, Little endian), AL32UTF8 / AL16UTF16,
+ *     local undo, ARCHIVELOG, one instance each (cdb1, cdb2). Links: CDB2_LINK in CDB1 (to CDB2),
+ *     CDB1_LINK and CDB3_LINK in CDB2 (to CDB1, CDB3). Link user C##RELOCATE everywhere: common,
+ *     CREATE SESSION + CREATE PLUGGABLE DATABASE, SYSOPER.
+ *   SALES (20 GiB) in CDB1, open READ WRITE, services SALES_RW (Application Continuity:
+ *     failover_type TRANSACTION, commit_outcome TRUE), SALES_RO (no failover), the default
+ *     service SALES; sessions: 30 on SALES_RW, 10 + 2 long-running on SALES_RO.
+ *   CDB3: 19c on AIX-Based Systems (64-bit) (platform 6, Big endian): HR (8 GiB) lives there.
+ *     Relocating HR from CDB3 to CDB2 fails the endianness prerequisite (preflight reads
+ *     getFacts of both CDBs; CREATE ... RELOCATE itself answers ORA-38958).
+ *   A SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
+ *
+ * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
+ *   = ~43 simulated s = ~4.3 real s; session half-life 2 simulated s; fewer sessions.
+ */
+import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
+import { seedFromString } from './random';
+
+export const SEED_NAMES = ['demo', 'test'] as const;
+export type SeedName = (typeof SEED_NAMES)[number];
+
+/** 2025-03-03T09:00:00Z: where simulated time starts. */
+const SIM_EPOCH_MS = Date.UTC(2025, 2, 3, 9, 0, 0);
+
+const OPTIONS_19C = [
+  { compId: 'CATALOG', status: 'VALID' },
+  { compId: 'CATPROC', status: 'VALID' },
+  { compId: 'XDB', status: 'VALID' },
+  { compId: 'OWM', status: 'VALID' },
+  { compId: 'JAVAVM', status: 'VALID' },
+  { compId: 'RAC', status: 'OPTION OFF' },
+];
+
+const RELOCATE_USER: LabUser = {
+  username: 'C##RELOCATE',
+  common: true,
+  systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE'],
+  sysoper: true,
+};
+
+export function service(name: string, attrs: Partial<LabService> = {}): LabService {
+  return {
+    name,
+    networkName: name,
+    isDefault: false,
+    runningOn: [],
+    failoverType: null,
+    failoverMethod: null,
+    failoverRetries: null,
+    failoverDelay: null,
+    failoverRestore: null,
+    commitOutcome: false,
+    sessionStateConsistency: null,
+    replayInitiationTimeout: null,
+    retentionTimeout: null,
+    drainTimeout: null,
+    stopOption: null,
+    aqHaNotifications: false,
+    ...attrs,
+  };
+}
+
+function cdb(name: string, over: Partial<LabCdb> = {}): LabCdb {
+  const inst = name.toLowerCase();
+  return {
+    name,
+    version: '19.22.0.0.0',
+    platformId: 13,
+    platformName: 'Linux x86 64-bit',
+    endianFormat: 'Little',
+    characterSet: 'AL32UTF8',
+    ncharCharacterSet: 'AL16UTF16',
+    localUndo: true,
+    logMode: 'ARCHIVELOG',
+    options: OPTIONS_19C.map((o) => ({ ...o })),
+    instances: [{ name: inst, number: 1 }],
+    dbLinks: [],
+    users: [
+      { username: 'SYS', common: true, systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE', 'SYSDBA'], sysoper: true },
+      { ...RELOCATE_USER, systemPrivileges: [...RELOCATE_USER.systemPrivileges] },
+    ],
+    pdbs: [],
+    ...over,
+  };
+}
+
+function link(name: string, toCdb: string): LabCdb['dbLinks'][number] {
+  return {
+    name,
+    username: 'C##RELOCATE',
+    host: `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${toCdb.toLowerCase()}.lab)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=${toCdb})))`,
+    toCdb,
+  };
+}
+
+function openPdb(name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
+  return {
+    name,
+    status: 'NORMAL',
+    openMode: 'READ WRITE',
+    totalSizeBytes: sizeBytes,
+    savedState: null,
+    services: [service(name, { isDefault: true, runningOn: [...instances] }), ...services.map((s) => ({ ...s, runningOn: [...instances] }))],
+    violations: [],
+    relocatedFrom: null,
+  };
+}
+
+interface SeedShape {
+  speed: number;
+  copyRateBytesPerSec: number;
+  sessionHalfLifeSec: number;
+  salesBytes: number;
+  hrBytes: number;
+  rwSessions: number;
+  roSessions: number;
+  roLongRunning: number;
+}
+
+const SHAPES: Record<SeedName, SeedShape> = {
+  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2 },
+  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2 },
+};
+
+export function isSeedName(name: string): name is SeedName {
+  return (SEED_NAMES as readonly string[]).includes(name);
+}
+
+export function buildSeed(name: SeedName): LabState {
+  const shape = SHAPES[name];
+  const salesRw = service('SALES_RW', {
+    failoverType: 'TRANSACTION',
+    failoverRestore: 'LEVEL1',
+    failoverRetries: 30,
+    failoverDelay: 10,
+    commitOutcome: true,
+    sessionStateConsistency: 'DYNAMIC',
+    replayInitiationTimeout: 900,
+    retentionTimeout: 86400,
+    drainTimeout: 60,
+    stopOption: 'TRANSACTIONAL',
+    aqHaNotifications: true,
+  });
+  const salesRo = service('SALES_RO', { drainTimeout: 30, stopOption: 'NONE' });
+  const hrApp = service('HR_APP', { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 });
+
+  const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
+  cdb1.pdbs.push(openPdb('SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
+  const cdb2 = cdb('CDB2', { dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3')] });
+  const cdb3 = cdb('CDB3', {
+    platformId: 6,
+    platformName: 'AIX-Based Systems (64-bit)',
+    endianFormat: 'Big',
+    dbLinks: [link('CDB2_LINK', 'CDB2')],
+  });
+  cdb3.pdbs.push(openPdb('HR', shape.hrBytes, [hrApp], ['cdb3']));
+
+  const sessions: LabSession[] = [];
+  let sid = 100;
+  const add = (c: string, pdb: string, svc: string, inst: string, n: number, longRunning: boolean) => {
+    for (let i = 0; i < n; i++) {
+      sessions.push({ sid: sid++, cdb: c, pdb, service: svc, instance: inst, longRunning, connectedAtMs: SIM_EPOCH_MS, leavesAtMs: null });
+    }
+  };
+  add('CDB1', 'SALES', 'SALES_RW', 'cdb1', shape.rwSessions, false);
+  add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roSessions, false);
+  add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roLongRunning, true);
+  add('CDB3', 'HR', 'HR_APP', 'cdb3', 3, false);
+
+  return {
+    version: LAB_STATE_VERSION,
+    seed: name,
+    settings: { speed: shape.speed, copyRateBytesPerSec: shape.copyRateBytesPerSec, sessionHalfLifeSec: shape.sessionHalfLifeSec },
+    simNowMs: SIM_EPOCH_MS,
+    rng: seedFromString(name),
+    nextSid: sid,
+    nextId: 1,
+    cdbs: [cdb1, cdb2, cdb3],
+    autonomousDatabases: [],
+    oicConnections: [],
+    sessions,
+    drains: [],
+    copies: [],
+    faults: [],
+    oplog: [],
+    nextOplogSeq: 1,
+    relocatedPdbs: [],
+  };
+}

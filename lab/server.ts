@@ -1,0 +1,71 @@
+/**
+ * startLab: the simulated Oracle estate as an HTTP server (lab/API.md). Used by `orb lab`
+ * (the CLI), by lab/run.ts (a process of its own, for tests) and by the bench.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { labHandler } from './http';
+import { Lab } from './lab';
+import { labLogger, type LabLogger } from './log';
+import { isSeedName, type SeedName } from './seeds';
+
+export interface StartLabOptions {
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 7480; 0 = a random free port */
+  port?: number;
+  /** JSON state file (default .orb/lab-state.json); reloaded on start unless reset */
+  stateFile?: string;
+  /** Seed used when there is no state file (or with reset); default 'demo' */
+  seed?: SeedName | string;
+  /** Simulated seconds per real second (default: the seed's) */
+  speed?: number;
+  /** Ignore the state file and start from the seed */
+  reset?: boolean;
+  logger?: LabLogger;
+}
+
+export interface RunningLab {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> {
+  const host = opts.host ?? '127.0.0.1';
+  const seed = opts.seed ?? 'demo';
+  if (!isSeedName(seed)) throw new Error(`seed: unknown seed ${JSON.stringify(seed)}: use demo or test`);
+  if (opts.speed !== undefined && !(opts.speed > 0)) throw new Error('speed: must be a number > 0');
+  const log = opts.logger ?? labLogger();
+  const lab = new Lab({ stateFile: resolve(opts.stateFile ?? '.orb/lab-state.json'), seed, speed: opts.speed, reset: opts.reset, logger: log });
+  const server: Server = createServer(labHandler(lab, log));
+  // createPdbRelocate answers only when its copy ends: no server-side time limit on a request.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(opts.port ?? 7480, host, () => {
+      server.off('error', rej);
+      res();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url }, 'lab listening');
+  let closed = false;
+  return {
+    url,
+    port,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      lab.close();
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      });
+      log.info('lab closed');
+    },
+  };
+}

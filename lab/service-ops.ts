@@ -1,0 +1,142 @@
+/**
+ * DBMS_SERVICE operations and user sessions (GV$SESSION). Sessions of a stopped service leave
+ * on their own along an exponential curve (half-life: settings.sessionHalfLifeSec); long-running
+ * sessions never leave on their own. DISCONNECT_SESSION removes every session of the service
+ * before it returns (as the real procedure does).
+ */
+import type { DisconnectOption, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
+import { LabError, ora } from './lab-error';
+import { exponentialDelayMs, findPdb, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
+import type { LabCdb, LabPdb, LabService } from './model';
+
+function info(pdb: LabPdb, s: LabService): ServiceInfo {
+  return {
+    name: s.name,
+    networkName: s.networkName,
+    pdb: pdb.name,
+    runningOn: [...s.runningOn],
+    isDefault: s.isDefault,
+    failoverType: s.failoverType,
+    failoverMethod: s.failoverMethod,
+    failoverRetries: s.failoverRetries,
+    failoverDelay: s.failoverDelay,
+    failoverRestore: s.failoverRestore,
+    commitOutcome: s.commitOutcome,
+    sessionStateConsistency: s.sessionStateConsistency,
+    replayInitiationTimeout: s.replayInitiationTimeout,
+    retentionTimeout: s.retentionTimeout,
+    drainTimeout: s.drainTimeout,
+    stopOption: s.stopOption,
+    aqHaNotifications: s.aqHaNotifications,
+  };
+}
+
+export function listServices(cdb: LabCdb, pdbName: string): ServiceInfo[] {
+  const pdb = findPdb(cdb, pdbName);
+  return pdb ? pdb.services.map((s) => info(pdb, s)) : [];
+}
+
+function targetInstances(cdb: LabCdb, instance: string | undefined): string[] {
+  if (instance === undefined) return instanceNames(cdb);
+  const inst = cdb.instances.find((i) => sameName(i.name, instance));
+  // ORA-44773: Cannot perform requested service operation
+  if (!inst) throw ora('ORA-44773', `ORA-44773: Cannot perform requested service operation (instance ${instance} is not an instance of ${cdb.name})`);
+  return [inst.name];
+}
+
+/** DBMS_SERVICE.START_SERVICE */
+export function startService(ctx: SimContext, cdb: LabCdb, pdbName: string, serviceName: string, instance?: string): void {
+  const pdb = requirePdb(cdb, pdbName);
+  const svc = requireService(pdb, serviceName);
+  if (!isOpen(pdb)) throw ora('ORA-44773', `ORA-44773: Cannot perform requested service operation (pluggable database ${pdb.name} is not open)`);
+  const insts = targetInstances(cdb, instance);
+  const toStart = insts.filter((i) => !svc.runningOn.includes(i));
+  // ORA-44305: service <name> is running (DBMS_SERVICE's "already running")
+  if (toStart.length === 0) throw ora('ORA-44305', `ORA-44305: service ${svc.name} is running`);
+  svc.runningOn = [...svc.runningOn, ...toStart].sort();
+  // A restart cancels the drain: whoever is still connected stays.
+  for (const i of toStart) {
+    removeDrains(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: i });
+    for (const s of ctx.state.sessions) {
+      if (sameName(s.cdb, cdb.name) && sameName(s.service, svc.name) && s.instance === i) s.leavesAtMs = null;
+    }
+  }
+}
+
+/** DBMS_SERVICE.STOP_SERVICE(service, instance, stop_option, drain_timeout). Returns at once; the drain goes on in simulated time. */
+export function stopService(
+  ctx: SimContext,
+  cdb: LabCdb,
+  pdbName: string,
+  serviceName: string,
+  opts: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
+): void {
+  const pdb = requirePdb(cdb, pdbName);
+  const svc = requireService(pdb, serviceName);
+  // ORA-44793: cannot stop internal services (the PDB's default service)
+  if (svc.isDefault) throw ora('ORA-44793', `ORA-44793: cannot stop internal services (${svc.name} is the default service of ${pdb.name})`);
+  const insts = targetInstances(cdb, opts.instance);
+  const toStop = insts.filter((i) => svc.runningOn.includes(i));
+  if (toStop.length === 0) throw ora('ORA-44311', `ORA-44311: service ${svc.name} not running`);
+  svc.runningOn = svc.runningOn.filter((i) => !toStop.includes(i));
+  const halfLife = ctx.state.settings.sessionHalfLifeSec;
+  for (const s of ctx.state.sessions) {
+    if (!sameName(s.cdb, cdb.name) || !sameName(s.service, svc.name) || !toStop.includes(s.instance)) continue;
+    if (s.longRunning || s.leavesAtMs !== null) continue;
+    s.leavesAtMs = ctx.nowMs + Math.max(1, exponentialDelayMs(ctx.random, halfLife));
+  }
+  for (const i of toStop) {
+    removeDrains(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: i });
+    ctx.state.drains.push({
+      cdb: cdb.name,
+      pdb: pdb.name,
+      service: svc.name,
+      instance: i,
+      stopOption: opts.stopOption,
+      deadlineMs: ctx.nowMs + Math.round(opts.drainTimeoutSeconds * 1000),
+    });
+  }
+}
+
+/** DBMS_SERVICE.DISCONNECT_SESSION(service, option): every session of the service goes before it returns. */
+export function disconnectSessions(ctx: SimContext, cdb: LabCdb, pdbName: string, serviceName: string, _option: DisconnectOption): number {
+  const pdb = requirePdb(cdb, pdbName);
+  const svc = requireService(pdb, serviceName);
+  return removeSessions(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name });
+}
+
+/** SELECT inst_id, COUNT(*) FROM gv$session WHERE service_name = :svc AND type = 'USER' GROUP BY inst_id (rows only for instances with sessions). */
+export function countSessions(ctx: SimContext, cdb: LabCdb, serviceName: string): SessionCount[] {
+  const counts = new Map<string, number>();
+  for (const s of ctx.state.sessions) {
+    if (sameName(s.cdb, cdb.name) && sameName(s.service, serviceName)) counts.set(s.instance, (counts.get(s.instance) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([instance, count]) => ({ instance, count }));
+}
+
+/** Lab control: connects `count` user sessions to a running service (spread over the instances it runs on). */
+export function addSessions(ctx: SimContext, cdb: LabCdb, serviceName: string, count: number, longRunning: boolean, instance?: string): number {
+  for (const pdb of cdb.pdbs) {
+    const svc = pdb.services.find((s) => sameName(s.name, serviceName));
+    if (!svc) continue;
+    let on = svc.runningOn;
+    if (instance !== undefined) on = on.filter((i) => sameName(i, instance));
+    if (!isOpen(pdb) || on.length === 0) {
+      throw new LabError('LAB-409', `LAB-409: service ${svc.name} is not running${instance ? ` on ${instance}` : ''} in ${cdb.name}: sessions cannot connect`);
+    }
+    for (let i = 0; i < count; i++) {
+      ctx.state.sessions.push({
+        sid: ctx.state.nextSid++,
+        cdb: cdb.name,
+        pdb: pdb.name,
+        service: svc.name,
+        instance: on[i % on.length]!,
+        longRunning,
+        connectedAtMs: ctx.nowMs,
+        leavesAtMs: null,
+      });
+    }
+    return count;
+  }
+  throw new LabError('LAB-409', `LAB-409: no service ${serviceName} in ${cdb.name}`);
+}

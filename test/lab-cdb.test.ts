@@ -1,0 +1,250 @@
+/**
+ * Oracle's rules as the lab enforces them, exercised through the CdbPort (activities/oracle/lab-cdb.ts)
+ * against a lab child process.
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { labCdb } from '../activities/oracle/lab-cdb';
+import { OracleError, type CdbPort } from '../activities/oracle/port';
+import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<OracleError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof OracleError, `expected an OracleError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.ok(e.message.startsWith(code), e.message);
+    return e;
+  }
+  assert.fail(`expected ${code}, the call succeeded`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await fn();
+    if (ok(last)) return last;
+    await sleep(50);
+  } while (Date.now() < deadline);
+  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+describe('lab CDB port: Oracle rules', () => {
+  let lab: LabProcess;
+  let cdb1: CdbPort;
+  let cdb2: CdbPort;
+  let cdb3: CdbPort;
+  const relocate = (availability: 'NORMAL' | 'MAX' = 'NORMAL') => cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability });
+
+  before(async () => {
+    lab = await startLabProcess({ seed: 'test' });
+    cdb1 = labCdb(lab.url, 'CDB1');
+    cdb2 = labCdb(lab.url, 'CDB2');
+    cdb3 = labCdb(lab.url, 'CDB3');
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+  beforeEach(async () => {
+    // Fast copies (2 GiB at 48 MiB/s = ~43 simulated s = ~0.9 real s at speed 50).
+    assert.equal((await labHttp(lab.url, 'POST', '/reset', { seed: 'test', speed: 50 })).status, 200);
+  });
+
+  test('facts, links and users read like the dictionary views', async () => {
+    const f1 = await cdb1.getFacts();
+    assert.deepEqual(
+      [f1.name, f1.localUndo, f1.logMode, f1.platformId, f1.platformName, f1.endianFormat, f1.characterSet, f1.ncharCharacterSet],
+      ['CDB1', true, 'ARCHIVELOG', 13, 'Linux x86 64-bit', 'Little', 'AL32UTF8', 'AL16UTF16'],
+    );
+    assert.match(f1.version, /^19\./);
+    assert.ok(f1.options.some((o) => o.compId === 'CATPROC' && o.status === 'VALID'));
+    const f3 = await cdb3.getFacts();
+    assert.equal(f3.endianFormat, 'Big');
+
+    const link = await cdb2.getDbLink('CDB1_LINK');
+    assert.equal(link?.name, 'CDB1_LINK');
+    assert.equal(link?.username, 'C##RELOCATE');
+    assert.match(link!.host, /CDB1/);
+    assert.equal(await cdb2.getDbLink('NO_SUCH_LINK'), null);
+    assert.equal((await cdb1.getDbLink('CDB2_LINK'))?.name, 'CDB2_LINK');
+
+    const u = await cdb1.getUserPrivileges('C##RELOCATE');
+    assert.deepEqual([u.exists, u.common, u.sysoper], [true, true, true]);
+    assert.deepEqual([...u.systemPrivileges].sort(), ['CREATE PLUGGABLE DATABASE', 'CREATE SESSION']);
+    const nobody = await cdb1.getUserPrivileges('NOBODY');
+    assert.deepEqual([nobody.exists, nobody.common, nobody.systemPrivileges, nobody.sysoper], [false, false, [], false]);
+
+    assert.deepEqual(await cdb1.getPdb('SALES'), { name: 'SALES', status: 'NORMAL', openMode: 'READ WRITE', totalSizeBytes: 2 * 1024 ** 3 });
+    assert.equal(await cdb2.getPdb('SALES'), null);
+    const svcs = await cdb1.listServices('SALES');
+    assert.deepEqual(svcs.map((s) => [s.name, s.isDefault, s.runningOn]).sort(), [
+      ['SALES', true, ['cdb1']],
+      ['SALES_RO', false, ['cdb1']],
+      ['SALES_RW', false, ['cdb1']],
+    ]);
+    const rw = svcs.find((s) => s.name === 'SALES_RW')!;
+    assert.deepEqual([rw.failoverType, rw.commitOutcome, rw.pdb], ['TRANSACTION', true, 'SALES']);
+    assert.deepEqual(await cdb1.countSessions('SALES_RO'), [{ instance: 'cdb1', count: 6 }]);
+  });
+
+  test('an unknown CDB is a service the listener does not know (ORA-12514)', async () => {
+    await rejectsWith(labCdb(lab.url, 'CDB9').getFacts(), 'ORA-12514');
+  });
+
+  test('createPdbRelocate refuses failed prerequisites with Oracle codes', async () => {
+    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'NO_SUCH_LINK', availability: 'NORMAL' }), 'ORA-02019');
+    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'HR', dbLink: 'CDB3_LINK', availability: 'NORMAL' }), 'ORA-38958');
+    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'NOPE', dbLink: 'CDB1_LINK', availability: 'NORMAL' }), 'ORA-65011');
+    // CDB1 already has SALES: relocating SALES into it is refused on the name first.
+    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' }), 'ORA-65012');
+
+    const patch = async (path: string, body: unknown) => {
+      const r = await labHttp(lab.url, 'PATCH', path.replace('C##', encodeURIComponent('C##')), body);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    };
+    await patch('/cdbs/CDB1/users/C##RELOCATE', { sysoper: false });
+    await rejectsWith(relocate(), 'ORA-01031');
+    await patch('/cdbs/CDB1/users/C##RELOCATE', { sysoper: true, systemPrivileges: ['CREATE SESSION'] });
+    await rejectsWith(relocate(), 'ORA-01031');
+    await patch('/cdbs/CDB1/users/C##RELOCATE', { systemPrivileges: ['CREATE PLUGGABLE DATABASE'] });
+    await rejectsWith(relocate(), 'ORA-01045');
+    await patch('/cdbs/CDB1/users/C##RELOCATE', { exists: false });
+    await rejectsWith(relocate(), 'ORA-01017');
+    await patch('/cdbs/CDB1/users/C##RELOCATE', { common: true, sysoper: true, systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE'] });
+
+    await patch('/cdbs/CDB1', { localUndo: false });
+    await rejectsWith(relocate(), 'ORA-65035');
+    await patch('/cdbs/CDB1', { localUndo: true, logMode: 'NOARCHIVELOG' });
+    await rejectsWith(relocate(), 'ORA-65035');
+    await patch('/cdbs/CDB1', { logMode: 'ARCHIVELOG', characterSet: 'WE8MSWIN1252' });
+    await patch('/cdbs/CDB2', { characterSet: 'WE8ISO8859P1' });
+    await rejectsWith(relocate(), 'ORA-65116');
+    await patch('/cdbs/CDB2', { characterSet: 'AL32UTF8', ncharCharacterSet: 'UTF8' });
+    await rejectsWith(relocate(), 'ORA-65119');
+    await patch('/cdbs/CDB2', { ncharCharacterSet: 'AL16UTF16' });
+    await patch('/cdbs/CDB1', { characterSet: 'AL32UTF8' });
+
+    await patch('/cdbs/CDB1/pdbs/SALES', { openMode: 'MOUNTED' });
+    await rejectsWith(relocate(), 'ORA-65036');
+    await patch('/cdbs/CDB1/pdbs/SALES', { openMode: 'READ WRITE' });
+
+    // Nothing was created by the refused attempts.
+    assert.equal(await cdb2.getPdb('SALES'), null);
+    assert.deepEqual(await cdb2.getCopyProgress(), []);
+    // And with every prerequisite back, it works.
+    await relocate();
+    assert.equal((await cdb2.getPdb('SALES'))?.status, 'RELOCATING');
+  });
+
+  test('relocation AVAILABILITY NORMAL: copy, then the first open moves the PDB and its services', async () => {
+    await labHttp(lab.url, 'POST', '/clock', { speed: 10 }); // ~4 real seconds of copy, to look at it
+    const copy = relocate();
+    const progress = await until('a copy in V$SESSION_LONGOPS', () => cdb2.getCopyProgress(), (c) => c.length === 1);
+    assert.equal(progress[0]!.target, 'SALES');
+    assert.equal(progress[0]!.units, 'MB');
+    assert.equal(progress[0]!.totalwork, 2048);
+    assert.ok(progress[0]!.sofar < progress[0]!.totalwork);
+    assert.ok(progress[0]!.timeRemainingSeconds! > 0);
+    assert.deepEqual(await cdb1.getCopyProgress(), [], 'the longop is in the target CDB');
+
+    // While copying: the target exists RELOCATING/MOUNTED, the source is untouched.
+    assert.deepEqual(await cdb2.getPdb('SALES'), { name: 'SALES', status: 'RELOCATING', openMode: 'MOUNTED', totalSizeBytes: 2 * 1024 ** 3 });
+    assert.deepEqual([(await cdb1.getPdb('SALES'))?.status, (await cdb1.getPdb('SALES'))?.openMode], ['NORMAL', 'READ WRITE']);
+    await rejectsWith(cdb2.dropPdb('SALES'), 'ORA-00054');
+    await rejectsWith(cdb2.openPdb('SALES'), 'ORA-00054');
+    await rejectsWith(relocate(), 'ORA-65012');
+
+    await copy;
+    assert.deepEqual(await cdb2.getCopyProgress(), []);
+    assert.deepEqual([(await cdb2.getPdb('SALES'))?.status, (await cdb2.getPdb('SALES'))?.openMode], ['RELOCATING', 'MOUNTED']);
+    assert.deepEqual([(await cdb1.getPdb('SALES'))?.status, (await cdb1.getPdb('SALES'))?.openMode], ['NORMAL', 'READ WRITE']);
+    assert.ok((await cdb1.countSessions('SALES_RW')).length > 0);
+
+    await cdb2.openPdb('SALES');
+    assert.equal(await cdb1.getPdb('SALES'), null, 'AVAILABILITY NORMAL removes the source');
+    assert.deepEqual(await cdb1.countSessions('SALES_RW'), [], 'the source sessions are gone');
+    assert.deepEqual(await cdb2.getPdb('SALES'), { name: 'SALES', status: 'NORMAL', openMode: 'READ WRITE', totalSizeBytes: 2 * 1024 ** 3 });
+    const svcs = await cdb2.listServices('SALES');
+    assert.deepEqual(svcs.map((s) => [s.name, s.runningOn]).sort(), [
+      ['SALES', ['cdb2']],
+      ['SALES_RO', []],
+      ['SALES_RW', []],
+    ]);
+    assert.equal(svcs.find((s) => s.name === 'SALES_RW')?.failoverType, 'TRANSACTION', 'AC attributes travel with the service');
+
+    await rejectsWith(cdb2.openPdb('SALES'), 'ORA-65019');
+    await rejectsWith(cdb1.openPdb('SALES'), 'ORA-65011');
+    await cdb2.startService('SALES', 'SALES_RW');
+    await rejectsWith(cdb2.startService('SALES', 'SALES_RW'), 'ORA-44305');
+    await rejectsWith(cdb2.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 0 }), 'ORA-44311');
+    await rejectsWith(cdb2.stopService('SALES', 'SALES', { stopOption: 'NONE', drainTimeoutSeconds: 0 }), 'ORA-44793');
+    await rejectsWith(cdb2.startService('SALES', 'NO_SUCH_SVC'), 'ORA-44304');
+    await rejectsWith(cdb2.dropPdb('SALES'), 'ORA-65025');
+    const inv = await labHttp(lab.url, 'GET', '/invariants?quiescent=true');
+    assert.deepEqual(inv.body, { ok: true, violations: [] });
+  });
+
+  test('relocation AVAILABILITY MAX leaves a RELOCATED tombstone that can only be dropped', async () => {
+    await relocate('MAX');
+    await cdb2.openPdb('SALES');
+    assert.deepEqual(await cdb1.getPdb('SALES'), { name: 'SALES', status: 'RELOCATED', openMode: null, totalSizeBytes: 2 * 1024 ** 3 });
+    const tomb = await cdb1.listServices('SALES');
+    assert.ok(tomb.length > 0 && tomb.every((s) => s.runningOn.length === 0), 'the tombstone’s services are stopped');
+    await rejectsWith(cdb1.openPdb('SALES'), 'ORA-65086');
+    await rejectsWith(cdb1.startService('SALES', 'SALES_RW'), 'ORA-44773');
+    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' }), 'ORA-65012');
+    await cdb1.dropPdb('SALES');
+    assert.equal(await cdb1.getPdb('SALES'), null);
+    assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
+    // And back again.
+    await cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' });
+    await cdb1.openPdb('SALES');
+    assert.equal(await cdb2.getPdb('SALES'), null);
+    assert.equal((await cdb1.getPdb('SALES'))?.openMode, 'READ WRITE');
+  });
+
+  test('a copy aborted part-way leaves the target UNUSABLE: it cannot be opened, only dropped', async () => {
+    const f = await labHttp(lab.url, 'POST', '/faults', { op: 'createPdbRelocate', cdb: 'CDB2', object: 'SALES', kind: 'permanent', ora: 'ORA-19504', at: 0.5, times: 1 });
+    assert.equal(f.status, 201);
+    const e = await rejectsWith(relocate(), 'ORA-19504');
+    assert.match(e.message, /50%/);
+    assert.deepEqual([(await cdb2.getPdb('SALES'))?.status, (await cdb2.getPdb('SALES'))?.openMode], ['UNUSABLE', 'MOUNTED']);
+    assert.deepEqual(await cdb2.getCopyProgress(), []);
+    assert.equal((await cdb1.getPdb('SALES'))?.openMode, 'READ WRITE', 'the source is untouched');
+    await rejectsWith(cdb2.openPdb('SALES'), 'ORA-65086');
+    await rejectsWith(relocate(), 'ORA-65012');
+    const inv = await labHttp<{ ok: boolean; violations: { rule: string }[] }>(lab.url, 'GET', '/invariants?quiescent=true');
+    assert.deepEqual(inv.body.violations.map((v) => v.rule), ['relocation-debris']);
+    await cdb2.dropPdb('SALES');
+    assert.equal(await cdb2.getPdb('SALES'), null);
+    await relocate(); // the fault fired once: this one completes
+    assert.equal((await cdb2.getPdb('SALES'))?.status, 'RELOCATING');
+    // Dropping a finished but never opened target is the way back: the source stays.
+    await cdb2.dropPdb('SALES');
+    assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
+  });
+
+  test('savePdbState, plug-in violations, default-service sessions', async () => {
+    await cdb1.savePdbState('SALES');
+    await rejectsWith(cdb1.savePdbState('NOPE'), 'ORA-65011');
+    assert.deepEqual(await cdb1.getPlugInViolations('SALES'), []);
+    // An option installed in CDB1 but not in CDB2 becomes a PDB_PLUG_IN_VIOLATIONS row after the move.
+    await labHttp(lab.url, 'PATCH', '/cdbs/CDB1', { options: [{ compId: 'CATPROC', status: 'VALID' }, { compId: 'SDO', status: 'VALID' }] });
+    await relocate();
+    const v = await cdb2.getPlugInViolations('SALES');
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.type, 'ERROR');
+    assert.match(v[0]!.message, /SDO/);
+    assert.deepEqual(await cdb1.countSessions('SALES'), [], 'nobody uses the default service');
+  });
+
+  test('an unreachable lab fails like a lost listener (NJS-503), and the error is an OracleError', async () => {
+    const port = labCdb('http://127.0.0.1:1', 'CDB1');
+    await rejectsWith(port.getPdb('SALES'), 'NJS-503');
+    await port.close();
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * The lab process and its HTTP API: validation, faults, oplog, invariants, persistence across a
+ * kill -9, a client leaving mid-copy, and the session drain curve.
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { labCdb } from '../activities/oracle/lab-cdb';
+import { OracleError, type CdbPort } from '../activities/oracle/port';
+import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await fn();
+    if (ok(last)) return last;
+    await sleep(50);
+  } while (Date.now() < deadline);
+  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof OracleError, String(e));
+    return e.code;
+  }
+  return 'ok';
+}
+
+interface OplogEntry {
+  seq: number;
+  at: string;
+  realAt: string;
+  cdb: string;
+  op: string;
+  args: Record<string, unknown>;
+  outcome: string;
+  error?: { code: string; message: string };
+  faultId?: number;
+}
+
+describe('lab process and HTTP API', () => {
+  let lab: LabProcess;
+  let cdb1: CdbPort;
+  let cdb2: CdbPort;
+  const api = <T = any>(method: string, path: string, body?: unknown) => labHttp<T>(lab.url, method, path, body);
+  const oplog = async () => (await api<{ entries: OplogEntry[] }>('GET', '/oplog')).body.entries;
+  const total = async (port: CdbPort, svc: string) => (await port.countSessions(svc)).reduce((n, c) => n + c.count, 0);
+
+  before(async () => {
+    lab = await startLabProcess({ seed: 'test' });
+    cdb1 = labCdb(lab.url, 'CDB1');
+    cdb2 = labCdb(lab.url, 'CDB2');
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+  beforeEach(async () => {
+    assert.equal((await api('POST', '/reset', { seed: 'test' })).status, 200);
+  });
+
+  test('health and estate', async () => {
+    const h = await api('GET', '/health');
+    assert.equal(h.status, 200);
+    assert.deepEqual([h.body.ok, h.body.seed, h.body.speed], [true, 'test', 10]);
+    assert.ok(!Number.isNaN(Date.parse(h.body.now)));
+    const e = (await api('GET', '/estate')).body;
+    assert.deepEqual(e.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3']);
+    assert.deepEqual([e.autonomousDatabases, e.oicConnections], [[], []]);
+    assert.ok(e.sessions.length > 0);
+    const saved = JSON.parse(readFileSync(lab.stateFile, 'utf8'));
+    assert.deepEqual(saved.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3']);
+  });
+
+  test('malformed requests are refused with LAB-400 naming the field and the rule', async () => {
+    let r = await api('POST', '/cdbs/CDB1/ops/stopService', { args: { pdb: 'SALES', service: 'SALES_RW', stopOption: 'SOON', drainTimeoutSeconds: -1 } });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, 'LAB-400');
+    assert.match(r.body.error.message, /args\.stopOption/);
+    assert.match(r.body.error.message, /args\.drainTimeoutSeconds: must be >= 0/);
+    r = await api('POST', '/cdbs/CDB1/ops/getPdb', '{not json');
+    assert.deepEqual([r.status, r.body.error.code], [400, 'LAB-400']);
+    assert.match(r.body.error.message, /body: must be valid JSON/);
+    r = await api('POST', '/cdbs/CDB1/ops/noSuchOp', { args: {} });
+    assert.deepEqual([r.status, r.body.error.code], [404, 'LAB-404']);
+    r = await api('POST', '/faults', { op: 'getPdb', kind: 'sometimes', ora: 'ORA-3113' });
+    assert.equal(r.status, 400);
+    for (const field of ['kind', 'ora']) assert.match(r.body.error.message, new RegExp(`${field}: `));
+    r = await api('POST', '/faults', { op: 'getPdb', kind: 'transient', ora: 'ORA-03113', at: 0.5 });
+    assert.equal(r.status, 400);
+    assert.match(r.body.error.message, /at: applies only to op createPdbRelocate/);
+    r = await api('POST', '/clock', { speed: 0 });
+    assert.equal(r.status, 400);
+    assert.match(r.body.error.message, /speed: must be > 0/);
+    r = await api('POST', '/reset', { seed: 'prod' });
+    assert.match(r.body.error.message, /seed/);
+    r = await api('GET', '/nowhere');
+    assert.deepEqual([r.status, r.body.error.code], [404, 'LAB-404']);
+  });
+
+  test('transient faults fire `times` times, then the op works; they match cdb and object', async () => {
+    const f = await api('POST', '/faults', { op: 'getPdb', cdb: 'CDB1', object: 'SALES', kind: 'transient', ora: 'ORA-03113', times: 2 });
+    assert.equal(f.status, 201);
+    assert.equal(await codeOf(cdb2.getPdb('SALES')), 'ok', 'another CDB is not affected');
+    assert.equal(await codeOf(cdb1.getPdb('HR')), 'ok', 'another object is not affected');
+    assert.equal(await codeOf(cdb1.getPdb('SALES')), 'ORA-03113');
+    assert.equal(await codeOf(cdb1.getPdb('SALES')), 'ORA-03113');
+    assert.equal(await codeOf(cdb1.getPdb('SALES')), 'ok');
+    const faults = (await api('GET', '/faults')).body.faults;
+    assert.deepEqual(faults.map((x: { id: number; fired: number; remaining: number }) => [x.id, x.fired, x.remaining]), [[f.body.id, 2, 0]]);
+  });
+
+  test('permanent faults fire until removed', async () => {
+    const f = await api('POST', '/faults', { op: 'openPdb', kind: 'permanent', ora: 'ORA-65086' });
+    for (let i = 0; i < 3; i++) assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65086');
+    assert.equal((await api('DELETE', `/faults/${f.body.id}`)).status, 200);
+    assert.equal((await api('DELETE', `/faults/${f.body.id}`)).status, 404);
+    assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65019', 'back to the real answer');
+    await api('POST', '/faults', { op: 'getFacts', kind: 'permanent', ora: 'ORA-12541' });
+    assert.equal((await api('DELETE', '/faults')).body.removed, 1);
+    assert.equal(await codeOf(cdb1.getFacts()), 'ok');
+  });
+
+  test('when: after applies the operation and loses the answer; the oplog records both', async () => {
+    await cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 60 });
+    const f = await api('POST', '/faults', { op: 'startService', cdb: 'CDB1', object: 'SALES', kind: 'transient', ora: 'ORA-03113', when: 'after' });
+    assert.equal(await codeOf(cdb1.startService('SALES', 'SALES_RO')), 'ORA-03113');
+    const svc = (await cdb1.listServices('SALES')).find((s) => s.name === 'SALES_RO');
+    assert.deepEqual(svc?.runningOn, ['cdb1'], 'the service was started even though the caller saw an error');
+    assert.equal(await codeOf(cdb1.startService('SALES', 'SALES_RO')), 'ORA-44305', 'a retry meets the already-running service');
+    const log = await oplog();
+    assert.deepEqual(
+      log.map((e) => [e.op, e.outcome, e.error?.code ?? null, e.faultId ?? null]),
+      [
+        ['stopService', 'ok', null, null],
+        ['startService', 'error', 'ORA-03113', f.body.id],
+        ['startService', 'error', 'ORA-44305', null],
+      ],
+    );
+  });
+
+  test('the oplog records every mutating call (refused ones too) with sim and real time, and no reads', async () => {
+    await cdb1.getPdb('SALES');
+    await cdb1.countSessions('SALES_RW');
+    assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65019');
+    assert.equal(await codeOf(cdb1.dropPdb('SALES')), 'ORA-65025');
+    await cdb1.savePdbState('SALES');
+    assert.equal(await codeOf(labCdb(lab.url, 'CDB9').openPdb('SALES')), 'ORA-12514');
+    const log = await oplog();
+    assert.deepEqual(log.map((e) => [e.cdb, e.op, e.outcome, e.error?.code ?? null]), [
+      ['CDB1', 'openPdb', 'error', 'ORA-65019'],
+      ['CDB1', 'dropPdb', 'error', 'ORA-65025'],
+      ['CDB1', 'savePdbState', 'ok', null],
+      ['CDB9', 'openPdb', 'error', 'ORA-12514'],
+    ]);
+    assert.deepEqual(log[0]!.args, { pdb: 'SALES' });
+    assert.ok(log.every((e) => !Number.isNaN(Date.parse(e.at)) && !Number.isNaN(Date.parse(e.realAt))));
+    assert.ok(log.every((e, i) => i === 0 || e.seq > log[i - 1]!.seq));
+    assert.ok(Date.parse(log[0]!.at) < Date.parse('2026-01-01'), 'simulated time, not wall-clock time');
+  });
+
+  test('invariants: two open copies, services on closed PDBs, relocated PDB open nowhere', async () => {
+    assert.deepEqual((await api('GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
+    await api('POST', '/clock', { speed: 50 });
+    await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    // Copied, not opened: fine while a runbook runs, debris once it has ended.
+    assert.deepEqual((await api('GET', '/invariants')).body, { ok: true, violations: [] });
+    const q = (await api('GET', '/invariants?quiescent=true')).body;
+    assert.deepEqual(q.violations.map((v: { rule: string }) => v.rule), ['relocation-debris']);
+
+    // Stage broken estates with raw PDB edits.
+    await api('PATCH', '/cdbs/CDB2/pdbs/SALES', { status: 'NORMAL', openMode: 'READ WRITE' });
+    let v = (await api('GET', '/invariants')).body;
+    assert.equal(v.ok, false);
+    assert.deepEqual(v.violations.map((x: { rule: string }) => x.rule), ['pdb-open-rw-in-two-cdbs']);
+    await api('PATCH', '/cdbs/CDB2/pdbs/SALES', { openMode: 'MOUNTED' });
+    await api('PATCH', '/cdbs/CDB1/pdbs/SALES', { openMode: 'MOUNTED' });
+    v = (await api('GET', '/invariants?quiescent=true')).body;
+    const rules = v.violations.map((x: { rule: string }) => x.rule).sort();
+    assert.ok(rules.includes('service-running-on-closed-pdb'), JSON.stringify(v));
+    assert.ok(rules.includes('relocated-pdb-open-nowhere'), JSON.stringify(v));
+  });
+
+  test('a client that disconnects mid-copy does not stop the copy', async () => {
+    const body = JSON.stringify({ args: { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' } });
+    const req = http.request(`${lab.url}/cdbs/CDB2/ops/createPdbRelocate`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(body);
+    const first = await until('the copy to start', () => cdb2.getCopyProgress(), (c) => c.length === 1);
+    req.destroy(); // the caller goes away
+    await sleep(300);
+    const later = await until('the copy to progress', () => cdb2.getCopyProgress(), (c) => c.length === 0 || c[0]!.sofar > first[0]!.sofar);
+    assert.ok(later.length === 0 || later[0]!.sofar > first[0]!.sofar);
+    await until('the copy to finish', () => cdb2.getCopyProgress(), (c) => c.length === 0);
+    assert.deepEqual([(await cdb2.getPdb('SALES'))?.status, (await cdb2.getPdb('SALES'))?.openMode], ['RELOCATING', 'MOUNTED']);
+    const entry = (await oplog()).find((e) => e.op === 'createPdbRelocate');
+    assert.equal(entry?.outcome, 'ok');
+    await cdb2.openPdb('SALES');
+    assert.equal(await cdb1.getPdb('SALES'), null);
+  });
+
+  test('the estate survives kill -9 of the lab: an in-flight copy continues from its recorded progress', async () => {
+    await cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 600 });
+    await api('POST', '/faults', { op: 'getFacts', cdb: 'CDB3', kind: 'permanent', ora: 'ORA-12541' });
+    const orphan = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' });
+    const outcome = orphan.then(() => 'ok', (e: OracleError) => e.code);
+    // Past the first progress save (the lab saves a running copy at least once a real second).
+    await until('copy past 35%', () => cdb2.getCopyProgress(), (c) => c.length === 1 && c[0]!.sofar / c[0]!.totalwork > 0.35);
+    const startedAt = Date.parse((await oplog()).find((e) => e.op === 'createPdbRelocate')!.at);
+    const oldPid = lab.pid;
+
+    await lab.restart(); // SIGKILL, then the same state file and port
+    assert.notEqual(lab.pid, oldPid);
+    assert.equal(await outcome, 'NJS-500', 'the caller of the killed lab sees a broken connection');
+
+    const resumed = await cdb2.getCopyProgress();
+    assert.equal(resumed.length, 1, 'the copy is still under way after the restart');
+    assert.ok(resumed[0]!.sofar / resumed[0]!.totalwork > 0.2, `progress kept: ${JSON.stringify(resumed)}`);
+    assert.ok(Date.parse((await api('GET', '/health')).body.now) > startedAt, 'simulated time went on from where it was');
+    assert.deepEqual((await cdb1.listServices('SALES')).find((s) => s.name === 'SALES_RO')?.runningOn, [], 'the stopped service stays stopped');
+    assert.equal(await codeOf(labCdb(lab.url, 'CDB3').getFacts()), 'ORA-12541', 'armed faults survive');
+    // A retry by a new worker meets the PDB the first attempt created.
+    assert.equal(await codeOf(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' })), 'ORA-65012');
+
+    await until('the copy to finish after the restart', () => cdb2.getCopyProgress(), (c) => c.length === 0);
+    assert.equal((await cdb2.getPdb('SALES'))?.status, 'RELOCATING');
+    const entries = (await oplog()).filter((e) => e.op === 'createPdbRelocate');
+    assert.deepEqual(entries.map((e) => [e.outcome, e.error?.code ?? null]), [['ok', null], ['error', 'ORA-65012']]);
+    await cdb2.openPdb('SALES');
+    assert.equal((await cdb1.getPdb('SALES'))?.status, 'RELOCATED');
+  });
+
+  test('drain: sessions leave a stopped service along a curve; long-running ones stay until disconnected', async () => {
+    await api('POST', '/clock', { speed: 2 }); // half-life 2 simulated s = 1 real s
+    const add = await api('POST', '/sessions', { cdb: 'CDB1', service: 'SALES_RW', count: 40 });
+    assert.equal(add.status, 200);
+    await api('POST', '/sessions', { cdb: 'CDB1', service: 'SALES_RW', count: 3, longRunning: true });
+    const start = await total(cdb1, 'SALES_RW');
+    assert.equal(start, 8 + 40 + 3);
+
+    await cdb1.stopService('SALES', 'SALES_RW', { stopOption: 'NONE', drainTimeoutSeconds: 600 });
+    const r = await api('POST', '/sessions', { cdb: 'CDB1', service: 'SALES_RW', count: 1 });
+    assert.deepEqual([r.status, r.body.error.code], [409, 'LAB-409'], 'a stopped service accepts no sessions');
+
+    const seen: number[] = [start];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const n = await total(cdb1, 'SALES_RW');
+      seen.push(n);
+      if (n === 3) break;
+      await sleep(100);
+    }
+    assert.equal(seen.at(-1), 3, `drained down to the long-running sessions: ${seen.join(' ')}`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! <= seen[i - 1]!, `never grows: ${seen.join(' ')}`);
+    assert.ok(seen.some((n) => n > 3 && n < start), `a curve, not a cliff: ${seen.join(' ')}`);
+
+    await sleep(1500); // three more half-lives
+    assert.equal(await total(cdb1, 'SALES_RW'), 3, 'long-running sessions never leave on their own');
+    await cdb1.disconnectSessions('SALES', 'SALES_RW', 'POST_TRANSACTION');
+    assert.deepEqual(await cdb1.countSessions('SALES_RW'), []);
+  });
+
+  test('stop with IMMEDIATE and no drain time disconnects everyone at once; a restart keeps who is left', async () => {
+    assert.equal(await total(cdb1, 'SALES_RO'), 6);
+    await cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'IMMEDIATE', drainTimeoutSeconds: 0 });
+    assert.deepEqual(await cdb1.countSessions('SALES_RO'), []);
+
+    await api('POST', '/clock', { speed: 0.001 }); // time stands (almost) still
+    await cdb1.stopService('SALES', 'SALES_RW', { stopOption: 'NONE', drainTimeoutSeconds: 0 });
+    await cdb1.startService('SALES', 'SALES_RW');
+    await api('POST', '/clock', { speed: 100 });
+    await sleep(300);
+    assert.equal(await total(cdb1, 'SALES_RW'), 8, 'sessions stay once the service runs again');
+  });
+
+  test('reset and clock', async () => {
+    await cdb1.disconnectSessions('SALES', 'SALES_RW', 'IMMEDIATE');
+    assert.deepEqual(await cdb1.countSessions('SALES_RW'), []);
+    const c = await api('POST', '/clock', { speed: 3 });
+    assert.equal(c.body.speed, 3);
+    assert.equal((await api('GET', '/health')).body.speed, 3);
+    const r = await api('POST', '/reset', { seed: 'demo', speed: 7 });
+    assert.deepEqual(r.body, { seed: 'demo', speed: 7 });
+    assert.equal((await cdb1.getPdb('SALES'))?.totalSizeBytes, 20 * 1024 ** 3);
+    assert.equal(await total(cdb1, 'SALES_RW'), 30);
+    assert.deepEqual(await oplog(), []);
+  });
+});
