@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { parseEstate, type EstateConfig } from '../../common/estate-config';
@@ -42,6 +42,7 @@ export function labApi(url: string) {
     invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
     fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),
+    faults: () => call<{ faults: { id: number; op: string; fired: number; remaining: number | null }[] }>('GET', '/faults').then((r) => r.faults),
     clearFaults: () => call<void>('DELETE', '/faults'),
     reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
     addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
@@ -91,7 +92,14 @@ export interface OrbEnv {
  * A real Temporal dev server (the Temporal CLI), a real lab process, and a worker with the
  * prebuilt workflow bundle: the test bed of every integration test.
  */
+let runtimeInstalled = false;
+
 export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?: number } = {}): Promise<OrbEnv> {
+  if (!runtimeInstalled) {
+    // Worker chatter only when something is wrong: failures the tests expect are asserted, not logged.
+    Runtime.install({ logger: new DefaultLogger((process.env.ORB_TEST_LOG_LEVEL as 'ERROR') ?? 'ERROR') });
+    runtimeInstalled = true;
+  }
   const lab = await startLabProcess({ seed: 'test' });
   const api = labApi(lab.url);
   const env = await TestWorkflowEnvironment.createLocal({

@@ -1,0 +1,184 @@
+/**
+ * The CLI as a user runs it: `node dist/client/cli.js ...` in a child process. Bad input
+ * must exit 2 with a message naming the field, before anything is contacted: Temporal's
+ * address points at a sentinel TCP server that counts connections (and never answers,
+ * so a contacted "server" would also end in exit 3, not 2).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const CLI = path.join(__dirname, '..', 'client', 'cli.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function orb(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ORB_ESTATE: undefined, TEMPORAL_PROFILE: undefined, TEMPORAL_NAMESPACE: undefined, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`orb ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+let sentinel: net.Server;
+let sentinelPort = 0;
+let contacts = 0;
+let deadPort = 0;
+const tmp = mkdtempSync(path.join(tmpdir(), 'orb-cli-test-'));
+
+before(async () => {
+  sentinel = net.createServer((sock) => {
+    contacts++;
+    sock.on('error', () => undefined);
+    // Never answer: a client that got this far would time out.
+  });
+  await new Promise<void>((r) => sentinel.listen(0, '127.0.0.1', () => r()));
+  sentinelPort = (sentinel.address() as net.AddressInfo).port;
+  deadPort = await closedPort();
+});
+
+after(async () => {
+  await new Promise<void>((r) => sentinel.close(() => r()));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const sentinelEnv = () => ({ TEMPORAL_ADDRESS: `127.0.0.1:${sentinelPort}`, ORB_LAB_URL: `http://127.0.0.1:${sentinelPort}`, ORB_USER: 'alice' });
+
+describe('orb --help', () => {
+  it('lists the commands and documents the exit codes', async () => {
+    const r = await orb(['--help']);
+    assert.equal(r.code, 0, r.stderr);
+    for (const cmd of ['dev', 'worker', 'lab', 'start', 'status', 'list', 'approve', 'reject', 'cancel', 'demo']) {
+      assert.match(r.stdout, new RegExp(`\\n  ${cmd}\\b`), `help lists ${cmd}`);
+    }
+    assert.match(r.stdout, /Exit codes:/);
+    for (const code of ['0', '1', '2', '3', '4']) assert.match(r.stdout, new RegExp(`\\n  ${code}  `));
+  });
+
+  it('every command has --help', async () => {
+    for (const cmd of [['dev'], ['worker'], ['lab'], ['start'], ['start', 'relocate-pdb'], ['status'], ['list'], ['approve'], ['reject'], ['cancel'], ['demo']]) {
+      const r = await orb([...cmd, '--help']);
+      assert.equal(r.code, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: orb/);
+    }
+  });
+
+  it('start relocate-pdb --help shows the gate options', async () => {
+    const r = await orb(['start', 'relocate-pdb', '--help']);
+    assert.equal(r.code, 0);
+    for (const opt of ['--pdb', '--from', '--to', '--availability', '--drain-timeout', '--on-drain-timeout', '--db-link', '--gate-before-copy', '--no-cutover-gate', '--approvers', '--required-approvals', '--gate-timeout', '--on-gate-timeout', '--allow-self-approval', '--keep-tombstone-gate', '--started-by', '--wait', '--json']) {
+      assert.ok(r.stdout.includes(opt), `help mentions ${opt}`);
+    }
+  });
+});
+
+describe('bad input exits 2, naming the field, before anything is contacted', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['identifier injection', ['start', 'relocate-pdb', '--pdb', 'SALES; DROP', '--from', 'CDB1', '--to', 'CDB2'], /--pdb: "SALES; DROP" is not a valid Oracle identifier/],
+    ['unknown CDB', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB9', '--to', 'CDB2'], /--from: unknown CDB "CDB9"/],
+    ['source = target', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB1'], /--to: must differ from --from/],
+    ['malformed duration', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--drain-timeout', '5 minutes'], /--drain-timeout: "5 minutes" is not a duration/],
+    ['negative duration', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--drain-timeout', '-3s'], /--drain-timeout: "-3s" is not a duration/],
+    ['bad enum', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--availability', 'maximum'], /--availability: "maximum" is not allowed: use one of normal, max/],
+    ['unresolvable group', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--approvers', 'group:nobody'], /--approvers: unknown approver group "nobody"/],
+    ['missing required option', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1'], /required option '--to <cdb>'/],
+    ['unknown option', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--force'], /unknown option '--force'/],
+    ['unknown command', ['relocate'], /unknown command 'relocate'/],
+    ['approve: bad --by', ['approve', 'relocate-pdb:CDB1:SALES', '--gate', 'cutover', '--by', 'bob; rm'], /--by: "bob; rm" is not a valid user name/],
+    ['approve: bad --gate', ['approve', 'relocate-pdb:CDB1:SALES', '--gate', 'cut over', '--by', 'bob'], /--gate: "cut over" is not a gate name/],
+    ['reject: missing --by', ['reject', 'relocate-pdb:CDB1:SALES', '--gate', 'cutover'], /required option '--by <name>'/],
+    ['list: bad --limit', ['list', '--limit', 'lots'], /--limit: "lots" is not a whole number/],
+    ['dev: bad --port', ['dev', '--port', '99999'], /--port: must be from 1 to 65535/],
+    ['dev: bad --seed', ['dev', '--seed', 'prod'], /--seed.*prod.*demo, test|Allowed choices are demo, test/],
+    ['demo: bad --pdb', ['demo', '--pdb', 'SALES--'], /--pdb: "SALES--" is not a valid Oracle identifier/],
+    ['missing estate file', ['--estate', '/nonexistent/orb.estate.json', 'start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2'], /estate: file \/nonexistent\/orb.estate.json does not exist/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const before = contacts;
+      const r = await orb(args, sentinelEnv());
+      assert.equal(r.code, 2, `exit code for ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(contacts, before, 'nothing was contacted');
+    });
+  }
+});
+
+describe('unreachable Temporal or lab exits 3 with a clear message', () => {
+  it('orb status with no server', async () => {
+    const r = await orb(['status', 'relocate-pdb:CDB1:SALES'], { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot reach Temporal at 127\\.0\\.0\\.1:${deadPort} \\(namespace default\\)`));
+    assert.match(r.stderr, /orb dev/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('orb list with a server that never answers', async () => {
+    const r = await orb(['list', '--json'], { TEMPORAL_ADDRESS: `127.0.0.1:${sentinelPort}` });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /cannot reach Temporal/);
+  });
+
+  it('orb start with valid input but no server', async () => {
+    const r = await orb(['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2'], { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ORB_USER: 'alice' });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /cannot reach Temporal/);
+  });
+
+  it('orb demo with no lab', async () => {
+    const r = await orb(['demo'], { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ORB_LAB_URL: `http://127.0.0.1:${deadPort}` });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`the lab is not answering at http://127\\.0\\.0\\.1:${deadPort}`));
+  });
+
+  it('reads the standard Temporal config file and profile (envconfig)', async () => {
+    const config = path.join(tmp, 'temporal.toml');
+    writeFileSync(config, `[profile.default]\naddress = "127.0.0.1:1"\n\n[profile.lab]\naddress = "127.0.0.1:${deadPort}"\nnamespace = "orb-lab"\n`);
+    const env = { TEMPORAL_CONFIG_FILE: config, TEMPORAL_ADDRESS: undefined, TEMPORAL_NAMESPACE: undefined };
+    const r = await orb(['status', 'relocate-pdb:CDB1:SALES'], { ...env, TEMPORAL_PROFILE: 'lab' });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot reach Temporal at 127\\.0\\.0\\.1:${deadPort} \\(namespace orb-lab, profile lab\\)`));
+    // TEMPORAL_ADDRESS overrides the profile's address.
+    const o = await orb(['status', 'x'], { ...env, TEMPORAL_PROFILE: 'lab', TEMPORAL_ADDRESS: `127.0.0.1:${sentinelPort}` });
+    assert.equal(o.code, 3, o.stderr);
+    assert.match(o.stderr, new RegExp(`cannot reach Temporal at 127\\.0\\.0\\.1:${sentinelPort}`));
+    // A profile the file does not have is bad input, refused before any connection.
+    const before = contacts;
+    const n = await orb(['status', 'x'], { ...env, TEMPORAL_PROFILE: 'nope', TEMPORAL_ADDRESS: `127.0.0.1:${sentinelPort}` });
+    assert.equal(n.code, 2, n.stderr);
+    assert.match(n.stderr, /Temporal client configuration: Profile 'nope' not found/);
+    assert.equal(contacts, before);
+  });
+});
