@@ -1,0 +1,289 @@
+/**
+ * `orb dev`: a Temporal development server (persistent SQLite file, orb's search
+ * attributes registered), the lab and a worker, all in the foreground. Ctrl-C stops
+ * the worker (finishing running tasks), then the lab, then the server. The state
+ * directory keeps every workflow and the lab's estate across restarts.
+ *
+ * `orb lab`: the lab alone, in the foreground.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import type { EstateConfig } from '../common/estate-config';
+import { SEARCH_ATTRIBUTES } from '../common/runbook-types';
+import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
+import type { TemporalSettings } from './connection';
+
+/** What lab/server.ts provides. */
+export interface LabHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+export interface LabStartOptions {
+  host: string;
+  port: number;
+  stateFile: string;
+  seed?: string;
+  speed?: number;
+  reset?: boolean;
+}
+type LabModule = { startLab(o: LabStartOptions): Promise<LabHandle> };
+
+export async function loadLab(): Promise<LabModule> {
+  return (await import('../lab/server')) as unknown as LabModule;
+}
+
+/** Path of the Temporal CLI, found or built by scripts/temporal-cli.sh (see there for the order). */
+export function locateTemporalCli(): string {
+  const script = path.resolve(__dirname, '..', '..', 'scripts', 'temporal-cli.sh');
+  if (!existsSync(script)) throw new CliError(`cannot find ${script} to locate the Temporal CLI`, EXIT.UNREACHABLE);
+  const r = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const out = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !out) {
+    throw new CliError('no Temporal CLI is available to run the development server (see the message above)', EXIT.UNREACHABLE);
+  }
+  return out;
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function portInUse(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (v: boolean) => {
+      sock.destroy();
+      resolve(v);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+export function devServerArgs(o: { ip: string; port: number; uiPort: number; dbFile: string; namespace: string }): string[] {
+  const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--ui-port', String(o.uiPort), '--db-filename', o.dbFile];
+  if (o.namespace !== 'default') args.push('--namespace', o.namespace);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  return args;
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export interface DevOptions {
+  ip: string;
+  port: number;
+  uiPort: number;
+  stateDir: string;
+  lab: boolean;
+  labPort: number;
+  seed: string;
+  speed?: number;
+  namespace: string;
+  taskQueue: string;
+  estate: EstateConfig;
+  /** The estate is the embedded default: point its lab URL at the lab started here. */
+  estateIsDefault: boolean;
+  /** Written (JSON) once everything is up; used by scripts/demo.sh. */
+  readyFile?: string;
+  out?: (line: string) => void;
+}
+
+class DevServer {
+  exited: Promise<number | null>;
+  constructor(
+    readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  }
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+  kill(signal: NodeJS.Signals): void {
+    if (!this.running || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal); // its own process group (detached)
+    } catch {
+      try {
+        this.child.kill(signal);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.kill('SIGTERM');
+    const t = delay(graceMs).then(() => 'timeout' as const);
+    if ((await Promise.race([this.exited, t])) === 'timeout') {
+      this.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+async function startDevServer(o: DevOptions, out: (l: string) => void): Promise<DevServer> {
+  const address = `${o.ip}:${o.port}`;
+  if (await portInUse(o.ip, o.port)) {
+    throw new NotFoundError(`something is already listening on ${address} (another \`orb dev\`?). Stop it, or use --port/--ui-port.`);
+  }
+  if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);
+  const cli = locateTemporalCli();
+  mkdirSync(o.stateDir, { recursive: true });
+  const dbFile = path.join(o.stateDir, 'temporal.db');
+  const logFile = path.join(o.stateDir, 'temporal.log');
+  const args = devServerArgs({ ip: o.ip, port: o.port, uiPort: o.uiPort, dbFile, namespace: o.namespace });
+  const fd = openSync(logFile, 'a');
+  out(`starting the Temporal dev server: ${cli} ${args.join(' ')}`);
+  // Detached (own process group): the terminal's Ctrl-C reaches orb only, which stops the
+  // worker first and the server last.
+  const child = spawn(cli, args, { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const server = new DevServer(child, logFile);
+  process.once('exit', () => server.kill('SIGKILL'));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (!server.running) {
+      throw new UnreachableError(`the Temporal dev server exited during start-up. The end of ${logFile}:\n${tail(logFile)}`);
+    }
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 1000 });
+      await c.close();
+      return server;
+    } catch {
+      if (Date.now() > deadline) {
+        await server.stop();
+        throw new UnreachableError(`the Temporal dev server did not answer on ${address} within 90s. The end of ${logFile}:\n${tail(logFile)}`);
+      }
+      await delay(300);
+    }
+  }
+}
+
+/** Runs `orb dev` until Ctrl-C (or a component fails); returns the exit code. */
+export async function runDev(o: DevOptions): Promise<number> {
+  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const stopRequested = new Promise<string>((resolve) => {
+    let count = 0;
+    const on = (sig: NodeJS.Signals) => {
+      count++;
+      if (count === 1) {
+        out(`\n${sig}: stopping the worker, the lab and the Temporal server (again to force)...`);
+        resolve(sig);
+      } else {
+        out('forced stop');
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+
+  const server = await startDevServer(o, out);
+  let lab: LabHandle | null = null;
+  let worker: { shutdown(): Promise<void>; finished: Promise<void> } | null = null;
+  const cleanup = async () => {
+    if (worker) await worker.shutdown().catch(() => undefined);
+    if (lab) await lab.close().catch((e) => out(`closing the lab: ${errorMessage(e)}`));
+    await server.stop();
+    if (o.readyFile) rmSync(o.readyFile, { force: true });
+  };
+
+  try {
+    const address = `${o.ip}:${o.port}`;
+    let estate = o.estate;
+    if (o.lab) {
+      const { startLab } = await loadLab();
+      lab = await startLab({ host: o.ip, port: o.labPort, stateFile: path.join(o.stateDir, 'lab-state.json'), seed: o.seed, speed: o.speed });
+      if (o.estateIsDefault) {
+        estate = { ...estate, lab: { url: lab.url } };
+      } else if (estate.lab.url.replace(/\/+$/, '') !== lab.url.replace(/\/+$/, '')) {
+        out(`note: the estate file points lab CDBs at ${estate.lab.url}, not at the lab started here (${lab.url})`);
+      }
+    }
+    const settings: TemporalSettings = { address, namespace: o.namespace, connectionOptions: { address }, tls: false };
+    const { startWorker } = await import('../worker/worker');
+    const { createLogger } = await import('../worker/logger');
+    worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger: createLogger('orb-worker') });
+
+    const ui = `http://${o.ip}:${o.uiPort}`;
+    out('');
+    out(`orb dev is running — Ctrl-C stops everything; state in ${o.stateDir}/ is kept across restarts`);
+    out(`  Temporal:  ${address}  (namespace ${o.namespace}; server log ${server.logFile})`);
+    out(`  Web UI:    ${ui}`);
+    if (lab) out(`  Lab:       ${lab.url}  (state ${path.join(o.stateDir, 'lab-state.json')})`);
+    out(`  Worker:    task queue ${o.taskQueue}`);
+    const env: string[] = [];
+    if (address !== '127.0.0.1:7233') env.push(`TEMPORAL_ADDRESS=${address}`);
+    if (o.uiPort !== 8233 || o.ip !== '127.0.0.1') env.push(`ORB_UI_URL=${ui}`);
+    if (lab && lab.url.replace(/\/+$/, '') !== 'http://127.0.0.1:7480') env.push(`ORB_LAB_URL=${lab.url}`);
+    if (env.length) out(`  In other terminals: export ${env.join(' ')}`);
+    out(`  Try:       orb demo    or    orb start relocate-pdb --pdb SALES --from CDB1 --to CDB2`);
+    out('');
+    if (o.readyFile) {
+      const tmp = `${o.readyFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ temporal: address, namespace: o.namespace, ui, lab: lab?.url ?? null, pid: process.pid }));
+      renameSync(tmp, o.readyFile);
+    }
+
+    const ended = await Promise.race([
+      stopRequested.then((s) => ({ why: 'signal' as const, s })),
+      server.exited.then((code) => ({ why: 'server' as const, s: String(code) })),
+      worker.finished.then(
+        () => ({ why: 'worker' as const, s: 'stopped' }),
+        (e: unknown) => ({ why: 'worker' as const, s: errorMessage(e) }),
+      ),
+    ]);
+    await cleanup();
+    if (ended.why === 'signal') {
+      out('stopped');
+      return EXIT.OK;
+    }
+    if (ended.why === 'server') {
+      out(`the Temporal dev server exited (${ended.s}). The end of ${server.logFile}:\n${tail(server.logFile)}`);
+      return EXIT.UNREACHABLE;
+    }
+    out(`the worker stopped: ${ended.s}`);
+    return EXIT.RUNBOOK_FAILED;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+export interface LabCommandOptions extends LabStartOptions {
+  host: string;
+  port: number;
+  stateFile: string;
+}
+
+/** `orb lab`: serves the lab until Ctrl-C. */
+export async function runLab(o: LabCommandOptions, out: (l: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  mkdirSync(path.dirname(path.resolve(o.stateFile)), { recursive: true });
+  if (o.reset) out(`--reset: ignoring ${o.stateFile}, starting from the ${o.seed ?? 'demo'} seed`);
+  const { startLab } = await loadLab();
+  let lab: LabHandle;
+  try {
+    lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new NotFoundError(`port ${o.port} on ${o.host} is in use (is a lab already running?)`);
+    throw err;
+  }
+  out(`lab listening on ${lab.url} (state ${o.stateFile}) — Ctrl-C stops it`);
+  const sig = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  out(`${sig}: stopping the lab`);
+  await lab.close();
+  return EXIT.OK;
+}

@@ -1,0 +1,217 @@
+/**
+ * Turns `orb start relocate-pdb` options into a RelocatePdbInput, validating every
+ * field before any workflow starts. Every refusal is an InputError naming the option
+ * and the rule it breaks. The input holds names and policies only: no credential ever
+ * enters it (the estate's secret references stay on the worker side).
+ */
+import os from 'node:os';
+import type { EstateConfig } from '../common/estate-config';
+import { requireCdb } from '../common/estate-config';
+import { parseDuration } from '../common/duration';
+import { dbLinkName, pdbName } from '../common/identifiers';
+import { InputError } from '../common/input-error';
+import type { GatePolicy, OnDrainTimeout, RelocatePdbInput } from '../common/runbook-types';
+
+/** Options as commander hands them over (strings, booleans, repeated lists). */
+export interface RelocateOptions {
+  pdb?: unknown;
+  from?: unknown;
+  to?: unknown;
+  availability?: unknown;
+  drainTimeout?: unknown;
+  onDrainTimeout?: unknown;
+  dbLink?: unknown;
+  /** --gate-before-copy (off by default) */
+  gateBeforeCopy?: boolean;
+  /** --no-cutover-gate sets this to false (on by default) */
+  cutoverGate?: boolean;
+  /** --approvers, repeatable and comma-separated: names and group:<name> */
+  approvers?: unknown;
+  requiredApprovals?: unknown;
+  gateTimeout?: unknown;
+  onGateTimeout?: unknown;
+  allowSelfApproval?: boolean;
+  /** --keep-tombstone-gate: AVAILABILITY MAX only */
+  keepTombstoneGate?: boolean;
+  startedBy?: unknown;
+}
+
+export const DRAIN_TIMEOUT_DEFAULT = '5m';
+export const DRAIN_TIMEOUT_MAX_MS = 24 * 3_600_000;
+export const GATE_TIMEOUT_MAX_MS = 30 * 24 * 3_600_000;
+export const DEFAULT_APPROVER_GROUP = 'dbas';
+
+const USER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/** A person's name as gates record it: a login-like name, nothing that could be mistaken for a group. */
+export function userName(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !USER.test(value.trim())) {
+    throw new InputError(
+      field,
+      `${JSON.stringify(value)} is not a valid user name: a letter or digit, then letters, digits, . _ @ -, at most 64 characters`,
+    );
+  }
+  return value.trim();
+}
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === null) return fallback;
+  const v = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  const hit = allowed.find((a) => a === v);
+  if (!hit) throw new InputError(field, `${JSON.stringify(value)} is not allowed: use one of ${allowed.join(', ')}`);
+  return hit;
+}
+
+function durationWithin(field: string, value: unknown, maxMs: number, maxText: string): number {
+  const ms = parseDuration(field, value);
+  if (ms <= 0) throw new InputError(field, `must be greater than zero (got ${JSON.stringify(value)})`);
+  if (ms > maxMs) throw new InputError(field, `must be at most ${maxText} (got ${JSON.stringify(value)})`);
+  return ms;
+}
+
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Resolves names and group:<name> entries to a de-duplicated list of user names. */
+export function resolveApprovers(field: string, value: unknown, estate: EstateConfig): string[] {
+  const groups = estate.approvers.groups;
+  const out: string[] = [];
+  for (const entry of listOf(value)) {
+    if (entry.toLowerCase().startsWith('group:')) {
+      const name = entry.slice('group:'.length);
+      const members = groups[name];
+      if (!members) {
+        const known = Object.keys(groups);
+        throw new InputError(
+          field,
+          `unknown approver group ${JSON.stringify(name)}: ${known.length ? `the estate defines ${known.map((g) => `group:${g}`).join(', ')}` : 'the estate defines no approver groups'}`,
+        );
+      }
+      if (members.length === 0) throw new InputError(field, `approver group ${JSON.stringify(name)} has no members`);
+      for (const m of members) out.push(userName(`${field} (group:${name})`, m));
+    } else {
+      out.push(userName(field, entry));
+    }
+  }
+  return [...new Set(out)];
+}
+
+function positiveInt(field: string, value: unknown): number {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (!/^[1-9][0-9]{0,2}$/.test(text)) throw new InputError(field, `${JSON.stringify(value)} is not a whole number from 1 to 999`);
+  return Number(text);
+}
+
+export function defaultStartedBy(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ORB_USER) return env.ORB_USER;
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown';
+  }
+}
+
+export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, env: NodeJS.ProcessEnv = process.env): RelocatePdbInput {
+  if (opts.pdb === undefined) throw new InputError('--pdb', 'is required (the PDB to relocate)');
+  if (opts.from === undefined) throw new InputError('--from', 'is required (the CDB the PDB is in now)');
+  if (opts.to === undefined) throw new InputError('--to', 'is required (the CDB to relocate the PDB to)');
+  const pdb = pdbName('--pdb', opts.pdb);
+  const sourceCdb = requireCdb(estate, '--from', opts.from);
+  const targetCdb = requireCdb(estate, '--to', opts.to);
+  if (sourceCdb === targetCdb) throw new InputError('--to', `must differ from --from (both are ${sourceCdb}): a PDB cannot be relocated into the CDB it is in`);
+
+  const availability = oneOf('--availability', opts.availability, ['normal', 'max'] as const, 'normal').toUpperCase() as 'NORMAL' | 'MAX';
+
+  const drainTimeoutMs = durationWithin('--drain-timeout', opts.drainTimeout ?? DRAIN_TIMEOUT_DEFAULT, DRAIN_TIMEOUT_MAX_MS, '24h');
+  const onDrainTimeout = oneOf<OnDrainTimeout>('--on-drain-timeout', opts.onDrainTimeout, ['disconnect', 'ask', 'abort'], 'ask');
+
+  let dbLink: string;
+  if (opts.dbLink !== undefined) {
+    dbLink = dbLinkName('--db-link', opts.dbLink);
+  } else {
+    const configured = estate.cdbs[targetCdb]!.dbLinks[sourceCdb];
+    if (!configured) {
+      throw new InputError(
+        '--db-link',
+        `is required: the estate names no database link in ${targetCdb} to ${sourceCdb} (set cdbs.${targetCdb}.dbLinks.${sourceCdb} in the estate file, or pass --db-link)`,
+      );
+    }
+    dbLink = dbLinkName(`estate cdbs.${targetCdb}.dbLinks.${sourceCdb}`, configured);
+  }
+
+  const startedBy = userName('--started-by', opts.startedBy ?? defaultStartedBy(env));
+
+  // Gates.
+  const beforeCopy = opts.gateBeforeCopy === true;
+  const cutover = opts.cutoverGate !== false;
+  if (opts.keepTombstoneGate === true && availability !== 'MAX') {
+    throw new InputError('--keep-tombstone-gate', 'applies only to --availability max (NORMAL relocation leaves no tombstone)');
+  }
+  const dropTombstone = opts.keepTombstoneGate === true;
+  const anyGate = beforeCopy || cutover || dropTombstone;
+
+  let approvers: string[];
+  if (opts.approvers !== undefined && listOf(opts.approvers).length > 0) {
+    approvers = resolveApprovers('--approvers', opts.approvers, estate);
+  } else if (estate.approvers.groups[DEFAULT_APPROVER_GROUP]?.length) {
+    approvers = resolveApprovers('--approvers (default group:dbas)', `group:${DEFAULT_APPROVER_GROUP}`, estate);
+  } else if (anyGate) {
+    throw new InputError('--approvers', `is required: the estate has no "${DEFAULT_APPROVER_GROUP}" approver group to default to (give names or group:<name>)`);
+  } else {
+    approvers = [];
+  }
+
+  const allowInitiator = opts.allowSelfApproval === true;
+  const requiredApprovals = opts.requiredApprovals === undefined ? 1 : positiveInt('--required-approvals', opts.requiredApprovals);
+  if (anyGate) {
+    const eligible = approvers.filter((a) => allowInitiator || a !== startedBy);
+    if (eligible.length < requiredApprovals) {
+      throw new InputError(
+        '--required-approvals',
+        `${requiredApprovals} approval(s) needed but only ${eligible.length} approver(s) can give one (${eligible.join(', ') || 'none'})` +
+          (allowInitiator || !approvers.includes(startedBy) ? '' : `; ${startedBy} started the run and may not self-approve without --allow-self-approval`),
+      );
+    }
+  }
+
+  let timeoutMs: number | null = null;
+  if (opts.gateTimeout !== undefined) timeoutMs = durationWithin('--gate-timeout', opts.gateTimeout, GATE_TIMEOUT_MAX_MS, '30d');
+  if (opts.onGateTimeout !== undefined && timeoutMs === null) {
+    throw new InputError('--on-gate-timeout', 'needs --gate-timeout (without a timeout, gates wait until someone decides)');
+  }
+  const onTimeout = oneOf<'reject' | 'wait'>('--on-gate-timeout', opts.onGateTimeout, ['reject', 'wait'], 'reject');
+
+  const policy: GatePolicy = { approvers, requiredApprovals, timeoutMs, onTimeout, allowInitiator };
+  // The operator gate asks whoever is on hand what to do when the run cannot go on by
+  // itself (drain timed out with 'ask', a failure after the PDB was opened). The
+  // initiator is the operator, so they may answer it; it never times out.
+  const operator: GatePolicy = {
+    approvers: [...new Set([...approvers, startedBy])],
+    requiredApprovals: 1,
+    timeoutMs: null,
+    onTimeout: 'wait',
+    allowInitiator: true,
+  };
+
+  return {
+    pdb,
+    sourceCdb,
+    targetCdb,
+    dbLink,
+    availability,
+    drain: {
+      timeoutMs: drainTimeoutMs,
+      onTimeout: onDrainTimeout,
+      pollMs: Math.min(5000, Math.max(500, Math.floor(drainTimeoutMs / 10))),
+    },
+    gates: {
+      beforeCopy: beforeCopy ? { ...policy } : null,
+      cutover: cutover ? { ...policy } : null,
+      dropTombstone: dropTombstone ? { ...policy } : null,
+      operator,
+    },
+    startedBy,
+  };
+}

@@ -1,0 +1,132 @@
+/** Plain-text rendering of runbook status for the terminal. */
+import { formatDuration } from '../common/duration';
+import type { RunbookStatus } from '../common/runbook-types';
+
+export function table(headers: string[], rows: string[][], indent = '  '): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    indent +
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** HH:MM:SS of an ISO time (UTC), or '-' */
+export function clock(iso: string | undefined | null): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().slice(11, 19);
+}
+
+function took(start: string, end?: string): string {
+  if (!end) return '';
+  const ms = new Date(end).getTime() - new Date(start).getTime();
+  return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : '';
+}
+
+function quote(s: string | undefined): string {
+  return s ? ` "${s}"` : '';
+}
+
+export interface RenderContext {
+  workflowId: string;
+  /** Temporal's execution status (RUNNING, COMPLETED, FAILED, ...) when known */
+  executionStatus?: string;
+  uiUrl?: string;
+  /** Set when the status came from history/visibility rather than a live query */
+  note?: string;
+}
+
+export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
+  const out: string[] = [];
+  out.push(`${ctx.workflowId}  (${s.runbook}, started by ${s.startedBy})`);
+  out.push(`  state: ${s.state}   stage: ${s.stage}${ctx.executionStatus ? `   workflow: ${ctx.executionStatus}` : ''}`);
+  if (ctx.uiUrl) out.push(`  web UI: ${ctx.uiUrl}`);
+  if (ctx.note) out.push(`  note: ${ctx.note}`);
+  if (s.reason) out.push(`  reason: ${s.reason}`);
+  if (s.progress) {
+    const left = s.progress.timeRemainingSeconds !== null ? `, about ${formatDuration(s.progress.timeRemainingSeconds * 1000)} left` : '';
+    const pct = s.progress.percent > 0 ? `${bar(s.progress.percent)} ${s.progress.percent.toFixed(0)}%${left} — ` : '';
+    out.push(`  progress: ${pct}${s.progress.detail}${pct ? '' : left}`);
+  }
+
+  if (s.stages.length) {
+    out.push('', 'Stages');
+    out.push(
+      table(
+        ['STAGE', 'OUTCOME', 'STARTED', 'ENDED', 'TOOK', 'DETAIL'],
+        s.stages.map((st) => [st.name, st.outcome, clock(st.startedAt), st.outcome === 'skipped' ? '' : clock(st.endedAt), st.outcome === 'skipped' ? '' : took(st.startedAt, st.endedAt), st.detail ?? '']),
+      ),
+    );
+  }
+
+  if (s.openGate) {
+    const g = s.openGate;
+    out.push('', `Open gate "${g.name}": ${g.question}`);
+    out.push(`  may approve: ${g.approvers.join(', ') || 'anyone'}${s.startedBy && g.approvers.includes(s.startedBy) ? ` (${s.startedBy} started the run; self-approval depends on the gate's policy)` : ''}`);
+    out.push(`  approvals: ${g.approvedBy.length}/${g.requiredApprovals}${g.approvedBy.length ? ` (${g.approvedBy.join(', ')})` : ''}`);
+    out.push(`  opened ${clock(g.openedAt)} UTC${g.timeoutAt ? `, times out ${clock(g.timeoutAt)} UTC` : ', no timeout'}`);
+    out.push(`  orb approve ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> [--comment "..."]`);
+    out.push(`  orb reject  ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> --comment "why"`);
+  }
+
+  if (s.approvals.length) {
+    out.push('', 'Approvals');
+    out.push(
+      table(
+        ['AT', 'DECISION', 'GATE', 'BY', 'RESULT'],
+        s.approvals.map((a) => [
+          clock(a.at),
+          a.decision,
+          a.gate,
+          a.by,
+          a.refusedBecause ? `REFUSED: ${a.refusedBecause}` : `accepted${quote(a.comment)}`,
+        ]),
+      ),
+    );
+  }
+
+  const notPassed = s.preflight.filter((c) => c.outcome !== 'pass');
+  if (s.preflight.length) {
+    const n = (o: string) => s.preflight.filter((c) => c.outcome === o).length;
+    out.push('', `Checks: ${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed`);
+    if (notPassed.length) out.push(table(['CHECK', 'OUTCOME', 'REASON'], notPassed.map((c) => [c.check, c.outcome, c.reason])));
+  }
+
+  if (s.compensation.length) {
+    out.push('', 'Compensation');
+    out.push(table(['AT', 'STEP', 'OUTCOME', 'DETAIL'], s.compensation.map((c) => [clock(c.at), c.step, c.outcome, c.detail ?? ''])));
+  }
+  return out.join('\n');
+}
+
+export function bar(percent: number, width = 20): string {
+  const p = Math.max(0, Math.min(100, percent));
+  const full = Math.round((p / 100) * width);
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+}
+
+/** Quotes a value for copy-pasting into a POSIX shell, only when needed. */
+export function shellArg(s: string): string {
+  return /^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One line describing what changed between two statuses (for --wait and demo progress). */
+export function progressLine(prev: RunbookStatus | null, cur: RunbookStatus): string | null {
+  const parts: string[] = [];
+  if (!prev || prev.stage !== cur.stage || prev.state !== cur.state) parts.push(`stage ${cur.stage} (${cur.state})`);
+  if (cur.openGate && (!prev?.openGate || prev.openGate.name !== cur.openGate.name || prev.openGate.approvedBy.length !== cur.openGate.approvedBy.length)) {
+    parts.push(`gate "${cur.openGate.name}" open: ${cur.openGate.approvedBy.length}/${cur.openGate.requiredApprovals} approvals, approvers ${cur.openGate.approvers.join(', ')}`);
+  }
+  if (cur.progress && (!prev?.progress || Math.floor(prev.progress.percent / 10) !== Math.floor(cur.progress.percent / 10) || prev.progress.detail !== cur.progress.detail)) {
+    parts.push(cur.progress.percent > 0 ? `${bar(cur.progress.percent)} ${cur.progress.percent.toFixed(0)}% ${cur.progress.detail}` : cur.progress.detail);
+  }
+  const newApprovals = cur.approvals.slice(prev?.approvals.length ?? 0);
+  for (const a of newApprovals) parts.push(`${a.decision} ${a.gate} by ${a.by}${a.refusedBecause ? ` REFUSED: ${a.refusedBecause}` : ''}`);
+  const newComp = cur.compensation.slice(prev?.compensation.length ?? 0);
+  for (const c of newComp) parts.push(`compensation: ${c.step}: ${c.outcome}`);
+  return parts.length ? parts.join('; ') : null;
+}

@@ -1,0 +1,360 @@
+/**
+ * What the CLI does with Temporal: start a relocation, read its status (live query,
+ * else history, else visibility), list runs, send approvals, cancel.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  isGrpcServiceError,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
+import { formatDuration } from '../common/duration';
+import {
+  QUERY_STATUS,
+  SIGNAL_APPROVE,
+  SIGNAL_REJECT,
+  relocateWorkflowId,
+  type ApprovalRecord,
+  type ApprovalSignal,
+  type RelocatePdbInput,
+  type RelocatePdbResult,
+  type RunbookStatus,
+} from '../common/runbook-types';
+import { OrbAwaitingApproval, OrbPdb, OrbRunbook, OrbSourceCdb, OrbStage, OrbTargetCdb } from '../common/search-attributes';
+import { type TemporalSettings, unreachableHint } from './connection';
+import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
+
+export const RELOCATE_RUNBOOK = 'relocate-pdb';
+export const RELOCATE_WORKFLOW_TYPE = 'relocatePdb';
+
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** Turns Temporal errors into CLI errors with exit codes; anything else is rethrown. */
+export function mapTemporalError(err: unknown, settings: TemporalSettings, workflowId?: string): never {
+  if (err instanceof CliError) throw err;
+  if (err instanceof WorkflowNotFoundError) {
+    throw new NotFoundError(`no workflow ${workflowId ?? err.workflowId} in namespace ${settings.namespace} (orb list shows the runs there are)`);
+  }
+  if (err instanceof NamespaceNotFoundError) {
+    throw new UnreachableError(`namespace ${settings.namespace} does not exist on ${settings.address} (set TEMPORAL_NAMESPACE, or create it)`);
+  }
+  const grpc = grpcCode(err);
+  if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) {
+    throw new UnreachableError(`${unreachableHint(settings)}\n  (${errorMessage(err)})`);
+  }
+  if (grpc === GRPC_INVALID_ARGUMENT && /search attribute/i.test(errorMessage(err))) {
+    throw new UnreachableError(
+      `the Temporal server at ${settings.address} does not know orb's search attributes (${errorMessage(err)}).\n` +
+        `  \`orb dev\` registers them; on another server run once:\n` +
+        `  temporal operator search-attribute create --namespace ${settings.namespace} ` +
+        `--name OrbRunbook --type Keyword --name OrbPdb --type Keyword --name OrbSourceCdb --type Keyword ` +
+        `--name OrbTargetCdb --type Keyword --name OrbStage --type Keyword --name OrbAwaitingApproval --type Bool`,
+    );
+  }
+  throw err;
+}
+
+function grpcCode(err: unknown): number | undefined {
+  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return undefined;
+}
+
+export interface StartedRun {
+  workflowId: string;
+  runId: string;
+}
+
+export function relocateSummary(input: RelocatePdbInput): string {
+  return `Relocate ${input.pdb}: ${input.sourceCdb} → ${input.targetCdb} (${input.availability})`;
+}
+
+export function relocateDetails(input: RelocatePdbInput): string {
+  const gate = (name: string, g: RelocatePdbInput['gates']['cutover']) =>
+    g
+      ? `- **${name}**: ${g.requiredApprovals} of ${g.approvers.join(', ')}${g.allowInitiator ? ' (self-approval allowed)' : ''}${g.timeoutMs !== null ? `, times out after ${formatDuration(g.timeoutMs)} (${g.onTimeout})` : ''}`
+      : `- **${name}**: off`;
+  return [
+    `**${input.pdb}** from **${input.sourceCdb}** to **${input.targetCdb}** over database link \`${input.dbLink}\`, AVAILABILITY ${input.availability}.`,
+    `Started by **${input.startedBy}**. Drain timeout ${formatDuration(input.drain.timeoutMs)}, then ${input.drain.onTimeout}.`,
+    '',
+    'Gates:',
+    gate('copy', input.gates.beforeCopy),
+    gate('cutover', input.gates.cutover),
+    gate('drop-tombstone', input.gates.dropTombstone),
+  ].join('\n');
+}
+
+export async function startRelocation(client: Client, settings: TemporalSettings, input: RelocatePdbInput, taskQueue: string): Promise<StartedRun> {
+  const workflowId = relocateWorkflowId(input.sourceCdb, input.pdb);
+  try {
+    const handle = await client.workflow.start(RELOCATE_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // A finished run's id may be reused (a PDB can be relocated again); a running one may not.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: OrbRunbook, value: RELOCATE_RUNBOOK },
+        { key: OrbPdb, value: input.pdb },
+        { key: OrbSourceCdb, value: input.sourceCdb },
+        { key: OrbTargetCdb, value: input.targetCdb },
+        { key: OrbStage, value: 'preflight' },
+        { key: OrbAwaitingApproval, value: false },
+      ],
+      staticSummary: relocateSummary(input),
+      staticDetails: relocateDetails(input),
+    });
+    return { workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      let who = '';
+      try {
+        const d = await client.workflow.getHandle(workflowId).describe();
+        const stage = d.typedSearchAttributes.get(OrbStage);
+        who = ` (run ${d.runId}, started ${d.startTime.toISOString()}${stage ? `, stage ${stage}` : ''})`;
+      } catch {
+        /* the message is still clear without the details */
+      }
+      throw new NotFoundError(
+        `a relocation of ${input.pdb} from ${input.sourceCdb} is already running: workflow ${workflowId}${who}.\n` +
+          `  See it with: orb status ${workflowId}   (stop it with: orb cancel ${workflowId})`,
+      );
+    }
+    mapTemporalError(err, settings, workflowId);
+  }
+}
+
+export type StatusSource = 'query' | 'result' | 'failure' | 'visibility';
+
+export interface RunStatus {
+  workflowId: string;
+  runId: string;
+  /** RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW */
+  executionStatus: string;
+  startTime: string;
+  closeTime: string | null;
+  stage: string | null;
+  awaitingApproval: boolean | null;
+  /** The runbook's own status; null when neither the worker nor the history could give it */
+  status: RunbookStatus | null;
+  source: StatusSource;
+  /** Why the runbook status is missing or stale */
+  note?: string;
+  /** Failure message of a failed/cancelled/terminated workflow */
+  failure?: string;
+}
+
+function isRunbookStatus(v: unknown): v is RunbookStatus {
+  return typeof v === 'object' && v !== null && 'stages' in v && 'state' in v && Array.isArray((v as RunbookStatus).stages);
+}
+
+async function queryStatus(client: Client, workflowId: string, timeoutMs: number): Promise<RunbookStatus> {
+  return client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).query<RunbookStatus>(QUERY_STATUS));
+}
+
+/**
+ * The status of a run: for a running workflow, the live `status` query; for a finished
+ * one, the status carried by its result or failure (no worker needed); the query as a
+ * second choice; with no worker answering, what Temporal's visibility knows.
+ */
+export async function getRunStatus(client: Client, settings: TemporalSettings, workflowId: string, queryTimeoutMs = 5000): Promise<RunStatus> {
+  let d: WorkflowExecutionDescription;
+  try {
+    d = await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    mapTemporalError(err, settings, workflowId);
+  }
+  const base: RunStatus = {
+    workflowId,
+    runId: d.runId,
+    executionStatus: d.status.name,
+    startTime: d.startTime.toISOString(),
+    closeTime: d.closeTime ? d.closeTime.toISOString() : null,
+    stage: d.typedSearchAttributes.get(OrbStage) ?? null,
+    awaitingApproval: d.typedSearchAttributes.get(OrbAwaitingApproval) ?? null,
+    status: null,
+    source: 'visibility',
+  };
+  const handle = client.workflow.getHandle(workflowId, d.runId);
+  if (d.status.name === 'COMPLETED') {
+    try {
+      const r = (await handle.result()) as RelocatePdbResult;
+      if (isRunbookStatus(r?.status)) return { ...base, status: r.status, source: 'result' };
+    } catch {
+      /* fall through to the query */
+    }
+  } else if (d.status.name !== 'RUNNING') {
+    try {
+      await handle.result();
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) {
+        base.failure = err.cause?.message ?? err.message;
+        const detail = err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
+        if (isRunbookStatus(detail)) return { ...base, status: detail, source: 'failure' };
+      }
+    }
+  }
+  try {
+    return { ...base, status: await queryStatus(client, workflowId, queryTimeoutMs), source: 'query' };
+  } catch (err) {
+    const code = grpcCode(err);
+    const why =
+      code === GRPC_DEADLINE_EXCEEDED || code === GRPC_UNAVAILABLE || /no poller|deadline/i.test(errorMessage(err))
+        ? `no worker answered the status query within ${formatDuration(queryTimeoutMs)} (is \`orb worker\` or \`orb dev\` running?); showing what Temporal's visibility knows`
+        : `the status query failed (${errorMessage(err)}); showing what Temporal's visibility knows`;
+    return { ...base, note: why };
+  }
+}
+
+/** 1 for a run that failed, was compensated, rejected or cancelled; 0 otherwise. */
+export function runExitCode(r: RunStatus): 0 | 1 {
+  if (r.status && (r.status.state === 'failed' || r.status.state === 'compensated')) return EXIT.RUNBOOK_FAILED;
+  if (['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].includes(r.executionStatus)) return EXIT.RUNBOOK_FAILED;
+  return EXIT.OK;
+}
+
+export interface ListedRun {
+  workflowId: string;
+  runId: string;
+  runbook: string | null;
+  pdb: string | null;
+  sourceCdb: string | null;
+  targetCdb: string | null;
+  stage: string | null;
+  awaitingApproval: boolean | null;
+  executionStatus: string;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export async function listRuns(client: Client, settings: TemporalSettings, opts: { limit: number; all: boolean }): Promise<ListedRun[]> {
+  const query = opts.all ? `OrbRunbook IS NOT NULL` : `OrbRunbook IS NOT NULL AND ExecutionStatus = 'Running'`;
+  const out: ListedRun[] = [];
+  try {
+    for await (const w of client.workflow.list({ query, pageSize: Math.min(opts.limit, 100) }) as AsyncIterable<WorkflowExecutionInfo>) {
+      const sa = w.typedSearchAttributes;
+      out.push({
+        workflowId: w.workflowId,
+        runId: w.runId,
+        runbook: sa.get(OrbRunbook) ?? null,
+        pdb: sa.get(OrbPdb) ?? null,
+        sourceCdb: sa.get(OrbSourceCdb) ?? null,
+        targetCdb: sa.get(OrbTargetCdb) ?? null,
+        stage: sa.get(OrbStage) ?? null,
+        awaitingApproval: sa.get(OrbAwaitingApproval) ?? null,
+        executionStatus: w.status.name,
+        startTime: w.startTime.toISOString(),
+        closeTime: w.closeTime ? w.closeTime.toISOString() : null,
+      });
+      if (out.length >= opts.limit) break;
+    }
+  } catch (err) {
+    mapTemporalError(err, settings);
+  }
+  return out;
+}
+
+export interface DecisionOutcome {
+  delivered: true;
+  /** What the workflow recorded for this signal, when it could be read back */
+  record: ApprovalRecord | null;
+  note?: string;
+}
+
+/**
+ * Sends an approve/reject signal and reads back what the workflow made of it (the gate
+ * policy may refuse it: wrong gate, not an approver, self-approval, ...).
+ */
+export async function sendDecision(
+  client: Client,
+  settings: TemporalSettings,
+  workflowId: string,
+  decision: 'approve' | 'reject',
+  signal: ApprovalSignal,
+  readBackMs = 5000,
+): Promise<DecisionOutcome> {
+  const handle = client.workflow.getHandle(workflowId);
+  let before: number | null = null;
+  try {
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') {
+      throw new NotFoundError(`workflow ${workflowId} is not running (${d.status.name}): there is no gate to ${decision}`);
+    }
+    before = await queryStatus(client, workflowId, 3000).then(
+      (s) => s.approvals.length,
+      () => null,
+    );
+    await handle.signal(decision === 'approve' ? SIGNAL_APPROVE : SIGNAL_REJECT, signal);
+  } catch (err) {
+    mapTemporalError(err, settings, workflowId);
+  }
+  if (before === null) return { delivered: true, record: null, note: 'no worker answered the status query, so whether the gate accepted it is not known yet (see orb status)' };
+  const deadline = Date.now() + readBackMs;
+  while (Date.now() < deadline) {
+    try {
+      const s = await queryStatus(client, workflowId, 2000);
+      const rec = s.approvals.slice(before).find((a) => a.by === signal.by.trim() && a.gate === signal.gate && a.decision === decision);
+      if (rec) return { delivered: true, record: rec };
+    } catch {
+      /* keep trying until the deadline */
+    }
+    await delay(250);
+  }
+  return { delivered: true, record: null, note: 'the workflow has not recorded it yet (see orb status)' };
+}
+
+export async function cancelRun(client: Client, settings: TemporalSettings, workflowId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') throw new NotFoundError(`workflow ${workflowId} is not running (${d.status.name}): nothing to cancel`);
+    await handle.cancel();
+  } catch (err) {
+    mapTemporalError(err, settings, workflowId);
+  }
+}
+
+/** Whether any worker polled the workflow task queue recently. */
+export async function hasWorkerPolling(client: Client, settings: TemporalSettings, taskQueue: string): Promise<boolean> {
+  try {
+    const r = await client.workflowService.describeTaskQueue({
+      namespace: settings.namespace,
+      // TASK_QUEUE_KIND_NORMAL = 1, TASK_QUEUE_TYPE_WORKFLOW = 1 (temporal.api.enums.v1;
+      // @temporalio/proto is not a direct dependency, so the numbers are spelled out)
+      taskQueue: { name: taskQueue, kind: 1 },
+      taskQueueType: 1,
+    });
+    return (r.pollers ?? []).length > 0;
+  } catch (err) {
+    mapTemporalError(err, settings);
+  }
+}
+
+/**
+ * Polls a run until it closes, calling onUpdate with each status read; returns the final
+ * RunStatus. A worker that stops answering for a while is tolerated.
+ */
+export async function waitForRun(
+  client: Client,
+  settings: TemporalSettings,
+  workflowId: string,
+  onUpdate: (s: RunStatus) => void | Promise<void>,
+  pollMs = 1000,
+): Promise<RunStatus> {
+  for (;;) {
+    const r = await getRunStatus(client, settings, workflowId, 3000);
+    await onUpdate(r);
+    if (r.executionStatus !== 'RUNNING') return r;
+    await delay(pollMs);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * orb's Temporal worker: the relocatePdb workflow (prebuilt bundle) and the
+ * activities bound to the estate configuration. Credentials referenced by the
+ * estate are read by the activities when they open a connection, never earlier.
+ */
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import type pino from 'pino';
+import type { Duration } from '@temporalio/common';
+import type { EstateConfig } from '../common/estate-config';
+import { TASK_QUEUE_DEFAULT } from '../common/runbook-types';
+import { connectNative, temporalSettings, type TemporalSettings } from '../client/connection';
+import { workflowCode } from './bundle';
+import { createLogger, PinoTemporalLogger } from './logger';
+
+export interface RunWorkerOptions {
+  estate: EstateConfig;
+  taskQueue?: string;
+  /** An existing connection (not closed by the worker); otherwise one is opened from `settings`. */
+  connection?: NativeConnection;
+  /** Temporal settings; default: temporalSettings() (envconfig). */
+  settings?: TemporalSettings;
+  /**
+   * Signals that shut the worker down gracefully (default SIGINT, SIGTERM, SIGQUIT, SIGUSR2).
+   * Pass [] when the caller handles signals itself and calls shutdown().
+   */
+  shutdownSignals?: NodeJS.Signals[];
+  logger?: pino.Logger;
+  /** How long running activities get to finish on shutdown (default 10s). */
+  shutdownGraceTime?: Duration;
+  /** How often the copy activity polls the target while CREATE ... RELOCATE runs (default: $ORB_COPY_POLL_MS, else the activities' default). */
+  copyPollMs?: number;
+}
+
+function envCopyPollMs(): number | undefined {
+  const v = process.env.ORB_COPY_POLL_MS;
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 10 && n <= 600_000 ? n : undefined;
+}
+
+export interface OrbWorker {
+  worker: Worker;
+  taskQueue: string;
+  namespace: string;
+  /** Resolves when the worker has stopped (after shutdown, or rejects on a fatal error). */
+  finished: Promise<void>;
+  /** Graceful stop: no new tasks, running activities get the grace time; resolves when stopped. */
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Installs the Temporal runtime once per process, with pino as the SDK logger. */
+export function installRuntime(logger: pino.Logger, shutdownSignals?: NodeJS.Signals[]): void {
+  if (runtimeInstalled) return;
+  try {
+    Runtime.install({
+      logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
+      shutdownSignals: shutdownSignals ?? ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      },
+    });
+  } catch (err) {
+    // Already installed by the embedding process (tests, a host application): use it.
+    logger.debug({ err }, 'Temporal runtime already installed');
+  }
+  runtimeInstalled = true;
+}
+
+export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
+  const logger = opts.logger ?? createLogger('orb-worker');
+  installRuntime(logger, opts.shutdownSignals);
+  const settings = opts.settings ?? temporalSettings();
+  const taskQueue = opts.taskQueue ?? TASK_QUEUE_DEFAULT;
+  const ownConnection = opts.connection === undefined;
+  const connection = opts.connection ?? (await connectNative(settings));
+  // Loaded here, not at module load: `orb --help` and input validation stay cheap.
+  const { createActivities } = (await import('../activities')) as {
+    createActivities: (estate: EstateConfig, opts?: { copyPollMs?: number }) => object;
+  };
+  const copyPollMs = opts.copyPollMs ?? envCopyPollMs();
+  const code = workflowCode();
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: settings.namespace,
+      taskQueue,
+      ...code,
+      activities: createActivities(opts.estate, copyPollMs !== undefined ? { copyPollMs } : {}),
+      shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+    });
+  } catch (err) {
+    if (ownConnection) await connection.close().catch(() => undefined);
+    throw err;
+  }
+  logger.info(
+    {
+      namespace: settings.namespace,
+      address: settings.address,
+      taskQueue,
+      workflows: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled from source (ORB_DEV_BUNDLE=1)',
+      cdbs: Object.keys(opts.estate.cdbs).join(','),
+    },
+    'worker started',
+  );
+  const finished = worker
+    .run()
+    .then(() => logger.info('worker stopped'))
+    .finally(async () => {
+      if (ownConnection) await connection.close().catch(() => undefined);
+    });
+  return {
+    worker,
+    taskQueue,
+    namespace: settings.namespace,
+    finished,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') {
+        logger.info('worker shutting down (finishing running tasks)');
+        worker.shutdown();
+      }
+      await finished.catch(() => undefined);
+    },
+  };
+}
+
+/** Runs a worker until it is shut down (by one of the shutdown signals) or fails. */
+export async function runWorker(opts: RunWorkerOptions): Promise<void> {
+  const w = await startWorker(opts);
+  await w.finished;
+}
