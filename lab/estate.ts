@@ -1,5 +1,5 @@
 /** Lookups in the estate, with the errors Oracle gives when something is missing. */
-import { ora } from './lab-error';
+import { LabError, ora } from './lab-error';
 import type { LabCdb, LabPdb, LabService, LabState } from './model';
 
 /** What every simulated operation needs: the estate, simulated now, and the seeded dice. */
@@ -17,10 +17,17 @@ export function findCdb(state: LabState, name: string): LabCdb | undefined {
   return state.cdbs.find((c) => sameName(c.name, name));
 }
 
-/** ORA-12514: the CDB's service is not known to the listener (no such CDB in the lab). */
+/**
+ * LAB-404: the lab has no such CDB. Not ORA-12514: that is transient for orb (a service not yet
+ * registered), and a CDB the lab does not have is an estate/lab mismatch no retry will fix.
+ * The message names no ORA-/NJS- code, so orb classifies it as permanent (unknown).
+ */
 export function requireCdb(state: LabState, name: string): LabCdb {
   const cdb = findCdb(state, name);
-  if (!cdb) throw ora('ORA-12514', `ORA-12514: TNS:listener does not currently know of service requested in connect descriptor (${name})`);
+  if (!cdb) {
+    const have = state.cdbs.map((c) => c.name).join(', ') || 'none';
+    throw new LabError('LAB-404', `LAB-404: the lab has no CDB ${name.toUpperCase()} (its CDBs: ${have})`);
+  }
   return cdb;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Errors the lab answers with. `code` is an ORA-/NJS- code for what a real CDB would
  * raise, or LAB-nnn for a request the lab itself refuses (LAB-400: malformed request,
- * naming the field and the rule; LAB-404: no such route/op/fault; LAB-409: a lab-control
+ * naming the field and the rule; LAB-404: no such route/op/fault/CDB; LAB-409: a lab-control
  * request that does not fit the estate).
  */
 export class LabError extends Error {
@@ -25,7 +25,6 @@ function defaultStatus(code: string): number {
   if (code === 'LAB-400') return 400;
   if (code === 'LAB-404') return 404;
   if (code === 'LAB-409') return 409;
-  if (code === 'ORA-12514') return 404;
   // A database error: the request was well formed, the database refused it.
   return 422;
 }

@@ -83,11 +83,11 @@ export interface LabPdb {
   name: string;
   /** CDB_PDBS.STATUS */
   status: PdbStatus;
-  /** V$PDBS.OPEN_MODE; null when the PDB has no V$PDBS row (a RELOCATED tombstone) */
+  /** V$PDBS.OPEN_MODE; null when the PDB has no V$PDBS row (a RELOCATED tombstone is MOUNTED) */
   openMode: OpenMode | null;
   /** V$PDBS.TOTAL_SIZE */
   totalSizeBytes: number;
-  /** Open mode recorded by ALTER PLUGGABLE DATABASE ... SAVE STATE (DBA_PDB_SAVED_STATES) */
+  /** Open mode recorded by ALTER PLUGGABLE DATABASE ... SAVE STATE in this CDB (DBA_PDB_SAVED_STATES; not carried by a relocation) */
   savedState: OpenMode | null;
   services: LabService[];
   /** PDB_PLUG_IN_VIOLATIONS for this PDB */

@@ -237,12 +237,13 @@ function completeRelocation(ctx: SimContext, cdb: LabCdb, pdb: LabPdb): void {
     removeDrains(state, { cdb: sourceCdb.name, pdb: source.name });
     for (const s of source.services) s.runningOn = [];
     if (from.availability === 'MAX') {
+      // The tombstone stays in V$PDBS (MOUNTED) and V$CONTAINERS, forwarding connections to the target.
       source.status = 'RELOCATED';
-      source.openMode = null;
+      source.openMode = 'MOUNTED';
     } else {
       sourceCdb.pdbs = sourceCdb.pdbs.filter((p) => p !== source);
     }
-    pdb.savedState = source.savedState;
+    // SAVE STATE is per CDB (DBA_PDB_SAVED_STATES): the target keeps none until saved there.
   }
   if (!services.some((s) => s.isDefault)) {
     services.unshift({

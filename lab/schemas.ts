@@ -1,5 +1,7 @@
 /** Request bodies, validated with zod; failures become LAB-400 naming the field and the rule. */
 import { z } from 'zod';
+import { OracleError } from '../activities/oracle/port';
+import { classifyOracleError } from '../common/oracle-errors';
 import { LabError } from './lab-error';
 import { SEED_NAMES } from './seeds';
 
@@ -70,7 +72,30 @@ export const faultBody = z
     if (f.at !== undefined && f.when === 'after') {
       ctx.addIssue({ code: 'custom', path: ['when'], message: 'cannot be "after" together with at (the copy aborts, there is no answer to lose)' });
     }
+    const mismatch = faultKindMismatch(f.kind, f.ora);
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['ora'], message: mismatch });
   });
+
+/**
+ * A fault's kind must agree with how orb classifies its code (common/oracle-errors.ts), or a
+ * test would exercise a path orb never takes: kind transient only with codes orb retries;
+ * kind permanent with codes orb does not retry, idempotent ones ("already done") included
+ * (for a one-shot "already done", arm it permanent with times: 1). Codes orb does not know
+ * classify as permanent.
+ */
+export function faultKindMismatch(kind: 'transient' | 'permanent', code: string): string | null {
+  const orbKind = classifyOracleError(new OracleError(code, code)).kind;
+  if (kind === 'transient' && orbKind === 'permanent') {
+    return `${code} is a permanent error in orb's classification (orb does not retry it); arm it with kind permanent`;
+  }
+  if (kind === 'transient' && orbKind === 'idempotent') {
+    return `${code} is an idempotent ("already done") error in orb's classification, not a transient one; arm it with kind permanent (times: 1 for a one-shot)`;
+  }
+  if (kind === 'permanent' && orbKind === 'transient') {
+    return `${code} is a transient error in orb's classification (orb retries it); arm it with kind transient`;
+  }
+  return null;
+}
 export type FaultBody = z.infer<typeof faultBody>;
 
 export const resetBody = z.object({ seed: z.enum(SEED_NAMES).optional(), speed: speed.optional() }).strict();

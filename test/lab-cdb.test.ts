@@ -5,6 +5,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { labCdb } from '../activities/oracle/lab-cdb';
+import { classifyOracleError } from '../common/oracle-errors';
 import { OracleError, type CdbPort } from '../activities/oracle/port';
 import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
 
@@ -91,8 +92,15 @@ describe('lab CDB port: Oracle rules', () => {
     assert.deepEqual(await cdb1.countSessions('SALES_RO'), [{ instance: 'cdb1', count: 6 }]);
   });
 
-  test('an unknown CDB is a service the listener does not know (ORA-12514)', async () => {
-    await rejectsWith(labCdb(lab.url, 'CDB9').getFacts(), 'ORA-12514');
+  test('a CDB the lab does not have is a permanent LAB-404 naming it and the CDBs there are, not ORA-12514', async () => {
+    const e = await rejectsWith(labCdb(lab.url, 'cdb9').getFacts(), 'LAB-404');
+    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3)');
+    assert.equal(classifyOracleError(e).kind, 'permanent', 'orb does not retry an estate/lab mismatch');
+    await rejectsWith(labCdb(lab.url, 'CDB9').openPdb('SALES'), 'LAB-404');
+    const r = await labHttp<{ error: { code: string } }>(lab.url, 'POST', '/cdbs/CDB9/ops/getPdb', { args: { pdb: 'SALES' } });
+    assert.deepEqual([r.status, r.body.error.code], [404, 'LAB-404']);
+    const s = await labHttp<{ error: { code: string } }>(lab.url, 'POST', '/sessions', { cdb: 'CDB9', service: 'SALES_RW', count: 1 });
+    assert.deepEqual([s.status, s.body.error.code], [404, 'LAB-404']);
   });
 
   test('createPdbRelocate refuses failed prerequisites with Oracle codes', async () => {
@@ -191,11 +199,15 @@ describe('lab CDB port: Oracle rules', () => {
   test('relocation AVAILABILITY MAX leaves a RELOCATED tombstone that can only be dropped', async () => {
     await relocate('MAX');
     await cdb2.openPdb('SALES');
-    assert.deepEqual(await cdb1.getPdb('SALES'), { name: 'SALES', status: 'RELOCATED', openMode: null, totalSizeBytes: 2 * 1024 ** 3 });
+    // The tombstone stays in V$PDBS, MOUNTED (it forwards connections to the target).
+    assert.deepEqual(await cdb1.getPdb('SALES'), { name: 'SALES', status: 'RELOCATED', openMode: 'MOUNTED', totalSizeBytes: 2 * 1024 ** 3 });
     const tomb = await cdb1.listServices('SALES');
     assert.ok(tomb.length > 0 && tomb.every((s) => s.runningOn.length === 0), 'the tombstone’s services are stopped');
     await rejectsWith(cdb1.openPdb('SALES'), 'ORA-65086');
+    await rejectsWith(cdb1.savePdbState('SALES'), 'ORA-65086');
     await rejectsWith(cdb1.startService('SALES', 'SALES_RW'), 'ORA-44773');
+    // Not open: neither a second open copy nor debris, and the relocated PDB is open in exactly one CDB.
+    assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
     await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' }), 'ORA-65012');
     await cdb1.dropPdb('SALES');
     assert.equal(await cdb1.getPdb('SALES'), null);
@@ -226,6 +238,19 @@ describe('lab CDB port: Oracle rules', () => {
     // Dropping a finished but never opened target is the way back: the source stays.
     await cdb2.dropPdb('SALES');
     assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
+  });
+
+  test('SAVE STATE is per CDB: the relocated PDB does not bring the source’s saved state', async () => {
+    type Estate = { cdbs: { name: string; pdbs: { name: string; savedState: string | null }[] }[] };
+    const saved = async (cdb: string) =>
+      (await labHttp<Estate>(lab.url, 'GET', '/estate')).body.cdbs.find((c) => c.name === cdb)?.pdbs.find((p) => p.name === 'SALES')?.savedState;
+    await cdb1.savePdbState('SALES');
+    assert.equal(await saved('CDB1'), 'READ WRITE');
+    await relocate('MAX');
+    await cdb2.openPdb('SALES');
+    assert.equal(await saved('CDB2'), null, 'nothing saved in CDB2 yet');
+    await cdb2.savePdbState('SALES');
+    assert.equal(await saved('CDB2'), 'READ WRITE');
   });
 
   test('savePdbState, plug-in violations, default-service sessions', async () => {

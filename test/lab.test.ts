@@ -104,6 +104,31 @@ describe('lab process and HTTP API', () => {
     assert.deepEqual([r.status, r.body.error.code], [404, 'LAB-404']);
   });
 
+  test('a fault is armed only with the kind orb gives its code (common/oracle-errors.ts)', async () => {
+    const refused = async (kind: string, ora: string, rule: RegExp) => {
+      const r = await api('POST', '/faults', { op: 'openPdb', kind, ora });
+      assert.deepEqual([r.status, r.body.error.code], [400, 'LAB-400'], `${kind} ${ora}: ${JSON.stringify(r.body)}`);
+      assert.match(r.body.error.message, new RegExp(`^LAB-400: ora: ${ora} `));
+      assert.match(r.body.error.message, rule);
+    };
+    await refused('permanent', 'ORA-03113', /ORA-03113 is a transient error in orb's classification.*arm it with kind transient/);
+    await refused('permanent', 'NJS-500', /arm it with kind transient/);
+    await refused('permanent', 'ORA-12514', /arm it with kind transient/);
+    await refused('transient', 'ORA-65086', /ORA-65086 is a permanent error in orb's classification.*arm it with kind permanent/);
+    await refused('transient', 'ORA-19504', /permanent error.*arm it with kind permanent/); // unknown to orb: permanent
+    await refused('transient', 'ORA-00600', /permanent error/);
+    await refused('transient', 'ORA-65019', /idempotent .*arm it with kind permanent/);
+    assert.deepEqual((await api('GET', '/faults')).body.faults, [], 'nothing was armed');
+
+    // Consistent kinds are armed; idempotent ("already done") codes as permanent.
+    for (const [kind, ora] of [['transient', 'ORA-03113'], ['transient', 'NJS-500'], ['permanent', 'ORA-01031'], ['permanent', 'ORA-19504'], ['permanent', 'ORA-44305']]) {
+      const r = await api('POST', '/faults', { op: 'openPdb', cdb: 'CDB9', kind, ora });
+      assert.equal(r.status, 201, `${kind} ${ora}: ${JSON.stringify(r.body)}`);
+    }
+    await api('POST', '/faults', { op: 'openPdb', cdb: 'CDB1', kind: 'permanent', ora: 'ORA-65019', times: 1 });
+    assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65019');
+  });
+
   test('transient faults fire `times` times, then the op works; they match cdb and object', async () => {
     const f = await api('POST', '/faults', { op: 'getPdb', cdb: 'CDB1', object: 'SALES', kind: 'transient', ora: 'ORA-03113', times: 2 });
     assert.equal(f.status, 201);
@@ -122,7 +147,7 @@ describe('lab process and HTTP API', () => {
     assert.equal((await api('DELETE', `/faults/${f.body.id}`)).status, 200);
     assert.equal((await api('DELETE', `/faults/${f.body.id}`)).status, 404);
     assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65019', 'back to the real answer');
-    await api('POST', '/faults', { op: 'getFacts', kind: 'permanent', ora: 'ORA-12541' });
+    await api('POST', '/faults', { op: 'getFacts', kind: 'permanent', ora: 'ORA-00942' });
     assert.equal((await api('DELETE', '/faults')).body.removed, 1);
     assert.equal(await codeOf(cdb1.getFacts()), 'ok');
   });
@@ -151,13 +176,13 @@ describe('lab process and HTTP API', () => {
     assert.equal(await codeOf(cdb1.openPdb('SALES')), 'ORA-65019');
     assert.equal(await codeOf(cdb1.dropPdb('SALES')), 'ORA-65025');
     await cdb1.savePdbState('SALES');
-    assert.equal(await codeOf(labCdb(lab.url, 'CDB9').openPdb('SALES')), 'ORA-12514');
+    assert.equal(await codeOf(labCdb(lab.url, 'CDB9').openPdb('SALES')), 'LAB-404');
     const log = await oplog();
     assert.deepEqual(log.map((e) => [e.cdb, e.op, e.outcome, e.error?.code ?? null]), [
       ['CDB1', 'openPdb', 'error', 'ORA-65019'],
       ['CDB1', 'dropPdb', 'error', 'ORA-65025'],
       ['CDB1', 'savePdbState', 'ok', null],
-      ['CDB9', 'openPdb', 'error', 'ORA-12514'],
+      ['CDB9', 'openPdb', 'error', 'LAB-404'],
     ]);
     assert.deepEqual(log[0]!.args, { pdb: 'SALES' });
     assert.ok(log.every((e) => !Number.isNaN(Date.parse(e.at)) && !Number.isNaN(Date.parse(e.realAt))));
@@ -207,7 +232,7 @@ describe('lab process and HTTP API', () => {
 
   test('the estate survives kill -9 of the lab: an in-flight copy continues from its recorded progress', async () => {
     await cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 600 });
-    await api('POST', '/faults', { op: 'getFacts', cdb: 'CDB3', kind: 'permanent', ora: 'ORA-12541' });
+    await api('POST', '/faults', { op: 'getFacts', cdb: 'CDB3', kind: 'permanent', ora: 'ORA-00942' });
     const orphan = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' });
     const outcome = orphan.then(() => 'ok', (e: OracleError) => e.code);
     // Past the first progress save (the lab saves a running copy at least once a real second).
@@ -224,7 +249,7 @@ describe('lab process and HTTP API', () => {
     assert.ok(resumed[0]!.sofar / resumed[0]!.totalwork > 0.2, `progress kept: ${JSON.stringify(resumed)}`);
     assert.ok(Date.parse((await api('GET', '/health')).body.now) > startedAt, 'simulated time went on from where it was');
     assert.deepEqual((await cdb1.listServices('SALES')).find((s) => s.name === 'SALES_RO')?.runningOn, [], 'the stopped service stays stopped');
-    assert.equal(await codeOf(labCdb(lab.url, 'CDB3').getFacts()), 'ORA-12541', 'armed faults survive');
+    assert.equal(await codeOf(labCdb(lab.url, 'CDB3').getFacts()), 'ORA-00942', 'armed faults survive');
     // A retry by a new worker meets the PDB the first attempt created.
     assert.equal(await codeOf(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' })), 'ORA-65012');
 

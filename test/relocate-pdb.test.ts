@@ -73,7 +73,7 @@ describe('relocate-pdb runbook against a real Temporal server and a lab process'
     await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
     await o.approve(h, 'cutover', 'bob');
     await o.waitFor(h, (s) => s.openGate?.name === 'drop-tombstone', 'the tombstone gate');
-    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'RELOCATED/null', CDB2: 'NORMAL/READ WRITE' });
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'RELOCATED/MOUNTED', CDB2: 'NORMAL/READ WRITE' });
     await o.approve(h, 'drop-tombstone', 'bob');
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');

@@ -1,7 +1,9 @@
 /**
  * CdbPort over HTTP to the lab (lab/API.md): `POST {url}/cdbs/{cdb}/ops/{op}` with `{ args }`.
  *
- * Lab errors come back as `OracleError(code, message)` with the lab's ORA-/NJS- code. When the
+ * Lab errors come back as `OracleError(code, message)` with the lab's ORA-/NJS- code, or its LAB-
+ * code for what the lab itself refuses (e.g. LAB-404 for a CDB the lab does not have: the message
+ * names no ORA code, so common/oracle-errors.ts classifies it as permanent). When the
  * lab cannot be reached the error looks like node-oracledb's thin-mode network errors, so
  * common/oracle-errors.ts classifies both alike (transient):
  *   connection refused / host unknown / unreachable -> NJS-503 (connection could not be established)

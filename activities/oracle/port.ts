@@ -41,7 +41,7 @@ export interface PdbState {
   name: string;
   /** CDB_PDBS.STATUS */
   status: PdbStatus;
-  /** V$PDBS.OPEN_MODE (null when the PDB has no row in V$PDBS, e.g. a RELOCATED tombstone) */
+  /** V$PDBS.OPEN_MODE (null when the PDB has no row in V$PDBS; a RELOCATED tombstone is MOUNTED) */
   openMode: OpenMode | null;
   /** V$PDBS.TOTAL_SIZE in bytes, when known */
   totalSizeBytes: number | null;
