@@ -3,6 +3,8 @@ import type { CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port
 import type { Availability } from './oracle/port';
 import type { CheckResult, ProgressRecord } from '../common/runbook-types';
 import { idempotent, oracleStep } from './oracle-step';
+import { whileHeartbeating } from './heartbeat';
+import { classifyOracleError, toActivityError } from '../common/oracle-errors';
 
 /** The CDB ports an activity may open, by estate name. */
 export type OpenCdb = (cdb: string) => CdbPort;
@@ -56,7 +58,7 @@ export function toProgress(c: CopyProgress): ProgressRecord {
 export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: number } = {}) {
   const copyPollMs = opts.copyPollMs ?? 2000;
 
-  return {
+  const relocation = {
     /**
      * Preflight: every prerequisite of a PDB relocation, read-only. Each check passes, fails
      * or warns with the reason; any failure ends the run before anything changes.
@@ -84,8 +86,11 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       check(checks, 'target CDB uses local undo', tf.localUndo ? 'pass' : 'fail',
         tf.localUndo ? `${r.targetCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.targetCdb} runs in shared undo mode; relocation needs local undo`);
 
-      check(checks, 'source CDB in ARCHIVELOG mode', sf.logMode === 'ARCHIVELOG' ? 'pass' : 'fail',
-        sf.logMode === 'ARCHIVELOG' ? `${r.sourceCdb} is in ARCHIVELOG mode` : `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG (otherwise the PDB must be read-only for the whole move)`);
+      if (sf.logMode === 'ARCHIVELOG') check(checks, 'source CDB in ARCHIVELOG mode', 'pass', `${r.sourceCdb} is in ARCHIVELOG mode`);
+      else if (sp?.openMode === 'READ ONLY')
+        check(checks, 'source CDB in ARCHIVELOG mode', 'warn', `${r.sourceCdb} is in NOARCHIVELOG mode: ${r.pdb} is READ ONLY and must stay so for the whole move`);
+      else
+        check(checks, 'source CDB in ARCHIVELOG mode', 'fail', `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG; otherwise open ${r.pdb} READ ONLY for the whole move`);
       check(checks, 'target CDB in ARCHIVELOG mode', tf.logMode === 'ARCHIVELOG' ? 'pass' : 'warn',
         tf.logMode === 'ARCHIVELOG' ? `${r.targetCdb} is in ARCHIVELOG mode` : `${r.targetCdb} is in NOARCHIVELOG mode: the relocated PDB cannot be recovered until the CDB is in ARCHIVELOG and backed up`);
 
@@ -150,7 +155,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
      * a copy already under way is joined (never a second CREATE), a finished copy is
      * recognised, and an UNUSABLE leftover of an aborted copy is dropped before trying again.
      */
-    async copyPdb(r: RelocationRef): Promise<{ outcome: 'copied' | 'already-copied' | 'joined-running-copy'; droppedUnusable: boolean }> {
+    async copyPdb(r: RelocationRef, raced = false): Promise<{ outcome: 'copied' | 'already-copied' | 'joined-running-copy'; droppedUnusable: boolean }> {
       const ctx = Context.current();
       const target = openCdb(r.targetCdb);
       let droppedUnusable = false;
@@ -186,12 +191,12 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
         break;
       }
 
+      // A cancelled attempt (the run is being compensated) must not start a copy.
+      if (ctx.cancellationSignal.aborted) throw new Error('the copy activity was cancelled before the CREATE');
       log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r });
       beat(undefined, 'starting the copy');
       let settled = false;
-      const create = oracleStep(`relocating ${r.pdb} from ${r.sourceCdb} to ${r.targetCdb}`, () =>
-        target.createPdbRelocate({ pdb: r.pdb, dbLink: r.dbLink, availability: r.availability }),
-      ).finally(() => {
+      const create = target.createPdbRelocate({ pdb: r.pdb, dbLink: r.dbLink, availability: r.availability }).finally(() => {
         settled = true;
       });
       create.catch(() => undefined);
@@ -207,8 +212,26 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
           beat(undefined, 'progress unavailable');
         }
       }
-      await create;
+      try {
+        await create;
+      } catch (err) {
+        // ORA-65012: another attempt (one whose heartbeat timed out but that still ran) issued
+        // the CREATE first. Read the estate again and join or accept that copy.
+        if (classifyOracleError(err).code === 'ORA-65012' && !raced) {
+          log.warn('ORA-65012 on CREATE: another attempt created the PDB; re-reading the target', { pdb: r.pdb });
+          return relocation.copyPdb(r, true);
+        }
+        throw toActivityError(err, `relocating ${r.pdb} from ${r.sourceCdb} to ${r.targetCdb}`);
+      }
       return { outcome: 'copied', droppedUnusable };
+    },
+
+    /** Where the PDB stands in both CDBs (for decisions after a failure at the open). */
+    async readPdbStates(r: { pdb: string; sourceCdb: string; targetCdb: string }): Promise<{ source: PdbState | null; target: PdbState | null }> {
+      const [source, target] = await oracleStep(`reading ${r.pdb} in ${r.sourceCdb} and ${r.targetCdb}`, () =>
+        Promise.all([openCdb(r.sourceCdb).getPdb(r.pdb), openCdb(r.targetCdb).getPdb(r.pdb)]),
+      );
+      return { source, target };
     },
 
     /** Progress of the copy into the target, for the runbook's status (null when no copy runs). */
@@ -234,7 +257,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       for (const svc of p.services) {
         if (!running.has(svc)) continue;
         await oracleStep(`stopping service ${svc} of ${p.pdb} in ${p.cdb}`, () =>
-          idempotent(() => port.stopService(p.pdb, svc, { stopOption: 'NONE', drainTimeoutSeconds: p.drainTimeoutSeconds })),
+          whileHeartbeating(`stopping ${svc}`, () => idempotent(() => port.stopService(p.pdb, svc, { stopOption: 'NONE', drainTimeoutSeconds: p.drainTimeoutSeconds }))),
         );
         stopped.push(svc);
       }
@@ -256,7 +279,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
     async disconnectServiceSessions(p: ServicesRef & { option: 'POST_TRANSACTION' | 'IMMEDIATE' }): Promise<void> {
       const port = openCdb(p.cdb);
       for (const svc of p.services) {
-        await oracleStep(`disconnecting sessions of ${svc}`, () => port.disconnectSessions(p.pdb, svc, p.option));
+        await oracleStep(`disconnecting sessions of ${svc}`, () => whileHeartbeating(`disconnecting ${svc}`, () => port.disconnectSessions(p.pdb, svc, p.option)));
       }
     },
 
@@ -266,7 +289,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
       if (!state) throw ApplicationFailure.nonRetryable(`${p.cdb} has no PDB named ${p.pdb} to open`, 'PdbMissing');
       if (state.openMode === 'READ WRITE') return { alreadyOpen: true };
-      const opened = await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.openPdb(p.pdb)));
+      const opened = await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb))));
       return { alreadyOpen: !opened };
     },
 
@@ -351,10 +374,18 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
         throw ApplicationFailure.nonRetryable(`${p.pdb} in ${p.cdb} is ${describePdb(state)}; it cannot be reopened there`, 'SourceNotIntact');
       }
       if (state.openMode === 'READ WRITE') return `${p.pdb} is open READ WRITE in ${p.cdb}`;
-      await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.openPdb(p.pdb)));
+      await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb))));
       return `opened ${p.pdb} READ WRITE in ${p.cdb}`;
     },
+
+    /** Compensation: the source open READ WRITE first, then its services started again. */
+    async restoreSourceServices(p: ServicesRef): Promise<string> {
+      const opened = await relocation.ensurePdbOpen(p);
+      const started = await relocation.startServices(p);
+      return `${opened}; ${started.length ? `started ${started.join(', ')}` : `${p.services.join(', ')} already running`}`;
+    },
   };
+  return relocation;
 }
 
 export type RelocationActivities = ReturnType<typeof relocationActivities>;

@@ -84,6 +84,8 @@ export interface RunbookStatus {
   approvals: ApprovalRecord[];
   preflight: CheckResult[];
   compensation: CompensationRecord[];
+  /** Remarks for the operator, e.g. a cancel request after the open that was not acted upon */
+  notes: string[];
   /** Why the run ended other than completed */
   reason?: string;
 }
@@ -116,8 +118,13 @@ export interface RelocatePdbInput {
   startedBy: string;
 }
 
+/**
+ * What a completed run returns. A run that did not complete fails instead, with an
+ * ApplicationFailure whose type says how (PreflightFailed, RunbookFailed, RunbookCompensated,
+ * CompensationIncomplete, StoppedByOperator, InvalidInput) and whose details carry the status.
+ */
 export interface RelocatePdbResult {
-  outcome: 'completed' | 'compensated';
+  outcome: 'completed';
   status: RunbookStatus;
 }
 

@@ -50,6 +50,29 @@ describe('approval gates keep their policy', () => {
     assert.deepEqual(r.value.status.approvals.map((a) => [a.by, a.refusedBecause ?? null]), [['alice', null]]);
   });
 
+  test('a gate timeout with policy "wait" keeps waiting for an approval', async () => {
+    const h = await o.start(relocateInput({ gates: { beforeCopy: gate({ timeoutMs: 1000, onTimeout: 'wait' }), cutover: null, dropTombstone: null, operator: gate() } }));
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'copy', 'the copy gate');
+    assert.ok(s.openGate?.timeoutAt, 'the gate says when it times out');
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = await o.status(h);
+    assert.equal(later.openGate?.name, 'copy', 'still waiting after the timeout');
+    assert.equal(later.openGate?.timeoutAt, null, 'and no longer announces a timeout');
+    await o.approve(h, 'copy', 'bob');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+  });
+
+  test('a workflow started with a malformed input (bypassing the CLI) ends at once, naming the field', async () => {
+    const bad = relocateInput({ pdb: 'SALES; DROP TABLESPACE USERS', drain: { timeoutMs: -5, onTimeout: 'abort', pollMs: 500 } });
+    const h = await o.start({ ...bad, sourceCdb: 'CDB1' });
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'InvalidInput', !r.ok ? r.type : '');
+    assert.match(!r.ok ? r.message : '', /pdb: must be a PDB name/);
+    assert.match(!r.ok ? r.message : '', /drain\.timeoutMs/);
+    assert.equal((await o.api.oplog()).length, 0, 'nothing reached the estate');
+  });
+
   test('a gate timeout with policy "reject" compensates; a reject from a stranger is refused', async () => {
     const h = await o.start(relocateInput({ gates: { beforeCopy: gate({ timeoutMs: 1500, onTimeout: 'reject' }), cutover: gate(), dropTombstone: null, operator: gate() } }));
     await o.waitFor(h, (s) => s.openGate?.name === 'copy', 'the copy gate');

@@ -62,6 +62,19 @@ describe('compensation before the open', () => {
     await assertRestored(o);
   });
 
+  test('orb cancel during the copy waits for the copy to end, then drops it', async () => {
+    await o.api.clock(2); // a slower copy, so the cancel lands while it runs
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (s) => s.stage === 'copy' && (s.progress?.percent ?? 0) > 0, 'the copy to be under way');
+    await h.cancel();
+    await assert.rejects(h.result(), (e: Error) => /cancel/i.test(`${e.message} ${(e as any).cause?.message}`));
+    await o.api.clock(10);
+    const s = await o.status(h);
+    assert.equal(s.state, 'compensated', JSON.stringify(s.compensation));
+    assert.equal(await countOps(o.api, 'createPdbRelocate'), 1, 'no second CREATE after the cancel');
+    await assertRestored(o);
+  });
+
   test('drain timeout with abort restarts the stopped services and drops the copy', async () => {
     // Long-running sessions never leave by themselves.
     await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 3, longRunning: true });

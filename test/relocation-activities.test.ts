@@ -87,6 +87,27 @@ describe('relocation activities are idempotent by state', () => {
     assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
   });
 
+  test('dropRelocatedCopy never drops the copy when the source is no longer intact', async () => {
+    const env = new MockActivityEnvironment();
+    await run(env, acts.copyPdb, ref);
+    // As if the source had been relocated away or damaged by hand meanwhile.
+    await api.patchPdb('CDB1', 'SALES', { status: 'RELOCATED', openMode: 'MOUNTED' });
+    await assert.rejects(run(env, acts.dropRelocatedCopy, ref), (e: Error & { type?: string }) =>
+      e.type === 'SourceNotIntact' && /may be the only one left, orb will not drop it/.test(e.message));
+    assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
+    assert.equal((await labCdb(lab.url, 'CDB2').getPdb('SALES'))?.status, 'RELOCATING', 'the copy is still there');
+  });
+
+  test('dropRelocatedCopy waits (retryable) while the copy is still running', async () => {
+    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    orphan.catch(() => undefined);
+    for (let i = 0; i < 50 && (await labCdb(lab.url, 'CDB2').getCopyProgress()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(run(new MockActivityEnvironment(), acts.dropRelocatedCopy, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'CopyStillRunning' && e.nonRetryable === false);
+    await orphan;
+    assert.match(await run(new MockActivityEnvironment(), acts.dropRelocatedCopy, ref), /dropped SALES \(RELOCATING\) in CDB2/);
+  });
+
   test('openPdb and startServices are idempotent', async () => {
     const env = new MockActivityEnvironment();
     await run(env, acts.copyPdb, ref);

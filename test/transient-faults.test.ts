@@ -38,6 +38,17 @@ describe('transient faults at each database step are retried to success', () => 
     { op: 'dropPdb', cdb: 'CDB1', ora: 'ORA-03113', when: 'after' },
   ];
 
+  test('a connection lost mid-copy aborts it; the retry drops the UNUSABLE target and copies again', async () => {
+    await o.api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'transient', ora: 'ORA-03113', at: 0.5 });
+    const h = await o.start(relocateInput({ gates: { beforeCopy: null, cutover: null, dropTombstone: null, operator: gate() } }));
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? `${r.type}: ${r.message}` : '');
+    const ops = (await o.api.oplog()).filter((e) => e.op === 'createPdbRelocate' || e.op === 'dropPdb').map((e) => `${e.op}@${e.cdb}:${e.outcome}`);
+    assert.deepEqual(ops, ['createPdbRelocate@CDB2:error', 'dropPdb@CDB2:ok', 'createPdbRelocate@CDB2:ok']);
+    assert.match(r.value.status.stages.find((s) => s.name === 'copy')?.detail ?? '', /dropped an UNUSABLE leftover first/);
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
+  });
+
   for (const f of steps) {
     test(`${f.op} on ${f.cdb} fails twice with ${f.ora}${f.when === 'after' ? ' after applying (lost reply)' : ''}`, async () => {
       await o.api.fault({ op: f.op, cdb: f.cdb, kind: 'transient', ora: f.ora, times: 2, when: f.when ?? 'before' });

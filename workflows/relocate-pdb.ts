@@ -4,7 +4,7 @@
  *
  *   preflight → save state → [approve copy] → copy (CREATE PLUGGABLE DATABASE ... RELOCATE)
  *   → [approve cutover] → drain services → open on the target → verify → start services
- *   → [approve tombstone drop] → drop tombstone (AVAILABILITY MAX)
+ *   → save state on the target → [approve tombstone drop] → drop tombstone (AVAILABILITY MAX)
  *
  * Before the open every change is undone on a permanent failure, a rejection at a gate or
  * a cancellation: the target copy is dropped, the source is left open READ WRITE and the
@@ -14,10 +14,11 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
+import { relocateInputProblems } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations, causeMessage } from './shared/compensations';
 import { RunbookJournal } from './shared/runbook-journal';
-import { dbSteps, copySteps, undoSteps, progressSteps } from './shared/activity-options';
+import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 
 const db = proxyActivities<OrbActivities>(dbSteps);
 const copy = proxyActivities<OrbActivities>(copySteps);
@@ -26,15 +27,30 @@ const progress = proxyActivities<OrbActivities>(progressSteps);
 
 export const RELOCATE_PDB = 'relocate-pdb';
 
-/** How often the copy's progress is read into the status while CREATE ... RELOCATE runs. */
-const COPY_PROGRESS_EVERY = '5s';
+/**
+ * How often the copy's progress is read into the status while CREATE ... RELOCATE runs:
+ * often at first, then once a minute, so a copy of two days stays far below Temporal's
+ * history limit (each read is a timer and an activity: about ten events).
+ */
+function copyProgressInterval(reads: number): number {
+  return reads < 24 ? 5_000 : 60_000;
+}
+
+/** The session count is read at most 500 times per watch, whatever the drain timeout. */
+function watchInterval(pollMs: number, timeoutMs: number): number {
+  return Math.max(pollMs, Math.ceil(timeoutMs / 500));
+}
 
 export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbResult> {
+  const problems = relocateInputProblems(input);
+  if (problems) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was done: ${problems}`, 'InvalidInput');
+
   const journal = new RunbookJournal(RELOCATE_PDB, input.startedBy);
   const gates = new ApprovalGates(journal, input.startedBy);
   const undoLog = new Compensations(journal);
   const { pdb, sourceCdb, targetCdb, dbLink, availability } = input;
   const ref = { pdb, sourceCdb, targetCdb, dbLink, availability };
+  const long = proxyActivities<OrbActivities>(longSteps(input.drain.timeoutMs));
 
   /** Opens a gate; anything but an approval ends the run (compensating before the open). */
   async function approval(name: string, question: string, policy: GatePolicy): Promise<void> {
@@ -46,12 +62,33 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     throw ApplicationFailure.nonRetryable(why, 'GateRejected');
   }
 
+  /** Runs the undo steps and ends the run, saying what was restored and what was not. */
+  async function compensateAndEnd(reason: string, cancelled: unknown = null): Promise<never> {
+    journal.begin('compensate');
+    const { failed, refused } = await undoLog.run();
+    journal.end(failed.length ? 'failed' : 'succeeded', [...failed.map((f) => `left to do by hand: ${f}`), ...refused].join('; ') || undefined);
+    const summary = failed.length
+      ? `${reason}. Compensation could not finish: ${failed.join('; ')} — see the status for what is left to do by hand`
+      : refused.length
+        ? `${reason}. Compensation stopped where undoing would have been unsafe: ${refused.join('; ')}`
+        : `${reason}. Compensated: ${pdb} is open in ${sourceCdb} with its services, nothing is left in ${targetCdb}`;
+    const ok = !failed.length && !refused.length;
+    journal.finish(ok ? 'compensated' : 'failed', summary);
+    if (cancelled) throw cancelled;
+    throw ApplicationFailure.nonRetryable(summary, ok ? 'RunbookCompensated' : 'CompensationIncomplete', journal.status);
+  }
+
   // ---- Before the open: every change is undone on failure ------------------------------
   let stoppedServices: string[] = [];
   try {
-    const checks = await journal.stage('preflight', () => db.preflightRelocation(ref), summarize);
+    journal.begin('preflight');
+    const checks = await db.preflightRelocation(ref).catch((err) => {
+      journal.end('failed', causeMessage(err));
+      throw err;
+    });
     journal.preflight(checks);
     const failed = checks.filter((c) => c.outcome === 'fail');
+    journal.end(failed.length ? 'failed' : 'succeeded', summarize(checks));
     if (failed.length) {
       const reason = `preflight failed, nothing was changed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`;
       journal.finish('failed', reason);
@@ -75,8 +112,8 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       const running = copy.copyPdb(ref);
       let done = false;
       running.then(() => (done = true), () => (done = true));
-      while (!done) {
-        await Promise.race([running.catch(() => undefined), sleep(COPY_PROGRESS_EVERY)]);
+      for (let reads = 0; !done; reads++) {
+        await Promise.race([running.catch(() => undefined), sleep(copyProgressInterval(reads), { summary: 'next read of the copy progress' })]);
         if (done) break;
         const p = await progress.readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
         if (p && !done) journal.progress(p);
@@ -103,20 +140,18 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       throw ApplicationFailure.nonRetryable(summary, 'RunbookFailed', journal.status);
     }
     log.warn('relocation failed before the open; compensating', { reason });
-    journal.begin('compensate');
-    const failedSteps = await undoLog.run();
-    journal.end(failedSteps.length ? 'failed' : 'succeeded', failedSteps.length ? `left to do by hand: ${failedSteps.join('; ')}` : undefined);
-    const summary = failedSteps.length
-      ? `${reason}. Compensation could not finish: ${failedSteps.join('; ')} — see the status for what is left to do by hand`
-      : `${reason}. Compensated: ${pdb} is open in ${sourceCdb} with its services, nothing is left in ${targetCdb}`;
-    journal.finish(failedSteps.length ? 'failed' : 'compensated', summary);
-    if (isCancellation(err)) throw err;
-    throw ApplicationFailure.nonRetryable(summary, failedSteps.length ? 'CompensationIncomplete' : 'RunbookCompensated', journal.status);
+    return compensateAndEnd(reason, isCancellation(err) ? err : null);
   }
 
   // ---- The open and after: no automatic undo, an operator decides -----------------------
+  // A cancellation from here on is recorded, not acted upon: undoing would mean moving the
+  // PDB back, which is a new relocation, not a compensation.
+  CancellationScope.current().cancelRequested.catch(() => {
+    journal.note(`cancel requested during ${journal.status.stage}: after the open there is no automatic undo; the run goes on (reject at a recover-* gate to stop it)`);
+  });
+  const remaining = ['open', 'verify', 'start-services', 'save-state-target', ...(availability === 'MAX' ? ['drop-tombstone'] : [])];
   return CancellationScope.nonCancellable(async () => {
-    await recoverable('open', () => db.openPdb({ cdb: targetCdb, pdb }), true);
+    await recoverable('open', () => long.openPdb({ cdb: targetCdb, pdb }), true);
     undoLog.clear();
     const verification = await recoverable('verify', async () => {
       const checks = await db.verifyRelocation(ref);
@@ -126,6 +161,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     });
     journal.preflight([...journal.status.preflight, ...verification.map((c) => ({ ...c, check: `verify: ${c.check}` }))]);
     await recoverable('start-services', () => db.startServices({ cdb: targetCdb, pdb, services: stoppedServices }));
+    await recoverable('save-state-target', () => db.savePdbState({ cdb: targetCdb, pdb }));
 
     if (availability === 'MAX') {
       let drop = true;
@@ -138,15 +174,18 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     } else journal.skip('drop-tombstone', 'AVAILABILITY NORMAL leaves no tombstone');
 
     journal.finish('completed', `${pdb} is open READ WRITE in ${targetCdb}${stoppedServices.length ? ` with ${stoppedServices.join(', ')}` : ''}. Back it up: it cannot be recovered in ${targetCdb} until it is.`);
-    return { outcome: 'completed', status: journal.status };
+    return { outcome: 'completed' as const, status: journal.status };
   });
 
   /** Stops the services, watches the session count, and applies the drain-timeout policy. */
   async function drain(): Promise<string[]> {
     const services = (await db.listPdbServices({ cdb: sourceCdb, pdb })).filter((s) => !s.isDefault && s.runningOn.length > 0).map((s) => s.name);
     if (!services.length) return [];
-    undoLog.add({ step: `start ${services.join(', ')} again in ${sourceCdb}`, run: () => undo.startServices({ cdb: sourceCdb, pdb, services }).then((s) => (s.length ? `started ${s.join(', ')}` : 'already running')) });
-    await db.stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds: Math.ceil(input.drain.timeoutMs / 1000) });
+    undoLog.add({
+      step: `start ${services.join(', ')} again in ${sourceCdb}`,
+      run: () => undo.restoreSourceServices({ cdb: sourceCdb, pdb, services }),
+    });
+    await long.stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds: Math.ceil(input.drain.timeoutMs / 1000) });
     if (await watch(services, input.drain.timeoutMs)) return services;
 
     const left = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
@@ -155,51 +194,60 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     if (input.drain.onTimeout === 'ask') {
       await approval('drain-timeout', `${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`, input.gates.operator);
     }
-    await db.disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
+    await long.disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
     if (await watch(services, input.drain.timeoutMs)) return services;
     throw ApplicationFailure.nonRetryable(`sessions remained on ${services.join(', ')} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
   }
 
-  /** Reads the session count every pollMs until zero (true) or the time is up (false). */
+  /** Reads the session count until zero (true) or the time is up (false). */
   async function watch(services: string[], timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const every = watchInterval(input.drain.pollMs, timeoutMs);
+    let first: number | null = null;
     for (;;) {
       const c = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
-      const remaining = Math.max(0, deadline - Date.now());
-      journal.progress({ percent: 0, timeRemainingSeconds: Math.round(remaining / 1000), detail: `${c.total} session(s) left on ${services.join(', ')}` });
+      first ??= c.total;
+      const remainingMs = Math.max(0, deadline - Date.now());
+      journal.progress({
+        percent: first > 0 ? (100 * (first - c.total)) / first : 100,
+        timeRemainingSeconds: Math.round(remainingMs / 1000),
+        detail: `${c.total} session(s) left on ${services.join(', ')}`,
+      });
       if (c.total === 0) return true;
-      if (remaining <= 0) return false;
-      await sleep(Math.min(input.drain.pollMs, remaining));
+      if (remainingMs <= 0) return false;
+      await sleep(Math.min(every, remainingMs), { summary: `next session count on ${services.join(', ')}` });
     }
   }
 
   /**
    * A stage past the point of no return: on a permanent failure it waits at an operator
    * gate ("recover-<stage>"): approve retries the stage, reject stops the run. For the open
-   * itself, reject still runs the registered undo steps, which check the estate first.
+   * itself, reject reads both CDBs first: if the PDB did not open in the target, the source is
+   * restored; if it did, the run is past the point of no return and stops as it is.
    */
-  async function recoverable<T>(stage: string, fn: () => Promise<T>, undoOnReject = false): Promise<T> {
+  async function recoverable<T>(stage: string, fn: () => Promise<T>, openStage = false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await journal.stage(attempt === 1 ? stage : `${stage} (retry ${attempt - 1})`, fn);
+        const r = await journal.stage(attempt === 1 ? stage : `${stage} (retry ${attempt - 1})`, fn);
+        remaining.splice(remaining.indexOf(stage), 1);
+        return r;
       } catch (err) {
         const why = causeMessage(err);
         const d = await gates.wait(
           `recover-${stage}`,
-          `Stage ${stage} failed: ${why}. There is no automatic undo at this point. Approve to retry ${stage}; reject to stop${undoOnReject ? ' and restore the source' : ' and leave the estate as it is'}.`,
+          `Stage ${stage} failed: ${why}. There is no automatic undo at this point. Approve to retry ${stage}; reject to stop${openStage ? ' (the source is restored if the PDB did not open in the target)' : ' and leave the estate as it is'}.`,
           { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' },
         );
         if (d.decision === 'approved') continue;
         const by = d.decision === 'rejected' ? d.by : 'timeout';
-        if (undoOnReject) {
-          journal.begin('compensate');
-          const failedSteps = await undoLog.run();
-          journal.end(failedSteps.length ? 'failed' : 'succeeded');
-          const reason = `${stage} failed (${why}) and ${by} chose to stop; ${failedSteps.length ? `left to do by hand: ${failedSteps.join('; ')}` : `${pdb} is open in ${sourceCdb} again`}`;
-          journal.finish(failedSteps.length ? 'failed' : 'compensated', reason);
-          throw ApplicationFailure.nonRetryable(reason, failedSteps.length ? 'CompensationIncomplete' : 'RunbookCompensated', journal.status);
+        const stopped = `${stage} failed (${why}) and ${by} chose to stop`;
+        if (openStage) {
+          const states = await db.readPdbStates({ pdb, sourceCdb, targetCdb });
+          if (states.target?.openMode !== 'READ WRITE' && states.target?.openMode !== 'READ ONLY') {
+            return compensateAndEnd(stopped);
+          }
         }
-        const reason = `${stage} failed (${why}) and ${by} chose to stop; the estate is left as it is: ${pdb} is open in ${targetCdb}`;
+        const reason = `${stopped}; ${pdb} is open in ${targetCdb} and the estate is left as it is. Still to do by hand: ${remaining.join(', ')}${stoppedServices.length && remaining.includes('start-services') ? ` (services ${stoppedServices.join(', ')} are stopped)` : ''}`;
         journal.finish('failed', reason);
         throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', journal.status);
       }

@@ -24,3 +24,12 @@ export const undoSteps: ActivityOptions = {
 
 /** Best-effort reads for the status (copy progress): one quick retry, never holding the runbook up. */
 export const progressSteps: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 2, initialInterval: '1s' } };
+
+/**
+ * Statements that wait on sessions (STOP_SERVICE with a drain timeout, DISCONNECT_SESSION,
+ * the first OPEN that drains the source): as long as the drain may take plus a margin, with
+ * heartbeats so a dead worker is noticed and the call is never retried while it still runs.
+ */
+export function longSteps(drainTimeoutMs: number): ActivityOptions {
+  return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: '60s', retry };
+}

@@ -73,7 +73,8 @@ export class ApprovalGates {
     const gate: OpenGate = {
       name,
       question,
-      approvers: policy.approvers,
+      // Who may actually approve: the initiator is left out unless the policy allows self-approval.
+      approvers: policy.allowInitiator ? policy.approvers : policy.approvers.filter((a) => a !== this.initiator),
       requiredApprovals: policy.requiredApprovals,
       approvedBy: [],
       openedAt: openedAt.toISOString(),

@@ -33,24 +33,49 @@ export class Compensations {
     return this.steps.map((s) => s.step);
   }
 
-  /** Runs every registered undo in reverse order; returns the steps that failed. */
-  async run(): Promise<string[]> {
+  /**
+   * Runs every registered undo in reverse order. An undo step that refuses because doing it
+   * would be unsafe (its activity threw one of SAFETY_REFUSALS: the target is the live PDB, the
+   * source is not intact) is recorded as skipped with its reason, not as work left to do.
+   */
+  async run(): Promise<{ failed: string[]; refused: string[] }> {
     const failed: string[] = [];
+    const refused: string[] = [];
     await CancellationScope.nonCancellable(async () => {
       for (const s of [...this.steps].reverse()) {
         try {
           const detail = await s.run();
           this.journal.compensation({ step: s.step, outcome: 'done', ...(detail ? { detail } : {}) });
         } catch (err) {
-          log.error('compensation step failed', { step: s.step, error: (err as Error).message });
-          this.journal.compensation({ step: s.step, outcome: 'failed', detail: causeMessage(err) });
-          failed.push(s.step);
+          const why = causeMessage(err);
+          if (SAFETY_REFUSALS.has(causeType(err) ?? '')) {
+            this.journal.compensation({ step: s.step, outcome: 'skipped', detail: why });
+            refused.push(`${s.step} (not done: ${why})`);
+          } else {
+            log.error('compensation step failed', { step: s.step, error: why });
+            this.journal.compensation({ step: s.step, outcome: 'failed', detail: why });
+            failed.push(s.step);
+          }
         }
       }
     });
     this.steps.length = 0;
-    return failed;
+    return { failed, refused };
   }
+}
+
+/** Failure types of undo activities that refused because the undo would be unsafe. */
+export const SAFETY_REFUSALS = new Set(['TargetIsOpen', 'SourceNotIntact']);
+
+/** The ApplicationFailure type at the bottom of a failure chain. */
+export function causeType(err: unknown): string | undefined {
+  let e = err as { type?: string; cause?: unknown } | undefined;
+  let type: string | undefined;
+  while (e) {
+    if (typeof e.type === 'string') type = e.type;
+    e = e.cause as { type?: string; cause?: unknown } | undefined;
+  }
+  return type;
 }
 
 /** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */

@@ -39,6 +39,7 @@ export class RunbookJournal {
       approvals: [],
       preflight: [],
       compensation: [],
+      notes: [],
     };
     setHandler(statusQuery, () => this.status);
   }
@@ -92,6 +93,12 @@ export class RunbookJournal {
     this.status.stages.push({ name, startedAt: t, endedAt: t, outcome: 'skipped', detail: why });
   }
 
+  /** A remark for the operator (e.g. a cancel request that could not be honoured). */
+  note(text: string): void {
+    this.status.notes.push(`${now()} ${text}`);
+    this.publish();
+  }
+
   progress(p: ProgressRecord | null): void {
     this.status.progress = p;
     this.publish();
@@ -117,12 +124,15 @@ export class RunbookJournal {
   }
 
   finish(state: RunbookStatus['state'], reason?: string): void {
+    // "failed at preflight", "compensated at drain": the list in the Web UI says where it ended.
+    const last = this.status.stages.filter((s) => s.name !== 'compensate' && s.outcome !== 'skipped').pop()?.name;
+    const where = state !== 'completed' && last ? `${state} at ${last}` : state;
     this.status.state = state;
-    this.status.stage = state;
+    this.status.stage = where;
     this.status.openGate = null;
     if (reason) this.status.reason = reason;
     upsertSearchAttributes([
-      { key: OrbStage, value: state },
+      { key: OrbStage, value: where },
       { key: OrbAwaitingApproval, value: false },
     ]);
     this.publish();
