@@ -41,7 +41,7 @@ function majorVersion(v: string): number {
   return Number(v.split('.')[0]);
 }
 
-/** A copy under way for this PDB (V$SESSION_LONGOPS.TARGET names it; see port.ts). */
+/** A copy under way for this PDB (its target names the PDB, or is unknown: see CopyProgress in port.ts). */
 function copyOf(pdb: string, copies: CopyProgress[]): CopyProgress | undefined {
   return copies.find((c) => c.target === null || c.target.toUpperCase() === pdb || c.target.toUpperCase().endsWith(`.${pdb}`));
 }

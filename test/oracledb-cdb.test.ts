@@ -18,17 +18,47 @@ interface Call {
 
 type Response = unknown[] | Error | ((binds: Record<string, unknown>) => unknown[] | Error | Promise<unknown[]>);
 
+/**
+ * What went over the wire on one connection, in order: each round trip with the end-to-end
+ * attributes it carried, as node-oracledb thin mode sends them (set on the connection, sent
+ * piggybacked on the next round trip of any kind, then cleared).
+ */
+interface Trip {
+  trip: 'execute' | 'ping';
+  sql?: string;
+  module?: string;
+  action?: string;
+  callTimeout: number;
+}
+
 class FakeConnection implements ConnectionLike {
   callTimeout = -1;
   closed = false;
   closeOptions: unknown = 'not closed';
   broke = false;
+  trips: Trip[] = [];
+  private pending: { module?: string; action?: string } = {};
   constructor(
     readonly id: number,
     private readonly db: FakeDb,
   ) {}
+  set module(v: string) {
+    this.pending.module = v;
+  }
+  set action(v: string) {
+    this.pending.action = v;
+  }
+  private trip(trip: Trip['trip'], sql?: string) {
+    this.trips.push({ trip, ...(sql !== undefined ? { sql } : {}), ...this.pending, callTimeout: this.callTimeout });
+    this.pending = {};
+  }
+  async ping() {
+    assert.equal(this.closed, false, 'ping on a closed connection');
+    this.trip('ping');
+  }
   async execute(sql: string, binds: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
     assert.equal(this.closed, false, 'execute on a closed connection');
+    this.trip('execute', sql);
     this.db.calls.push({ conn: this.id, sql, binds, options });
     const r = this.db.responses.get(sql);
     const value = typeof r === 'function' ? await r(binds) : r;
@@ -241,13 +271,17 @@ describe('PDB state, links and users', () => {
     assert.deepEqual(db.calls[1]!.binds, { link: 'OTHER.EXAMPLE.COM', linkPrefix: 'OTHER.EXAMPLE.COM.%' });
   });
 
-  test('getUserPrivileges reads CDB_USERS, CDB_SYS_PRIVS (root) and V$PWFILE_USERS', async () => {
-    db.on('SELECT USERNAME, COMMON FROM CDB_USERS WHERE USERNAME = :username AND CON_ID = 1', [{ USERNAME: 'C##RELOC', COMMON: 'YES' }])
-      .on('SELECT PRIVILEGE FROM CDB_SYS_PRIVS WHERE GRANTEE = :username AND CON_ID = 1 ORDER BY PRIVILEGE', [
-        { PRIVILEGE: 'CREATE PLUGGABLE DATABASE' },
-        { PRIVILEGE: 'CREATE SESSION' },
-      ])
-      .on('SELECT SYSOPER FROM V$PWFILE_USERS WHERE USERNAME = :username', [{ SYSOPER: 'FALSE' }, { SYSOPER: 'TRUE' }]);
+  const USER_SQL = 'SELECT USERNAME, COMMON FROM CDB_USERS WHERE USERNAME = :username AND CON_ID = 1';
+  // Direct grants, grants through the user's default roles and the roles granted to them
+  // (recursively), and PUBLIC's, all in CDB$ROOT.
+  const SYS_PRIVS_SQL =
+    "WITH ROLE_TREE (ROLE_NAME) AS (SELECT GRANTED_ROLE FROM CDB_ROLE_PRIVS WHERE CON_ID = 1 AND ((GRANTEE = :username AND DEFAULT_ROLE = 'YES') OR GRANTEE = 'PUBLIC') UNION ALL SELECT rp.GRANTED_ROLE FROM CDB_ROLE_PRIVS rp JOIN ROLE_TREE t ON rp.GRANTEE = t.ROLE_NAME WHERE rp.CON_ID = 1) CYCLE ROLE_NAME SET IS_CYCLE TO 'Y' DEFAULT 'N' SELECT DISTINCT PRIVILEGE FROM CDB_SYS_PRIVS WHERE CON_ID = 1 AND (GRANTEE IN (:username, 'PUBLIC') OR GRANTEE IN (SELECT ROLE_NAME FROM ROLE_TREE)) ORDER BY PRIVILEGE";
+  const PWFILE_SQL = 'SELECT SYSOPER FROM V$PWFILE_USERS WHERE USERNAME = :username';
+
+  test('getUserPrivileges reads CDB_USERS, system privileges direct and through roles (root), and V$PWFILE_USERS', async () => {
+    db.on(USER_SQL, [{ USERNAME: 'C##RELOC', COMMON: 'YES' }])
+      .on(SYS_PRIVS_SQL, [{ PRIVILEGE: 'CREATE PLUGGABLE DATABASE' }, { PRIVILEGE: 'CREATE SESSION' }])
+      .on(PWFILE_SQL, [{ SYSOPER: 'FALSE' }, { SYSOPER: 'TRUE' }]);
     assert.deepEqual(await port().getUserPrivileges('c##reloc'), {
       username: 'C##RELOC',
       exists: true,
@@ -255,8 +289,26 @@ describe('PDB state, links and users', () => {
       systemPrivileges: ['CREATE PLUGGABLE DATABASE', 'CREATE SESSION'],
       sysoper: true,
     });
-    assert.ok(db.calls.every((c) => c.binds.username === 'C##RELOC'));
-    assert.equal(db.calls.length, 3);
+    assert.deepEqual(db.calls, [
+      { conn: 1, sql: USER_SQL, binds: { username: 'C##RELOC' }, options: OBJ },
+      { conn: 1, sql: SYS_PRIVS_SQL, binds: { username: 'C##RELOC' }, options: OBJ },
+      { conn: 1, sql: PWFILE_SQL, binds: { username: 'C##RELOC' }, options: OBJ },
+    ]);
+  });
+
+  test('getUserPrivileges: privileges that reach the user only through roles count (the old direct-only read missed them)', async () => {
+    // C##RELOC has no direct system privilege; CREATE SESSION comes from the CONNECT role and
+    // CREATE PLUGGABLE DATABASE from C##RELOC_ROLE granted to C##PDB_ADMIN granted to the user.
+    // The fake answers only the statement that walks the roles: the direct-only one is gone.
+    db.on(USER_SQL, [{ USERNAME: 'C##RELOC', COMMON: 'YES' }])
+      .on('SELECT PRIVILEGE FROM CDB_SYS_PRIVS WHERE GRANTEE = :username AND CON_ID = 1 ORDER BY PRIVILEGE', [])
+      .on(SYS_PRIVS_SQL, (b) => (b.username === 'C##RELOC' ? [{ PRIVILEGE: 'CREATE PLUGGABLE DATABASE' }, { PRIVILEGE: 'CREATE SESSION' }, { PRIVILEGE: null }] : []))
+      .on(PWFILE_SQL, [{ SYSOPER: 'TRUE' }]);
+    const u = await port().getUserPrivileges('C##RELOC');
+    assert.deepEqual(u.systemPrivileges, ['CREATE PLUGGABLE DATABASE', 'CREATE SESSION']);
+    assert.ok(!db.sqls().some((q) => q.startsWith('SELECT PRIVILEGE FROM CDB_SYS_PRIVS WHERE GRANTEE = :username')));
+    assert.ok(db.calls.every((c) => Object.keys(c.binds).length === 1 && c.binds.username === 'C##RELOC'), 'the user name is bound, never spliced');
+    assert.ok(!db.sqls().some((q) => q.includes('C##RELOC')));
   });
 
   test('getUserPrivileges of an unknown user', async () => {
@@ -292,6 +344,33 @@ describe('relocation DDL', () => {
     assert.equal(db.conns[0]!.callTimeout, 0, 'the copy may take hours');
   });
 
+  test('the CREATE session is tagged MODULE orb, ACTION "relocate <PDB>", sent by a bounded ping before the CREATE', async () => {
+    await port().createPdbRelocate({ pdb: 'sales', dbLink: 'CDB1_LINK', availability: 'MAX' });
+    await port().createPdbRelocate({ pdb: 'HR', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    assert.deepEqual(db.conns[0]!.trips, [
+      { trip: 'ping', module: 'orb', action: 'relocate SALES', callTimeout: 120_000 },
+      { trip: 'execute', sql: 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX', callTimeout: 0 },
+    ]);
+    assert.deepEqual(db.conns[1]!.trips[0], { trip: 'ping', module: 'orb', action: 'relocate HR', callTimeout: 120_000 });
+    assert.deepEqual(db.conns[1]!.trips.length, 2);
+    assert.deepEqual(db.calls[0]!.binds, {});
+  });
+
+  test('a failed ping (the tag cannot be sent) means no CREATE', async () => {
+    const conn = db.getConnection;
+    const err = Object.assign(new Error('NJS-500: connection to the Oracle Database was broken'), { code: 'NJS-500', errorNum: 0 });
+    db.getConnection = async (opts) => {
+      const c = (await conn(opts)) as FakeConnection;
+      c.ping = async () => {
+        throw err;
+      };
+      return c;
+    };
+    await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' }), (e) => e === err);
+    assert.equal(db.calls.length, 0);
+    assert.equal(db.conns[0]!.closed, true);
+  });
+
   test('an unknown availability is refused before connecting', async () => {
     await assert.rejects(
       port().createPdbRelocate({ pdb: 'SALES', dbLink: 'L', availability: 'HIGH' as never }),
@@ -302,24 +381,22 @@ describe('relocation DDL', () => {
 
   test('the CREATE runs on its own connection while progress is polled on another; it resolves when the copy completes', async () => {
     const CREATE = 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX';
-    const PROGRESS =
-      'SELECT SID, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM V$SESSION_LONGOPS WHERE OPNAME = :opname AND SOFAR < TOTALWORK ORDER BY SID';
     let finishCopy!: () => void;
     const copying = new Promise<unknown[]>((resolve) => (finishCopy = () => resolve([])));
-    db.on(CREATE, () => copying).on(PROGRESS, [
-      { SID: 245, TARGET: null, SOFAR: 1200, TOTALWORK: 4800, UNITS: 'Blocks', ELAPSED_SECONDS: 30, TIME_REMAINING: 90 },
-    ]);
+    db.on(CREATE, () => copying)
+      .on(SESSIONS_SQL, [{ INST_ID: 1, SID: 245, 'SERIAL#': 31337, ACTION: 'relocate SALES', STATUS: 'ACTIVE', LAST_CALL_ET: 30 }])
+      .on(LONGOPS_SQL, [longop({ SOFAR: 1200, TOTALWORK: 4800, TIME_REMAINING: 90 })]);
     const p = port();
     let done = false;
     const create = p.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' }).then(() => (done = true));
     await new Promise((r) => setImmediate(r));
     const progress = await p.getCopyProgress();
     assert.equal(done, false, 'still copying');
-    assert.deepEqual(progress, [{ sid: 245, target: null, sofar: 1200, totalwork: 4800, units: 'Blocks', elapsedSeconds: 30, timeRemainingSeconds: 90 }]);
+    assert.deepEqual(progress, [{ sid: 245, target: 'SALES', sofar: 1200, totalwork: 4800, units: 'Blocks', elapsedSeconds: 30, timeRemainingSeconds: 90 }]);
     const createCall = db.calls.find((c) => c.sql === CREATE)!;
-    const pollCall = db.calls.find((c) => c.sql === PROGRESS)!;
-    assert.notEqual(createCall.conn, pollCall.conn);
-    assert.deepEqual(pollCall.binds, { opname: 'kpdbfCopyTaskCbk' });
+    const pollCalls = db.calls.filter((c) => c.sql === SESSIONS_SQL || c.sql === LONGOPS_SQL);
+    assert.equal(pollCalls.length, 2);
+    assert.ok(pollCalls.every((c) => c.conn !== createCall.conn && c.conn === pollCalls[0]!.conn));
     finishCopy();
     await create;
     assert.equal(done, true);
@@ -340,6 +417,100 @@ describe('relocation DDL', () => {
       { type: 'WARNING', message: 'Database option OLS mismatch', status: 'PENDING', cause: 'OPTION', action: null },
     ]);
     assert.deepEqual(db.calls[0]!.binds, { pdb: 'SALES' });
+  });
+});
+
+const SESSIONS_SQL =
+  'SELECT INST_ID, SID, SERIAL#, ACTION, STATUS, LAST_CALL_ET FROM GV$SESSION WHERE MODULE = :module AND ACTION LIKE :action ORDER BY INST_ID, SID';
+const LONGOPS_SQL =
+  'SELECT INST_ID, SID, SERIAL#, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME, LAST_UPDATE_TIME';
+/** A GV$SESSION_LONGOPS row of a copy task, as node-oracledb returns it (OUT_FORMAT_OBJECT). */
+function longop(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { INST_ID: 1, SID: 245, 'SERIAL#': 31337, TARGET: null, SOFAR: 0, TOTALWORK: 0, UNITS: 'Blocks', ELAPSED_SECONDS: 0, TIME_REMAINING: null, ...extra };
+}
+function session(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { INST_ID: 1, SID: 245, 'SERIAL#': 31337, ACTION: 'relocate SALES', STATUS: 'ACTIVE', LAST_CALL_ET: 0, ...extra };
+}
+
+describe('getCopyProgress', () => {
+  test('reads tagged sessions then copy-task rows, on one connection, everything bound', async () => {
+    assert.deepEqual(await port().getCopyProgress(), []);
+    assert.deepEqual(db.calls, [
+      { conn: 1, sql: SESSIONS_SQL, binds: { module: 'orb', action: 'relocate %' }, options: OBJ },
+      { conn: 1, sql: LONGOPS_SQL, binds: { opname: 'kpdbfCopyTaskCbk' }, options: OBJ },
+    ]);
+    assert.equal(db.conns[0]!.callTimeout, 120_000);
+  });
+
+  test('a tagged session with no copy-task row yet is a copy under way: 0 of 0, no estimate', async () => {
+    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 4 })]);
+    assert.deepEqual(await port().getCopyProgress(), [
+      { sid: 245, target: 'SALES', sofar: 0, totalwork: 0, units: null, elapsedSeconds: 4, timeRemainingSeconds: null },
+    ]);
+  });
+
+  test('a tagged session sums its own copy-task rows (finished files and the running one); other sessions’ rows do not count', async () => {
+    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 620 })]).on(LONGOPS_SQL, [
+      // an earlier session that had the same SID (other SERIAL#): not this copy, and finished
+      longop({ 'SERIAL#': 17, SOFAR: 999, TOTALWORK: 999, ELAPSED_SECONDS: 50 }),
+      // this copy: file 1 done, file 2 running
+      longop({ SOFAR: 6400, TOTALWORK: 6400, ELAPSED_SECONDS: 400, TIME_REMAINING: 0 }),
+      longop({ SOFAR: 1000, TOTALWORK: 3000, ELAPSED_SECONDS: 200, TIME_REMAINING: 400 }),
+    ]);
+    assert.deepEqual(await port().getCopyProgress(), [
+      { sid: 245, target: 'SALES', sofar: 7400, totalwork: 9400, units: 'Blocks', elapsedSeconds: 620, timeRemainingSeconds: 400 },
+    ]);
+  });
+
+  test('between copy tasks and during the redo phase (all rows finished) the tagged copy is still reported', async () => {
+    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 900 })]).on(LONGOPS_SQL, [
+      longop({ SOFAR: 6400, TOTALWORK: 6400, TIME_REMAINING: 0 }),
+      longop({ SOFAR: 3000, TOTALWORK: 3000, TIME_REMAINING: 0 }),
+    ]);
+    assert.deepEqual(await port().getCopyProgress(), [
+      { sid: 245, target: 'SALES', sofar: 9400, totalwork: 9400, units: 'Blocks', elapsedSeconds: 900, timeRemainingSeconds: null },
+    ]);
+  });
+
+  test('only rows in the latest row’s units are summed', async () => {
+    db.on(SESSIONS_SQL, [session()]).on(LONGOPS_SQL, [
+      longop({ SOFAR: 5, TOTALWORK: 5, UNITS: 'Files' }),
+      longop({ SOFAR: 100, TOTALWORK: 400, UNITS: 'Blocks', TIME_REMAINING: 30 }),
+    ]);
+    const [p] = await port().getCopyProgress();
+    assert.deepEqual([p!.sofar, p!.totalwork, p!.units], [100, 400, 'Blocks']);
+  });
+
+  test('sessions are matched by instance too (RAC): the CREATE may run on another instance than the poll', async () => {
+    db.on(SESSIONS_SQL, [session({ INST_ID: 2, SID: 88, 'SERIAL#': 5, ACTION: 'relocate HR', LAST_CALL_ET: 12 })]).on(LONGOPS_SQL, [
+      // instance 1, same SID and SERIAL# by coincidence, a copy started by hand: reported on its own
+      longop({ INST_ID: 1, SID: 88, 'SERIAL#': 5, TARGET: 'SALES', SOFAR: 10, TOTALWORK: 20, ELAPSED_SECONDS: 7, TIME_REMAINING: 7 }),
+      longop({ INST_ID: 2, SID: 88, 'SERIAL#': 5, SOFAR: 300, TOTALWORK: 1000, TIME_REMAINING: 60 }),
+    ]);
+    assert.deepEqual(await port().getCopyProgress(), [
+      { sid: 88, target: 'HR', sofar: 300, totalwork: 1000, units: 'Blocks', elapsedSeconds: 12, timeRemainingSeconds: 60 },
+      { sid: 88, target: 'SALES', sofar: 10, totalwork: 20, units: 'Blocks', elapsedSeconds: 7, timeRemainingSeconds: 7 },
+    ]);
+  });
+
+  test('copies orb did not tag (a CREATE by hand) are still reported row by row with their TARGET, running rows only, after the tagged ones', async () => {
+    db.on(SESSIONS_SQL, [session({ SID: 300, ACTION: 'relocate SALES', STATUS: 'INACTIVE', LAST_CALL_ET: 3 })]).on(LONGOPS_SQL, [
+      longop({ SID: 12, 'SERIAL#': 9, TARGET: null, SOFAR: 1200, TOTALWORK: 4800, ELAPSED_SECONDS: 30, TIME_REMAINING: 90 }),
+      longop({ SID: 13, 'SERIAL#': 4, TARGET: 'CDB2.HR', SOFAR: 10, TOTALWORK: 10, ELAPSED_SECONDS: 30, TIME_REMAINING: 0 }),
+      longop({ SID: 14, 'SERIAL#': 4, TARGET: 'CDB2.FIN', SOFAR: '5', TOTALWORK: '50', UNITS: null, ELAPSED_SECONDS: '8', TIME_REMAINING: null }),
+    ]);
+    assert.deepEqual(await port().getCopyProgress(), [
+      // INACTIVE (between the ping and the CREATE): LAST_CALL_ET is idle time, not copy time
+      { sid: 300, target: 'SALES', sofar: 0, totalwork: 0, units: null, elapsedSeconds: 0, timeRemainingSeconds: null },
+      { sid: 12, target: null, sofar: 1200, totalwork: 4800, units: 'Blocks', elapsedSeconds: 30, timeRemainingSeconds: 90 },
+      { sid: 14, target: 'CDB2.FIN', sofar: 5, totalwork: 50, units: null, elapsedSeconds: 8, timeRemainingSeconds: null },
+    ]);
+  });
+
+  test('an ACTION with no PDB after the prefix gives target null (any PDB: the cautious reading)', async () => {
+    db.on(SESSIONS_SQL, [session({ ACTION: 'relocate ' })]);
+    const [p] = await port().getCopyProgress();
+    assert.equal(p!.target, null);
   });
 });
 

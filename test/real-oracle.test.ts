@@ -8,13 +8,14 @@
  *   ORB_TEST_ORACLE_PDB             optional: a PDB to read (state, services, violations)
  *   ORB_TEST_ORACLE_CONFIG_DIR      optional: directory with tnsnames.ora (thin mode)
  *
- * Nothing here changes the database: only dictionary and V$ queries run.
+ * Nothing here changes the database: only dictionary and V$ queries run (one test tags its
+ * own idle session with MODULE/ACTION for a moment, like createPdbRelocate does).
  * Without the variables, every test reports itself skipped and names what is missing.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { oracledbCdb } from '../activities/oracle/oracledb-cdb';
-import type { OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
+import { oracledbCdb, ORB_MODULE, RELOCATE_ACTION_PREFIX } from '../activities/oracle/oracledb-cdb';
+import { connectOptions, defaultGetConnection, OUT_FORMAT_OBJECT, type OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
 import type { CdbPort } from '../activities/oracle/port';
 
 const REQUIRED = ['ORB_TEST_ORACLE_CONNECT_STRING', 'ORB_TEST_ORACLE_USER', 'ORB_TEST_ORACLE_PASSWORD'] as const;
@@ -34,20 +35,20 @@ const pdb = process.env.ORB_TEST_ORACLE_PDB;
 const skipPdb: string | false = skipAll || (pdb ? false : 'set ORB_TEST_ORACLE_PDB to read a PDB’s state, services and plug-in violations');
 
 let port: CdbPort | null = null;
+function config(): OracledbCdbConfig {
+  return {
+    adapter: 'oracledb',
+    connectString: process.env.ORB_TEST_ORACLE_CONNECT_STRING!,
+    user: process.env.ORB_TEST_ORACLE_USER!,
+    // By reference, like the estate file: read when the connection opens.
+    password: { env: 'ORB_TEST_ORACLE_PASSWORD' },
+    dbLinks: {},
+    ...(privilege ? { privilege: privilege as (typeof PRIVILEGES)[number] } : {}),
+    ...(process.env.ORB_TEST_ORACLE_CONFIG_DIR ? { configDir: process.env.ORB_TEST_ORACLE_CONFIG_DIR } : {}),
+  };
+}
 function cdb(): CdbPort {
-  if (!port) {
-    const cfg: OracledbCdbConfig = {
-      adapter: 'oracledb',
-      connectString: process.env.ORB_TEST_ORACLE_CONNECT_STRING!,
-      user: process.env.ORB_TEST_ORACLE_USER!,
-      // By reference, like the estate file: read when the connection opens.
-      password: { env: 'ORB_TEST_ORACLE_PASSWORD' },
-      dbLinks: {},
-      ...(privilege ? { privilege: privilege as (typeof PRIVILEGES)[number] } : {}),
-      ...(process.env.ORB_TEST_ORACLE_CONFIG_DIR ? { configDir: process.env.ORB_TEST_ORACLE_CONFIG_DIR } : {}),
-    };
-    port = oracledbCdb('REALCDB', cfg);
-  }
+  if (!port) port = oracledbCdb('REALCDB', config());
   return port;
 }
 
@@ -70,7 +71,48 @@ describe('real Oracle CDB (read-only)', () => {
   test('getCopyProgress (normally empty)', { skip: skipAll }, async () => {
     const progress = await cdb().getCopyProgress();
     assert.ok(Array.isArray(progress));
-    for (const p of progress) assert.ok(p.sofar < p.totalwork);
+    // Tagged copies sum finished and running tasks (sofar <= totalwork, 0 of 0 before the first row).
+    for (const p of progress) assert.ok(p.sofar <= p.totalwork && p.sofar >= 0, JSON.stringify(p));
+  });
+
+  test('a session tagged like createPdbRelocate does it is seen by getCopyProgress (thin-mode MODULE/ACTION reach GV$SESSION)', { skip: skipAll }, async () => {
+    // Read-only: an idle session carrying the tag, no CREATE. The PDB name is one no CDB has;
+    // an orb worker polling this CDB meanwhile would see a "copy" of it for a second.
+    const fake = `ORB_TEST_TAG_${process.pid}`;
+    const conn = await defaultGetConnection(connectOptions('REALCDB', config()));
+    try {
+      conn.module = ORB_MODULE;
+      conn.action = `${RELOCATE_ACTION_PREFIX}${fake}`;
+      await conn.ping();
+      const mine = (await conn.execute(
+        "SELECT MODULE, ACTION FROM V$SESSION WHERE SID = SYS_CONTEXT('USERENV', 'SID')",
+        {},
+        { outFormat: OUT_FORMAT_OBJECT },
+      )).rows as { MODULE: string; ACTION: string }[];
+      assert.deepEqual(mine, [{ MODULE: ORB_MODULE, ACTION: `${RELOCATE_ACTION_PREFIX}${fake}` }]);
+      const progress = await cdb().getCopyProgress();
+      const entry = progress.find((p) => p.target === fake);
+      assert.ok(entry, `no entry for ${fake} in ${JSON.stringify(progress)}`);
+      assert.deepEqual([entry.sofar, entry.totalwork, entry.timeRemainingSeconds], [0, 0, null]);
+    } finally {
+      await conn.close();
+    }
+    assert.ok(!(await cdb().getCopyProgress()).some((p) => p.target === fake), 'the tag goes with the session');
+  });
+
+  test('getUserPrivileges of the connected user covers its SESSION_PRIVS (direct, through roles, PUBLIC)', { skip: skipAll || (privilege ? 'connected with an administrative privilege: SESSION_PRIVS lists everything' : false) }, async () => {
+    const user = process.env.ORB_TEST_ORACLE_USER!.toUpperCase();
+    const u = await cdb().getUserPrivileges(user);
+    assert.equal(u.exists, true);
+    const conn = await defaultGetConnection(connectOptions('REALCDB', config()));
+    try {
+      const rows = (await conn.execute('SELECT PRIVILEGE FROM SESSION_PRIVS ORDER BY PRIVILEGE', {}, { outFormat: OUT_FORMAT_OBJECT })).rows as { PRIVILEGE: string }[];
+      const missing = rows.map((r) => r.PRIVILEGE).filter((p) => !u.systemPrivileges.includes(p));
+      assert.deepEqual(missing, [], 'privileges the session has that getUserPrivileges does not report');
+      assert.ok(u.systemPrivileges.includes('CREATE SESSION'));
+    } finally {
+      await conn.close();
+    }
   });
 
   test('countSessions of an unknown service is empty', { skip: skipAll }, async () => {

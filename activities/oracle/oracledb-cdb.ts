@@ -66,6 +66,41 @@ const DISCONNECT_OPTIONS: Record<DisconnectOption, string> = {
 };
 const AVAILABILITIES: readonly Availability[] = ['NORMAL', 'MAX'];
 
+/**
+ * How orb tags the session that runs CREATE PLUGGABLE DATABASE ... RELOCATE, so that any
+ * worker can tell a copy is under way from GV$SESSION alone (see getCopyProgress):
+ * MODULE 'orb', ACTION 'relocate <PDB>'. Both columns are VARCHAR2(64) in V$SESSION; a PDB
+ * name is at most 30 characters here (pdbName), so the action always fits.
+ */
+export const ORB_MODULE = 'orb';
+export const RELOCATE_ACTION_PREFIX = 'relocate ';
+/** V$SESSION_LONGOPS.OPNAME of the per-file copy tasks of CREATE PLUGGABLE DATABASE (seed). */
+export const COPY_OPNAME = 'kpdbfCopyTaskCbk';
+
+/** Sessions orb tagged while they run a relocation's CREATE (all instances). */
+export const TAGGED_COPY_SESSIONS_SQL =
+  'SELECT INST_ID, SID, SERIAL#, ACTION, STATUS, LAST_CALL_ET FROM GV$SESSION WHERE MODULE = :module AND ACTION LIKE :action ORDER BY INST_ID, SID';
+/** Every copy-task row still in the longops buffer (all instances), oldest first per session. */
+export const COPY_LONGOPS_SQL =
+  'SELECT INST_ID, SID, SERIAL#, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME, LAST_UPDATE_TIME';
+
+/**
+ * System privileges of a user in CDB$ROOT: granted directly, through roles (recursively, a
+ * role granted to a role granted to ...), and to PUBLIC (and its roles), which every user has.
+ *  - First hop: only the user's DEFAULT roles, because those are the ones a new session
+ *    (e.g. the one a database link opens) has enabled; a non-default role gives nothing until
+ *    SET ROLE. Roles below a default role are enabled with it, so no filter further down.
+ *    PUBLIC is not filtered on DEFAULT_ROLE (UNVERIFIED what that column holds for PUBLIC).
+ *  - Oracle refuses circular role grants (ORA-01934); the CYCLE clause is only a guard. A
+ *    role reached along two paths is listed twice by the recursion: DISTINCT folds it.
+ *  - CON_ID = 1 everywhere: grants made in CDB$ROOT (commonly or locally there), which is
+ *    where the link user connects.
+ * UNVERIFIED against a live CDB in this repository's tests (test/real-oracle.test.ts compares
+ * it with SESSION_PRIVS when run against one).
+ */
+export const USER_SYS_PRIVS_SQL =
+  "WITH ROLE_TREE (ROLE_NAME) AS (SELECT GRANTED_ROLE FROM CDB_ROLE_PRIVS WHERE CON_ID = 1 AND ((GRANTEE = :username AND DEFAULT_ROLE = 'YES') OR GRANTEE = 'PUBLIC') UNION ALL SELECT rp.GRANTED_ROLE FROM CDB_ROLE_PRIVS rp JOIN ROLE_TREE t ON rp.GRANTEE = t.ROLE_NAME WHERE rp.CON_ID = 1) CYCLE ROLE_NAME SET IS_CYCLE TO 'Y' DEFAULT 'N' SELECT DISTINCT PRIVILEGE FROM CDB_SYS_PRIVS WHERE CON_ID = 1 AND (GRANTEE IN (:username, 'PUBLIC') OR GRANTEE IN (SELECT ROLE_NAME FROM ROLE_TREE)) ORDER BY PRIVILEGE";
+
 const Q = { outFormat: OUT_FORMAT_OBJECT };
 
 type Row = Record<string, unknown>;
@@ -215,11 +250,8 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       const user = oracleIdentifier('username', username);
       return withConnection(async (c) => {
         const [u] = await query(c, 'SELECT USERNAME, COMMON FROM CDB_USERS WHERE USERNAME = :username AND CON_ID = 1', { username: user });
-        const privs = await query(
-          c,
-          'SELECT PRIVILEGE FROM CDB_SYS_PRIVS WHERE GRANTEE = :username AND CON_ID = 1 ORDER BY PRIVILEGE',
-          { username: user },
-        );
+        // Direct grants, grants through (default) roles, and PUBLIC's: USER_SYS_PRIVS_SQL.
+        const privs = await query(c, USER_SYS_PRIVS_SQL, { username: user });
         const pw = await query(c, 'SELECT SYSOPER FROM V$PWFILE_USERS WHERE USERNAME = :username', { username: user });
         return {
           username: user,
@@ -244,28 +276,98 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       }
       // Its own connection, no call timeout: the statement returns when the copy is done,
       // which can take hours. Progress is read by getCopyProgress on another connection.
-      await withConnection(
-        (c) => c.execute(`CREATE PLUGGABLE DATABASE ${name} FROM ${name}@${link} RELOCATE AVAILABILITY ${args.availability}`, {}, {}),
-        0,
-      );
+      await withConnection(async (c) => {
+        // Tag the session (MODULE 'orb', ACTION 'relocate <PDB>') so getCopyProgress sees the
+        // copy for as long as this statement runs, including the stretches without a
+        // V$SESSION_LONGOPS row. Thin mode only sends the attributes piggybacked on the next
+        // round trip; a ping carries them *before* the CREATE is sent, so the tag is in place
+        // from the statement's first second without relying on the server applying a
+        // piggyback ahead of the call it rides on. The ping is bounded; the CREATE is not.
+        // UNVERIFIED against a live server here: that V$SESSION shows MODULE/ACTION set this
+        // way while the CREATE runs, and that the CREATE itself does not change them (the
+        // opt-in test/real-oracle.test.ts checks the first part with a tagged idle session).
+        c.module = ORB_MODULE;
+        c.action = `${RELOCATE_ACTION_PREFIX}${name}`;
+        c.callTimeout = QUERY_CALL_TIMEOUT_MS;
+        await c.ping();
+        c.callTimeout = 0;
+        await c.execute(`CREATE PLUGGABLE DATABASE ${name} FROM ${name}@${link} RELOCATE AVAILABILITY ${args.availability}`, {}, {});
+      }, 0);
     },
 
     async getCopyProgress(): Promise<CopyProgress[]> {
+      // A copy is under way when either
+      //  (a) a session orb tagged in createPdbRelocate exists (GV$SESSION MODULE 'orb', ACTION
+      //      'relocate <PDB>'): this holds from before the CREATE starts until its session ends,
+      //      including the gaps V$SESSION_LONGOPS has (before its first row, between per-file
+      //      copy tasks, during the redo phase); or
+      //  (b) a V$SESSION_LONGOPS copy-task row is still running in a session orb did not tag
+      //      (a CREATE started by hand, or by a version of orb that did not tag): reported row
+      //      by row with its TARGET, as before.
+      // Tagged sessions come first, so copyOf() (activities/relocate-pdb.ts) prefers them.
+      // They count whatever their STATUS: one whose worker died mid-CREATE is still running
+      // it; one left over after its CREATE ended (client gone before the close) is reported
+      // until the server cleans it up. Erring that way only makes callers wait.
+      //
+      // GV$ (all instances), joined on INST_ID + SID + SERIAL#: on RAC the CREATE may run on
+      // another instance than this poll, SIDs repeat across instances, and SERIAL# keeps a
+      // later session that reuses the SID from inheriting old rows.
+      //
+      // A tagged session with no copy-task row yet: sofar 0, totalwork 0, timeRemaining null.
+      // Otherwise SOFAR and TOTALWORK are *summed* over all of that session's copy-task rows
+      // (a standalone connection, the default, runs one CREATE, so all its rows belong to this
+      // copy; an injected pool could reuse a session that ran an earlier one),
+      // rather than taken from the latest row: the latest row alone restarts at 0 with each
+      // file, whereas the sum only grows in SOFAR. TOTALWORK grows too as new files' tasks
+      // appear (the total is not known upfront), so the percentage can step back when a new
+      // task starts; it never claims more than was copied. Only rows in the latest row's
+      // UNITS are summed (one unit throughout is expected: UNVERIFIED). The remaining time is
+      // the largest TIME_REMAINING of the session's unfinished rows: an estimate for the tasks
+      // running now, not for files still to come; null between tasks. Elapsed time is
+      // LAST_CALL_ET of the ACTIVE session (seconds since the CREATE call began).
+      // UNVERIFIED: that copy-task rows carry the SID of the session running the CREATE (the
+      // Reference says SID is "the main or master session" when several cooperate); if they
+      // carried a helper process's SID instead, they would still be reported, as untagged
+      // rows after the tagged entry.
       return withConnection(async (c) => {
-        const rows = await query(
-          c,
-          'SELECT SID, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM V$SESSION_LONGOPS WHERE OPNAME = :opname AND SOFAR < TOTALWORK ORDER BY SID',
-          { opname: 'kpdbfCopyTaskCbk' },
-        );
-        return rows.map((r) => ({
-          sid: num(r.SID) ?? 0,
-          target: str(r.TARGET),
-          sofar: num(r.SOFAR) ?? 0,
-          totalwork: num(r.TOTALWORK) ?? 0,
-          units: str(r.UNITS),
-          elapsedSeconds: num(r.ELAPSED_SECONDS) ?? 0,
-          timeRemainingSeconds: num(r.TIME_REMAINING),
-        }));
+        const sessions = await query(c, TAGGED_COPY_SESSIONS_SQL, { module: ORB_MODULE, action: `${RELOCATE_ACTION_PREFIX}%` });
+        const longops = await query(c, COPY_LONGOPS_SQL, { opname: COPY_OPNAME });
+        const key = (r: Row) => `${num(r.INST_ID) ?? ''}/${num(r.SID) ?? ''}/${num(r['SERIAL#']) ?? ''}`;
+        const tagged = new Set(sessions.map(key));
+
+        const fromSessions: CopyProgress[] = sessions.map((s) => {
+          const action = str(s.ACTION) ?? '';
+          const target = action.startsWith(RELOCATE_ACTION_PREFIX) ? action.slice(RELOCATE_ACTION_PREFIX.length).trim() : '';
+          const rows = longops.filter((r) => key(r) === key(s));
+          const latest = rows.at(-1);
+          const units = latest ? str(latest.UNITS) : null;
+          const counted = rows.filter((r) => str(r.UNITS) === units);
+          const running = counted.filter((r) => (num(r.SOFAR) ?? 0) < (num(r.TOTALWORK) ?? 0));
+          const remaining = running.map((r) => num(r.TIME_REMAINING)).filter((t): t is number => t !== null);
+          return {
+            sid: num(s.SID) ?? 0,
+            // An ACTION orb cannot parse names no PDB: null, which copyOf treats as any PDB.
+            target: target === '' ? null : target,
+            sofar: counted.reduce((n, r) => n + (num(r.SOFAR) ?? 0), 0),
+            totalwork: counted.reduce((n, r) => n + (num(r.TOTALWORK) ?? 0), 0),
+            units,
+            elapsedSeconds: str(s.STATUS) === 'ACTIVE' ? (num(s.LAST_CALL_ET) ?? 0) : 0,
+            timeRemainingSeconds: remaining.length ? Math.max(...remaining) : null,
+          };
+        });
+
+        const untagged: CopyProgress[] = longops
+          .filter((r) => !tagged.has(key(r)) && (num(r.SOFAR) ?? 0) < (num(r.TOTALWORK) ?? 0))
+          .map((r) => ({
+            sid: num(r.SID) ?? 0,
+            target: str(r.TARGET),
+            sofar: num(r.SOFAR) ?? 0,
+            totalwork: num(r.TOTALWORK) ?? 0,
+            units: str(r.UNITS),
+            elapsedSeconds: num(r.ELAPSED_SECONDS) ?? 0,
+            timeRemainingSeconds: num(r.TIME_REMAINING),
+          }));
+        return [...fromSessions, ...untagged];
       });
     },
 

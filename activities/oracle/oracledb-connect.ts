@@ -9,7 +9,9 @@ import { readSecret, type CdbConfig } from '../../common/estate-config';
  *  - `privilege: oracledb.SYSDBA | SYSOPER | SYSBACKUP | SYSDG | SYSKM` on getConnection();
  *  - `configDir` is where thin mode reads tnsnames.ora (thick mode ignores it);
  *  - `walletLocation` is the directory holding ewallet.pem, `walletPassword` its password (mTLS);
- *  - `connection.callTimeout` (ms) bounds each round trip; expiry raises NJS-123.
+ *  - `connection.callTimeout` (ms) bounds each round trip; expiry raises NJS-123;
+ *  - `connection.module` / `connection.action` are sent piggybacked on the next round trip
+ *    (see ConnectionLike below).
  */
 
 export type OracledbCdbConfig = Extract<CdbConfig, { adapter: 'oracledb' }>;
@@ -27,6 +29,19 @@ export interface ConnectionLike {
   break?(): Promise<void>;
   /** Milliseconds each round trip may take; 0 = no limit. */
   callTimeout?: number;
+  /** One round trip that does nothing but carry pending piggybacks (end-to-end attributes). */
+  ping(): Promise<void>;
+  /**
+   * End-to-end tracing attributes (V$SESSION.MODULE / ACTION), write-only. Setting them costs
+   * no round trip: thin mode keeps them on the connection and piggybacks them on the *next*
+   * message of any kind (execute, ping, commit ...), then forgets them (node-oracledb 6.10
+   * lib/thin/protocol/messages/base.js, writePiggybacks / _writeEndToEndPiggybacks; the
+   * user guide, "End-to-end Tracing": "sent to the database on the next round-trip").
+   * Thin mode also re-sends ACTION whenever MODULE is set, with its current value (empty
+   * unless set before), so set MODULE first, then ACTION.
+   */
+  module?: string;
+  action?: string;
 }
 
 export type ConnectOptions = oracledb.ConnectionAttributes;

@@ -61,14 +61,18 @@ export interface UserPrivileges {
   exists: boolean;
   /** CDB_USERS.COMMON = 'YES' */
   common: boolean;
-  /** CDB_SYS_PRIVS.PRIVILEGE granted to the user (directly) in CDB$ROOT */
+  /** CDB_SYS_PRIVS.PRIVILEGE granted to the user in CDB$ROOT, directly, through default roles or PUBLIC */
   systemPrivileges: string[];
   /** V$PWFILE_USERS.SYSOPER = 'TRUE' */
   sysoper: boolean;
 }
 
 export interface CopyProgress {
-  /** V$SESSION_LONGOPS of opname 'kpdbfCopyTaskCbk' still running (sofar < totalwork) */
+  /**
+   * A copy under way: a session orb tagged (MODULE 'orb', ACTION 'relocate <PDB>') while it runs
+   * the CREATE, with its V$SESSION_LONGOPS 'kpdbfCopyTaskCbk' rows summed; or an untagged
+   * longops row still running (sofar < totalwork), e.g. a CREATE started by hand.
+   */
   sid: number;
   target: string | null;
   sofar: number;
@@ -140,7 +144,7 @@ export interface CdbPort {
    */
   createPdbRelocate(args: { pdb: string; dbLink: string; availability: Availability }): Promise<void>;
 
-  /** Copies under way in this CDB (V$SESSION_LONGOPS, opname 'kpdbfCopyTaskCbk', sofar < totalwork). */
+  /** Copies under way in this CDB (tagged GV$SESSION rows and GV$SESSION_LONGOPS 'kpdbfCopyTaskCbk'). */
   getCopyProgress(): Promise<CopyProgress[]>;
 
   /** ALTER PLUGGABLE DATABASE <pdb> OPEN [READ WRITE] INSTANCES=ALL */
