@@ -14,6 +14,7 @@ import { CliError, EXIT, errorMessage } from './errors';
 import { buildRelocateInput, userName, type RelocateOptions } from './relocate-input';
 import { progressLine, renderStatus, shellArg, table } from './render';
 import {
+  cancelOutcome,
   cancelRun,
   getRunStatus,
   hasWorkerPolling,
@@ -208,7 +209,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--gate-before-copy', 'ask for approval before the copy starts', false)
     .option('--no-cutover-gate', 'do not ask for approval before cutover (on by default)')
     .option('--keep-tombstone-gate', 'AVAILABILITY MAX: ask for approval before dropping the tombstone', false)
-    .option('--approvers <list>', 'who may approve: names and group:<name>, comma-separated or repeated (default group:dbas)', collect)
+    .option('--approvers <list>', 'who may approve every gate of the run: group:<name> of the estate, or members of its groups; comma-separated or repeated (default group:dbas)', collect)
     .option('--required-approvals <n>', 'distinct approvals each gate needs', '1')
     .option('--gate-timeout <duration>', 'how long a gate waits (default: forever)')
     .option('--on-gate-timeout <action>', 'reject|wait when a gate times out (default reject)')
@@ -317,24 +318,35 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- cancel -------------------------------------------------------------------------
   program
     .command('cancel')
-    .description('cancel a run: before the open, the workflow undoes its changes (compensates)')
+    .description('cancel a run: before the PDB is opened on the target the run undoes its changes (compensates); after the open the cancellation is only recorded')
     .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES')
-    .option('--wait', 'wait for the run to finish compensating and show it', false)
+    .option('--wait', 'wait for the run to end; exit 0 only if it ended cancelled/compensated, 1 otherwise', false)
     .option('--json', 'print JSON', false)
+    .addHelpText(
+      'after',
+      '\norb cancel reads the run\'s status first and says what the cancellation will do. Before the open\n' +
+        'the run stops and compensates (drops the copy on the target, leaves the source open READ WRITE\n' +
+        'with its services). From the open on the PDB is live on the target: the run records the request\n' +
+        'and carries on; with --wait that ends in exit 1 ("not cancelled").',
+    )
     .action(async (id: string, o: { wait: boolean; json: boolean }) => {
       const workflowId = workflowIdArg(id);
       await withClient(async (client, s) => {
-        await cancelRun(client, s, workflowId);
+        const plan = await cancelRun(client, s, workflowId);
         if (!o.wait) {
-          if (o.json) json({ workflowId, cancelRequested: true });
-          else io.out(`cancellation requested for ${workflowId}; the run compensates (orb status ${workflowId})`);
+          if (o.json) json({ workflowId, cancelRequested: true, effect: plan.effect, stage: plan.stage, message: plan.message });
+          else io.out(plan.message);
           return;
         }
+        if (!o.json) io.out(`${plan.message}\nwaiting for the run to end...`);
         const final = await waitForRun(client, s, workflowId, () => undefined);
-        if (o.json) json(final);
-        else io.out(renderRun(final, s));
-        // Cancelling succeeded when the run ended cleanly compensated; 1 if undoing failed.
-        setExit(final.status?.state === 'failed' ? EXIT.RUNBOOK_FAILED : EXIT.OK);
+        const outcome = cancelOutcome(final);
+        if (o.json) json({ workflowId, cancelRequested: true, effect: plan.effect, stage: plan.stage, cancelled: outcome.cancelled, message: outcome.message, final });
+        else {
+          io.out(renderRun(final, s));
+          (outcome.exitCode === EXIT.OK ? io.out : io.err)(`${outcome.exitCode === EXIT.OK ? '' : 'orb: '}${outcome.message}`);
+        }
+        setExit(outcome.exitCode);
       });
     });
 

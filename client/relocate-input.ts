@@ -74,25 +74,39 @@ function listOf(value: unknown): string[] {
   return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** Resolves names and group:<name> entries to a de-duplicated list of user names. */
+function describeGroups(groups: Record<string, string[]>): string {
+  const names = Object.keys(groups);
+  if (!names.length) return 'the estate defines no approver groups (add approvers.groups to the estate file)';
+  return `the estate defines ${names.map((g) => `group:${g} (${groups[g]!.join(', ') || 'no members'})`).join(', ')}`;
+}
+
+/**
+ * Resolves names and group:<name> entries to a de-duplicated list of user names. Who may
+ * approve comes from configuration: a group must be one of the estate's approver groups,
+ * and a name must belong to at least one of them. Anything else is refused.
+ */
 export function resolveApprovers(field: string, value: unknown, estate: EstateConfig): string[] {
   const groups = estate.approvers.groups;
+  const members = new Set(Object.values(groups).flat().map((m) => m.trim()));
   const out: string[] = [];
   for (const entry of listOf(value)) {
     if (entry.toLowerCase().startsWith('group:')) {
       const name = entry.slice('group:'.length);
-      const members = groups[name];
-      if (!members) {
-        const known = Object.keys(groups);
+      const groupMembers = groups[name];
+      if (!groupMembers) {
+        throw new InputError(field, `unknown approver group ${JSON.stringify(name)}: ${describeGroups(groups)}`);
+      }
+      if (groupMembers.length === 0) throw new InputError(field, `approver group ${JSON.stringify(name)} has no members`);
+      for (const m of groupMembers) out.push(userName(`${field} (group:${name})`, m));
+    } else {
+      const name = userName(field, entry);
+      if (!members.has(name)) {
         throw new InputError(
           field,
-          `unknown approver group ${JSON.stringify(name)}: ${known.length ? `the estate defines ${known.map((g) => `group:${g}`).join(', ')}` : 'the estate defines no approver groups'}`,
+          `${JSON.stringify(name)} is not in any approver group of the estate: approvers come from configuration, so name group:<name> or a member of one; ${describeGroups(groups)}`,
         );
       }
-      if (members.length === 0) throw new InputError(field, `approver group ${JSON.stringify(name)} has no members`);
-      for (const m of members) out.push(userName(`${field} (group:${name})`, m));
-    } else {
-      out.push(userName(field, entry));
+      out.push(name);
     }
   }
   return [...new Set(out)];
@@ -150,30 +164,30 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
     throw new InputError('--keep-tombstone-gate', 'applies only to --availability max (NORMAL relocation leaves no tombstone)');
   }
   const dropTombstone = opts.keepTombstoneGate === true;
-  const anyGate = beforeCopy || cutover || dropTombstone;
 
+  // Every run has an operator gate (drain timeout 'ask', recovery after a failure past the
+  // open), so every run needs approvers, from the estate's approver groups.
   let approvers: string[];
   if (opts.approvers !== undefined && listOf(opts.approvers).length > 0) {
     approvers = resolveApprovers('--approvers', opts.approvers, estate);
   } else if (estate.approvers.groups[DEFAULT_APPROVER_GROUP]?.length) {
     approvers = resolveApprovers('--approvers (default group:dbas)', `group:${DEFAULT_APPROVER_GROUP}`, estate);
-  } else if (anyGate) {
-    throw new InputError('--approvers', `is required: the estate has no "${DEFAULT_APPROVER_GROUP}" approver group to default to (give names or group:<name>)`);
   } else {
-    approvers = [];
+    throw new InputError(
+      '--approvers',
+      `is required: the estate has no "${DEFAULT_APPROVER_GROUP}" approver group to default to (name group:<name> or members of the estate's approver groups; ${describeGroups(estate.approvers.groups)})`,
+    );
   }
 
   const allowInitiator = opts.allowSelfApproval === true;
   const requiredApprovals = opts.requiredApprovals === undefined ? 1 : positiveInt('--required-approvals', opts.requiredApprovals);
-  if (anyGate) {
-    const eligible = approvers.filter((a) => allowInitiator || a !== startedBy);
-    if (eligible.length < requiredApprovals) {
-      throw new InputError(
-        '--required-approvals',
-        `${requiredApprovals} approval(s) needed but only ${eligible.length} approver(s) can give one (${eligible.join(', ') || 'none'})` +
-          (allowInitiator || !approvers.includes(startedBy) ? '' : `; ${startedBy} started the run and may not self-approve without --allow-self-approval`),
-      );
-    }
+  const eligible = approvers.filter((a) => allowInitiator || a !== startedBy);
+  if (eligible.length < requiredApprovals) {
+    throw new InputError(
+      '--required-approvals',
+      `${requiredApprovals} approval(s) needed but only ${eligible.length} approver(s) can give one (${eligible.join(', ') || 'none'})` +
+        (allowInitiator || !approvers.includes(startedBy) ? '' : `; ${startedBy} started the run and may not self-approve without --allow-self-approval`),
+    );
   }
 
   let timeoutMs: number | null = null;
@@ -184,16 +198,11 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
   const onTimeout = oneOf<'reject' | 'wait'>('--on-gate-timeout', opts.onGateTimeout, ['reject', 'wait'], 'reject');
 
   const policy: GatePolicy = { approvers, requiredApprovals, timeoutMs, onTimeout, allowInitiator };
-  // The operator gate asks whoever is on hand what to do when the run cannot go on by
-  // itself (drain timed out with 'ask', a failure after the PDB was opened). The
-  // initiator is the operator, so they may answer it; it never times out.
-  const operator: GatePolicy = {
-    approvers: [...new Set([...approvers, startedBy])],
-    requiredApprovals: 1,
-    timeoutMs: null,
-    onTimeout: 'wait',
-    allowInitiator: true,
-  };
+  // The operator gate decides when the run cannot go on by itself (drain timed out with
+  // 'ask', a failure after the PDB was opened). The same people decide it as the cutover,
+  // under the same self-approval rule and count; it never times out (nobody deciding must
+  // not stop or undo anything by itself).
+  const operator: GatePolicy = { approvers: [...approvers], requiredApprovals, timeoutMs: null, onTimeout: 'wait', allowInitiator };
 
   return {
     pdb,

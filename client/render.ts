@@ -47,6 +47,7 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
   if (ctx.uiUrl) out.push(`  web UI: ${ctx.uiUrl}`);
   if (ctx.note) out.push(`  note: ${ctx.note}`);
   if (s.reason) out.push(`  reason: ${s.reason}`);
+  for (const n of s.notes ?? []) out.push(`  note: ${n}`);
   if (s.progress) {
     const left = s.progress.timeRemainingSeconds !== null ? `, about ${formatDuration(s.progress.timeRemainingSeconds * 1000)} left` : '';
     const pct = s.progress.percent > 0 ? `${bar(s.progress.percent)} ${s.progress.percent.toFixed(0)}%${left} — ` : '';

@@ -313,15 +313,130 @@ export async function sendDecision(
   return { delivered: true, record: null, note: 'the workflow has not recorded it yet (see orb status)' };
 }
 
-export async function cancelRun(client: Client, settings: TemporalSettings, workflowId: string): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId);
+/**
+ * What a cancellation does depends on where the run is: before the PDB is opened on the
+ * target the workflow stops and undoes its changes (compensates); from the open on it
+ * only records the request ("cancel requested after the open") and carries on, since
+ * undoing an open PDB would lose the writes made to it.
+ */
+export type CancelEffect = 'compensate' | 'record-only' | 'unknown';
+
+export interface CancelPlan {
+  effect: CancelEffect;
+  /** The run's stage when the cancellation was requested */
+  stage: string | null;
+  message: string;
+}
+
+/** Whether the run has begun (or is past) opening the PDB on the target. */
+export function reachedOpen(s: RunbookStatus): boolean {
+  if (s.state === 'completed') return true;
+  return s.stages.some((st) => st.outcome !== 'skipped' && (st.name === 'open' || st.name.startsWith('open (')));
+}
+
+export function cancelPlan(r: RunStatus): CancelPlan {
+  const id = r.workflowId;
+  const stage = r.status?.stage ?? r.stage;
+  if (!r.status) {
+    return {
+      effect: 'unknown',
+      stage,
+      message:
+        `cancellation requested for ${id}, but no worker answered the status query, so orb cannot tell whether the run has reached the open` +
+        `${stage ? ` (last known stage: ${stage})` : ''}: before the PDB is opened on the target the run compensates (undoes its changes); ` +
+        `after the open the cancellation is only recorded and undoes nothing. See: orb status ${id}`,
+    };
+  }
+  if (reachedOpen(r.status)) {
+    return {
+      effect: 'record-only',
+      stage,
+      message:
+        `cancellation requested for ${id}, but the run is past the point of no return (stage ${stage}): the PDB is already opened on the target, ` +
+        `so the cancellation is recorded and undoes nothing; the run carries on to the end. ` +
+        `(To stop it at a failure, reject its recover-<stage> gate.) See: orb status ${id}`,
+    };
+  }
+  return {
+    effect: 'compensate',
+    stage,
+    message:
+      `cancellation requested for ${id} at stage ${stage}, before the PDB is opened on the target: the run stops and undoes its changes ` +
+      `(compensates: any copy on the target is dropped, the source stays open READ WRITE with its services). ` +
+      `If the open begins before the cancellation reaches the run, it is only recorded. See: orb status ${id}`,
+  };
+}
+
+/**
+ * Reads the run's status, then requests cancellation; returns what the cancellation will
+ * do (see cancelPlan). A run that is not running is refused (NotFoundError, exit 4).
+ */
+export async function cancelRun(client: Client, settings: TemporalSettings, workflowId: string): Promise<CancelPlan> {
+  const before = await getRunStatus(client, settings, workflowId, 3000);
+  if (before.executionStatus !== 'RUNNING') {
+    throw new NotFoundError(`workflow ${workflowId} is not running (${before.executionStatus}): nothing to cancel`);
+  }
   try {
-    const d = await handle.describe();
-    if (d.status.name !== 'RUNNING') throw new NotFoundError(`workflow ${workflowId} is not running (${d.status.name}): nothing to cancel`);
-    await handle.cancel();
+    await client.workflow.getHandle(workflowId, before.runId).cancel();
   } catch (err) {
     mapTemporalError(err, settings, workflowId);
   }
+  return cancelPlan(before);
+}
+
+export interface CancelOutcome {
+  /** The run ended cancelled/compensated, its changes undone */
+  cancelled: boolean;
+  exitCode: 0 | 1;
+  message: string;
+}
+
+/** The workflow's note about a cancellation it did not act upon (after the open), if any. */
+export function cancelNote(s: RunbookStatus | null): string | undefined {
+  return (s?.notes ?? []).find((n) => /cancel requested/i.test(n));
+}
+
+/**
+ * How a cancelled run ended: exit 0 only if it ended cancelled or compensated with nothing
+ * left undone; 1 if it completed anyway (the cancellation came after the open), failed, or
+ * its compensation could not finish.
+ */
+export function cancelOutcome(final: RunStatus): CancelOutcome {
+  const s = final.status;
+  const id = final.workflowId;
+  const notUndone = s ? s.compensation.filter((c) => c.outcome !== 'done').map((c) => `${c.step}${c.detail ? ` (${c.detail})` : ''}`) : [];
+  const compensating = s ? s.stages.some((st) => st.name === 'compensate') : false;
+  if (final.executionStatus === 'COMPLETED' || s?.state === 'completed') {
+    const note = cancelNote(s);
+    return {
+      cancelled: false,
+      exitCode: EXIT.RUNBOOK_FAILED,
+      message:
+        `${id} was NOT cancelled: the cancellation came after the PDB was opened on the target, so it was recorded and nothing was undone; ` +
+        `the run completed${s?.reason ? `: ${s.reason}` : ''}${note ? ` (the run noted: ${note})` : ''}`,
+    };
+  }
+  if (s?.state === 'compensated') {
+    return { cancelled: true, exitCode: EXIT.OK, message: `${id} was cancelled and compensated: ${s.reason ?? 'its changes were undone'}` };
+  }
+  if (compensating || notUndone.length) {
+    return {
+      cancelled: false,
+      exitCode: EXIT.RUNBOOK_FAILED,
+      message:
+        `${id} was cancelled but compensation did not finish${notUndone.length ? `: not undone: ${notUndone.join('; ')}` : ''}` +
+        `${s?.reason ? `. ${s.reason}` : ''} (orb status ${id} shows what is left to do by hand)`,
+    };
+  }
+  if (final.executionStatus === 'CANCELLED') {
+    // Cancelled before anything was changed: nothing to undo.
+    return { cancelled: true, exitCode: EXIT.OK, message: `${id} was cancelled: ${s?.reason ?? 'the run stopped before the open'}` };
+  }
+  return {
+    cancelled: false,
+    exitCode: EXIT.RUNBOOK_FAILED,
+    message: `${id} did not end cancelled: workflow ${final.executionStatus}${s ? `, runbook ${s.state}` : ''}${s?.reason ? `: ${s.reason}` : final.failure ? `: ${final.failure}` : ''}`,
+  };
 }
 
 /** Whether any worker polled the workflow task queue recently. */

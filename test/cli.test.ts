@@ -11,6 +11,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { cancelOutcome, cancelPlan, type RunStatus } from '../client/runbooks';
+import type { RunbookStatus, StageRecord } from '../common/runbook-types';
 
 const CLI = path.join(__dirname, '..', 'client', 'cli.js');
 
@@ -113,6 +115,7 @@ describe('bad input exits 2, naming the field, before anything is contacted', ()
     ['negative duration', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--drain-timeout', '-3s'], /--drain-timeout: "-3s" is not a duration/],
     ['bad enum', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--availability', 'maximum'], /--availability: "maximum" is not allowed: use one of normal, max/],
     ['unresolvable group', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--approvers', 'group:nobody'], /--approvers: unknown approver group "nobody"/],
+    ['approver not from configuration', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--approvers', 'group:dbas,mallory'], /--approvers: "mallory" is not in any approver group of the estate/],
     ['missing required option', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1'], /required option '--to <cdb>'/],
     ['unknown option', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--force'], /unknown option '--force'/],
     ['unknown command', ['relocate'], /unknown command 'relocate'/],
@@ -180,5 +183,90 @@ describe('unreachable Temporal or lab exits 3 with a clear message', () => {
     assert.equal(n.code, 2, n.stderr);
     assert.match(n.stderr, /Temporal client configuration: Profile 'nope' not found/);
     assert.equal(contacts, before);
+  });
+});
+
+describe('orb cancel says what a cancellation does, and --wait judges how the run ended', () => {
+  const stage = (name: string, outcome: StageRecord['outcome'] = 'succeeded'): StageRecord => ({ name, startedAt: '2025-01-01T00:00:00Z', outcome });
+  const runbook = (over: Partial<RunbookStatus>): RunbookStatus => ({
+    runbook: 'relocate-pdb',
+    stage: 'approve-cutover',
+    state: 'waiting-approval',
+    startedBy: 'alice',
+    stages: [stage('preflight'), stage('save-state'), stage('copy'), stage('approve-cutover', 'running')],
+    progress: null,
+    openGate: null,
+    approvals: [],
+    preflight: [],
+    compensation: [],
+    notes: [],
+    ...over,
+  });
+  const run = (executionStatus: string, status: RunbookStatus | null): RunStatus => ({
+    workflowId: 'relocate-pdb:CDB1:SALES',
+    runId: 'r1',
+    executionStatus,
+    startTime: '2025-01-01T00:00:00Z',
+    closeTime: null,
+    stage: status?.stage ?? 'drain',
+    awaitingApproval: null,
+    status,
+    source: status ? 'query' : 'visibility',
+  });
+
+  it('before the open: the run compensates', () => {
+    const p = cancelPlan(run('RUNNING', runbook({})));
+    assert.equal(p.effect, 'compensate');
+    assert.match(p.message, /at stage approve-cutover, before the PDB is opened on the target: the run stops and undoes its changes/);
+  });
+
+  it('from the open on: recorded only, nothing undone', () => {
+    for (const last of ['open', 'verify', 'start-services']) {
+      const stages = [stage('preflight'), stage('copy'), stage('drain'), stage('open', last === 'open' ? 'running' : 'succeeded')];
+      if (last !== 'open') stages.push(stage(last, 'running'));
+      const p = cancelPlan(run('RUNNING', runbook({ stage: last, state: 'running', stages })));
+      assert.equal(p.effect, 'record-only', last);
+      assert.match(p.message, new RegExp(`past the point of no return \\(stage ${last}\\).*recorded and undoes nothing`));
+    }
+    // A failed open waiting at recover-open is past the point of no return too.
+    const failedOpen = runbook({ stage: 'open', state: 'waiting-approval', stages: [stage('copy'), stage('drain'), stage('open', 'failed')] });
+    assert.equal(cancelPlan(run('RUNNING', failedOpen)).effect, 'record-only');
+  });
+
+  it('without a status: says it cannot tell, and both outcomes', () => {
+    const p = cancelPlan(run('RUNNING', null));
+    assert.equal(p.effect, 'unknown');
+    assert.match(p.message, /cannot tell whether the run has reached the open.*last known stage: drain.*compensates.*only recorded/);
+  });
+
+  it('--wait: 0 only when the run ended cancelled or compensated', () => {
+    const compensated = cancelOutcome(run('CANCELLED', runbook({ state: 'compensated', stage: 'compensated', reason: 'cancelled by an operator. Compensated: SALES is open in CDB1', compensation: [{ step: 'drop the copy', outcome: 'done', at: 'x' }] })));
+    assert.deepEqual([compensated.exitCode, compensated.cancelled], [0, true]);
+    assert.match(compensated.message, /was cancelled and compensated: cancelled by an operator/);
+
+    const nothingToUndo = cancelOutcome(run('CANCELLED', runbook({ state: 'failed', stage: 'failed', reason: 'cancelled by an operator. Nothing had been changed in the estate' })));
+    assert.deepEqual([nothingToUndo.exitCode, nothingToUndo.cancelled], [0, true]);
+
+    const completed = cancelOutcome(
+      run('COMPLETED', runbook({ state: 'completed', stage: 'completed', reason: 'SALES is open READ WRITE in CDB2', notes: ['2025-01-01T00:00:00Z cancel requested during verify: after the open there is no automatic undo'] })),
+    );
+    assert.deepEqual([completed.exitCode, completed.cancelled], [1, false]);
+    assert.match(completed.message, /was NOT cancelled: the cancellation came after the PDB was opened on the target.*nothing was undone; the run completed: SALES is open READ WRITE in CDB2 \(the run noted: .*cancel requested during verify/);
+
+    const compensation = (outcome: 'failed' | 'skipped') => runbook({
+      state: 'failed',
+      stage: 'failed',
+      stages: [stage('copy'), stage('compensate', 'failed')],
+      compensation: [{ step: 'drop the copy of SALES in CDB2', outcome, at: 'x', detail: 'ORA-65025' }],
+    });
+    for (const outcome of ['failed', 'skipped'] as const) {
+      const r = cancelOutcome(run('CANCELLED', compensation(outcome)));
+      assert.deepEqual([r.exitCode, r.cancelled], [1, false], outcome);
+      assert.match(r.message, /was cancelled but compensation did not finish: not undone: drop the copy of SALES in CDB2 \(ORA-65025\)/);
+    }
+
+    const failed = cancelOutcome(run('FAILED', runbook({ state: 'failed', stage: 'failed', reason: 'verify failed and bob chose to stop' })));
+    assert.equal(failed.exitCode, 1);
+    assert.match(failed.message, /did not end cancelled: workflow FAILED, runbook failed: verify failed and bob chose to stop/);
   });
 });

@@ -40,8 +40,9 @@ describe('buildRelocateInput: defaults', () => {
     assert.equal(input.gates.beforeCopy, null, 'no gate before the copy by default');
     assert.deepEqual(input.gates.cutover, { approvers: ['alice', 'bob', 'carol'], requiredApprovals: 1, timeoutMs: null, onTimeout: 'reject', allowInitiator: false });
     assert.equal(input.gates.dropTombstone, null);
-    assert.equal(input.gates.operator.allowInitiator, true);
-    assert.ok(input.gates.operator.approvers.includes('alice'));
+    // The operator gate (drain timeout 'ask', recover-<stage>) is decided by the same people
+    // under the same rules as the cutover, and never times out.
+    assert.deepEqual(input.gates.operator, { approvers: ['alice', 'bob', 'carol'], requiredApprovals: 1, timeoutMs: null, onTimeout: 'wait', allowInitiator: false });
   });
 
   it('canonicalises names: lower-case PDB and CDB names become the dictionary form', () => {
@@ -80,6 +81,15 @@ describe('buildRelocateInput: defaults', () => {
     const policy = { approvers: ['dave', 'erin', 'carol', 'bob'], requiredApprovals: 2, timeoutMs: 2 * 3_600_000, onTimeout: 'wait', allowInitiator: true };
     assert.deepEqual(input.gates.beforeCopy, policy);
     assert.deepEqual(input.gates.dropTombstone, policy);
+    assert.deepEqual(input.gates.operator, { ...policy, timeoutMs: null, onTimeout: 'wait' }, 'the operator gate follows the policy, without its timeout');
+  });
+
+  it('the operator gate never lets the initiator in by itself', () => {
+    const input = build({ approvers: 'group:sre', startedBy: 'bob' });
+    assert.deepEqual(input.gates.operator, { approvers: ['dave', 'erin'], requiredApprovals: 1, timeoutMs: null, onTimeout: 'wait', allowInitiator: false });
+    assert.ok(!input.gates.operator.approvers.includes('bob'), 'the initiator is not added to the operator gate');
+    // With the cutover gate off the operator gate still uses the configured approvers.
+    assert.deepEqual(build({ cutoverGate: false, requiredApprovals: '2' }).gates.operator, { approvers: ['alice', 'bob', 'carol'], requiredApprovals: 2, timeoutMs: null, onTimeout: 'wait', allowInitiator: false });
   });
 });
 
@@ -143,9 +153,17 @@ describe('buildRelocateInput: refusals name the field and the rule', () => {
   });
 
   it('refuses unresolvable approver groups and bad names', () => {
-    refuses({ approvers: 'group:nobody' }, '--approvers', /unknown approver group "nobody".*group:dbas, group:sre/);
+    refuses({ approvers: 'group:nobody' }, '--approvers', /unknown approver group "nobody".*group:dbas \(alice, bob, carol\), group:sre \(dave, erin\)/);
     refuses({ approvers: ['bob', 'x; rm -rf /'] }, '--approvers', /not a valid user name/);
     refuses({ startedBy: 'al ice' }, '--started-by', /not a valid user name/);
+  });
+
+  it('takes approvers from configuration only: estate groups, or people in one', () => {
+    refuses({ approvers: 'mallory' }, '--approvers', /"mallory" is not in any approver group of the estate.*approvers come from configuration.*group:dbas \(alice, bob, carol\)/);
+    refuses({ approvers: ['group:sre', 'bob,zed'] }, '--approvers', /"zed" is not in any approver group/);
+    refuses({ approvers: 'Bob' }, '--approvers', /"Bob" is not in any approver group/);
+    assert.deepEqual(build({ approvers: 'dave,bob' }).gates.cutover?.approvers, ['dave', 'bob'], 'members of any group may be named');
+    assert.deepEqual(build({ approvers: ['group:sre', 'dave'] }).gates.cutover?.approvers, ['dave', 'erin'], 'de-duplicated');
   });
 
   it('refuses a gate that could never pass', () => {
@@ -157,11 +175,23 @@ describe('buildRelocateInput: refusals name the field and the rule', () => {
   });
 
   it('requires --approvers when the estate has no dbas group to default to', () => {
+    const otherGroups = parseEstate({
+      cdbs: { CDB1: { adapter: 'lab', dbLinks: { CDB2: 'L1' } }, CDB2: { adapter: 'lab', dbLinks: { CDB1: 'L2' } } },
+      approvers: { groups: { oncall: ['bob', 'carol'] } },
+    });
+    refuses({}, '--approvers', /is required.*no "dbas" approver group.*group:oncall \(bob, carol\)/, otherGroups);
+    // Every run has an operator gate, so even with every gate off someone must be able to answer it.
+    refuses({ cutoverGate: false }, '--approvers', /is required/, otherGroups);
+    assert.deepEqual(build({ approvers: 'bob' }, otherGroups).gates.cutover?.approvers, ['bob']);
+    assert.deepEqual(build({ approvers: 'group:oncall', cutoverGate: false }, otherGroups).gates.operator.approvers, ['bob', 'carol']);
+  });
+
+  it('with no approver groups in the estate, nobody can be named and nothing starts', () => {
     const noGroups = parseEstate({ cdbs: { CDB1: { adapter: 'lab', dbLinks: { CDB2: 'L1' } }, CDB2: { adapter: 'lab', dbLinks: { CDB1: 'L2' } } } });
-    refuses({}, '--approvers', /is required/, noGroups);
-    assert.deepEqual(build({ approvers: 'bob' }, noGroups).gates.cutover?.approvers, ['bob']);
-    // With every gate off only the operator gate remains: the initiator answers it.
-    assert.deepEqual(build({ cutoverGate: false }, noGroups).gates.operator.approvers, ['alice']);
+    refuses({}, '--approvers', /is required.*the estate defines no approver groups/, noGroups);
+    refuses({ cutoverGate: false }, '--approvers', /is required/, noGroups);
+    refuses({ approvers: 'bob' }, '--approvers', /"bob" is not in any approver group.*the estate defines no approver groups \(add approvers\.groups to the estate file\)/, noGroups);
+    refuses({ approvers: 'group:dbas' }, '--approvers', /unknown approver group "dbas".*no approver groups/, noGroups);
   });
 
   it('requires --db-link when the estate names no link from the target to the source', () => {

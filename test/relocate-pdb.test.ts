@@ -53,8 +53,11 @@ describe('relocate-pdb runbook against a real Temporal server and a lab process'
       'open:succeeded',
       'verify:succeeded',
       'start-services:succeeded',
+      'save-state-target:succeeded',
       'drop-tombstone:skipped',
     ]);
+    const saves = (await o.api.oplog()).filter((e) => e.op === 'savePdbState' && e.outcome === 'ok').map((e) => e.cdb);
+    assert.deepEqual(saves, ['CDB1', 'CDB2'], 'open state saved on the source before, and on the target after');
 
     assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
     const services = await o.api.op<{ name: string; runningOn: string[]; isDefault: boolean }[]>('CDB2', 'listServices', { pdb: 'SALES' });
