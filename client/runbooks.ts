@@ -80,13 +80,14 @@ export function relocateSummary(input: RelocatePdbInput): string {
 export function relocateDetails(input: RelocatePdbInput): string {
   const gate = (name: string, g: RelocatePdbInput['gates']['cutover']) =>
     g
-      ? `- **${name}**: ${g.requiredApprovals} of ${g.approvers.join(', ')}${g.allowInitiator ? ' (self-approval allowed)' : ''}${g.timeoutMs !== null ? `, times out after ${formatDuration(g.timeoutMs)} (${g.onTimeout})` : ''}`
+      ? `- **${name}**: ${g.requiredApprovals} of ${(g.allowInitiator ? g.approvers : g.approvers.filter((a) => a !== input.startedBy)).join(', ')}${g.allowInitiator ? ' (self-approval allowed)' : ''}${g.timeoutMs !== null ? `, times out after ${formatDuration(g.timeoutMs)} (${g.onTimeout})` : ''}`
       : `- **${name}**: off`;
   return [
     `**${input.pdb}** from **${input.sourceCdb}** to **${input.targetCdb}** over database link \`${input.dbLink}\`, AVAILABILITY ${input.availability}.`,
     `Started by **${input.startedBy}**. Drain timeout ${formatDuration(input.drain.timeoutMs)}, then ${input.drain.onTimeout}.`,
     '',
     'Gates:',
+    '', // the Web UI's markdown starts a list only after a blank line
     gate('copy', input.gates.beforeCopy),
     gate('cutover', input.gates.cutover),
     gate('drop-tombstone', input.gates.dropTombstone),
