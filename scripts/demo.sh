@@ -10,18 +10,8 @@ cd "$root"
 
 say() { printf '== %s\n' "$*"; }
 
-ensure_deps() {
-  local stamp=node_modules/.orb-package-lock.sha256 want
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [[ -d node_modules && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
-  if [[ -d node_modules && ! -f "$stamp" ]] && npm ls --all >/dev/null 2>&1; then
-    echo "$want" >"$stamp"
-    return 0
-  fi
-  say "installing dependencies (npm ci)"
-  npm ci
-  echo "$want" >"$stamp"
-}
+# shellcheck source=scripts/ensure-deps.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
 
 ensure_deps
 ORB_TEMPORAL_CLI=$(bash scripts/temporal-cli.sh)

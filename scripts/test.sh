@@ -7,21 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf '\n== %s\n' "$*"; }
 
-# npm ci when node_modules is missing or does not match package-lock.json. The stamp
-# records the lockfile's hash after a successful install; without one, `npm ls` (offline)
-# decides whether the installed tree satisfies package.json.
-ensure_deps() {
-  local stamp=node_modules/.orb-package-lock.sha256 want
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [[ -d node_modules && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
-  if [[ -d node_modules && ! -f "$stamp" ]] && npm ls --all >/dev/null 2>&1; then
-    echo "$want" >"$stamp"
-    return 0
-  fi
-  say "installing dependencies (npm ci)"
-  npm ci
-  echo "$want" >"$stamp"
-}
+# shellcheck source=scripts/ensure-deps.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
 
 ensure_deps
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -214,6 +214,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       }
       await env.teardown();
       await lab.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   return self;
