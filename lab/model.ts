@@ -9,7 +9,7 @@
  * Names: PDB and database link names are stored upper case (Oracle's dictionary form);
  * service names as created, compared case-insensitively (the listener does the same).
  */
-import type { Availability, OpenMode, PdbStatus, StopOption } from '../activities/oracle/port';
+import type { Availability, OpenMode, PdbStatus, ServiceInfo, StopOption } from '../activities/oracle/port';
 
 export const LAB_STATE_VERSION = 1;
 
@@ -56,27 +56,11 @@ export interface LabPlugInViolation {
   action: string | null;
 }
 
-export interface LabService {
-  /** CDB_SERVICES.NAME */
-  name: string;
-  networkName: string | null;
-  /** The PDB's default service (name = PDB name): cannot be stopped, drained or relocated */
-  isDefault: boolean;
-  /** Instance names the service is running on now (GV$ACTIVE_SERVICES) */
-  runningOn: string[];
-  failoverType: string | null;
-  failoverMethod: string | null;
-  failoverRetries: number | null;
-  failoverDelay: number | null;
-  failoverRestore: string | null;
-  commitOutcome: boolean;
-  sessionStateConsistency: string | null;
-  replayInitiationTimeout: number | null;
-  retentionTimeout: number | null;
-  drainTimeout: number | null;
-  stopOption: string | null;
-  aqHaNotifications: boolean;
-}
+/**
+ * A service as CDB_SERVICES / GV$ACTIVE_SERVICES describe it: the port's ServiceInfo, less the
+ * PDB (implied by where the service is kept in the model).
+ */
+export type LabService = Omit<ServiceInfo, 'pdb'>;
 
 export interface LabPdb {
   /** CDB_PDBS.PDB_NAME */

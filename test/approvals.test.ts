@@ -1,19 +1,9 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gate, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { gate, relocateInput, orbSuite } from './helpers/orb-env';
 
 describe('approval gates keep their policy', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    assert.deepEqual((await o.api.invariants(true)).violations, []);
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   test('approvals that break the policy change nothing and are recorded with the reason', async () => {
     const h = await o.start(relocateInput({ gates: { beforeCopy: null, cutover: gate({ requiredApprovals: 2 }), dropTombstone: null, operator: gate() } }));

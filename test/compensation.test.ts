@@ -1,6 +1,6 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOps, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { countOps, pdbEverywhere, relocateInput, orbSuite, type OrbEnv } from './helpers/orb-env';
 
 /** After compensation the source is open READ WRITE with its services, and nothing is left in the target. */
 async function assertRestored(o: OrbEnv): Promise<void> {
@@ -10,19 +10,7 @@ async function assertRestored(o: OrbEnv): Promise<void> {
 }
 
 describe('compensation before the open', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    const inv = await o.api.invariants(true);
-    assert.deepEqual(inv.violations, [], 'lab invariants must hold after every test');
-    await o.api.clearFaults();
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   test('a permanent fault during the copy ends in compensation: target dropped, source intact', async () => {
     await o.api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', object: 'SALES', kind: 'permanent', ora: 'ORA-19504', at: 0.5 });

@@ -1,19 +1,9 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOps, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { countOps, pdbEverywhere, relocateInput, orbSuite } from './helpers/orb-env';
 
 describe('drain: stop services, watch the session count, apply the timeout policy', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    assert.deepEqual((await o.api.invariants(true)).violations, []);
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   test('on timeout "disconnect": stragglers are disconnected POST_TRANSACTION, then the PDB opens on the target', async () => {
     await o.api.addSessions({ cdb: 'CDB1', service: 'SALES_RW', count: 2, longRunning: true });

@@ -1,6 +1,6 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { pdbEverywhere, relocateInput, orbSuite } from './helpers/orb-env';
 
 /**
  * Permanent faults: before the open the run compensates and leaves the source as it was;
@@ -8,18 +8,7 @@ import { pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helper
  * Whatever happens, the lab's invariants hold.
  */
 describe('permanent faults at each step', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    assert.deepEqual((await o.api.invariants(true)).violations, []);
-    await o.api.clearFaults();
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   // expect: RunbookFailed when nothing had changed yet, RunbookCompensated when undo ran.
   const beforeOpen: { op: string; cdb: string; object?: string; ora: string; stage: string; expect: string }[] = [

@@ -1,22 +1,10 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { countOps, gate, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { countOps, gate, pdbEverywhere, relocateInput, orbSuite } from './helpers/orb-env';
 
 describe('relocate-pdb runbook against a real Temporal server and a lab process', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    const inv = await o.api.invariants(true);
-    assert.deepEqual(inv.violations, [], 'lab invariants must hold after every test');
-    await o.api.clearFaults();
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   test('AVAILABILITY NORMAL: preflight, copy, cutover approval, drain, open, verify, services on the target', async () => {
     const h = await o.start(relocateInput());

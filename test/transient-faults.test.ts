@@ -1,6 +1,6 @@
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOps, gate, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { countOps, gate, pdbEverywhere, relocateInput, orbSuite } from './helpers/orb-env';
 
 /**
  * Transient faults (connection lost, listener down, service not registered) at each database
@@ -8,18 +8,7 @@ import { countOps, gate, pdbEverywhere, relocateInput, startOrbEnv, type OrbEnv 
  * completes with the estate exactly as a clean run leaves it.
  */
 describe('transient faults at each database step are retried to success', () => {
-  let o: OrbEnv;
-  before(async () => {
-    o = await startOrbEnv();
-  });
-  after(async () => {
-    await o?.stop();
-  });
-  afterEach(async () => {
-    assert.deepEqual((await o.api.invariants(true)).violations, []);
-    await o.api.clearFaults();
-    await o.api.reset('test');
-  });
+  const o = orbSuite();
 
   const steps: { op: string; cdb: string; ora: string; when?: 'before' | 'after' }[] = [
     { op: 'getFacts', cdb: 'CDB1', ora: 'ORA-03113' },

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,4 +235,36 @@ export async function pdbEverywhere(api: ReturnType<typeof labApi>, pdb: string)
     out[cdb] = p ? `${p.status}/${p.openMode}` : null;
   }
   return out;
+}
+
+/**
+ * Registers the hooks of an integration suite and returns its environment: one Temporal dev
+ * server, lab process and worker for the suite; after every test the lab's invariants must
+ * hold, then any run a failed test left behind is terminated and the lab is reset to its seed.
+ * The returned object forwards to the environment once `before` has started it.
+ */
+export function orbSuite(opts: Parameters<typeof startOrbEnv>[0] = {}): OrbEnv {
+  let env: OrbEnv | undefined;
+  before(async () => {
+    env = await startOrbEnv(opts);
+  });
+  after(async () => {
+    await env?.stop();
+  });
+  afterEach(async () => {
+    const o = env!;
+    const inv = await o.api.invariants(true);
+    for await (const wf of o.env.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      await o.env.client.workflow.getHandle(wf.workflowId, wf.runId).terminate('left running by a test');
+    }
+    await o.api.clearFaults();
+    await o.api.reset('test');
+    assert.deepEqual(inv.violations, [], 'lab invariants must hold after every test');
+  });
+  return new Proxy({} as OrbEnv, {
+    get(_t, prop) {
+      if (!env) throw new Error('the orb test environment is not started yet (use it inside a test)');
+      return Reflect.get(env, prop);
+    },
+  });
 }
