@@ -1,4 +1,4 @@
-import { Context, log, sleep, ApplicationFailure } from '@temporalio/activity';
+import { Context, log, sleep, ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import type { CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port';
 import type { Availability } from './oracle/port';
 import type { CheckResult, ProgressRecord } from '../common/runbook-types';
@@ -55,8 +55,16 @@ export function toProgress(c: CopyProgress): ProgressRecord {
   };
 }
 
-export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: number } = {}) {
+export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: number } = {}) {
   const copyPollMs = opts.copyPollMs ?? 2000;
+  /** A CDB the estate file does not describe (or describes wrongly) is a permanent error. */
+  const openCdb: OpenCdb = (cdb) => {
+    try {
+      return openPort(cdb);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(`cannot open CDB ${cdb}: ${(err as Error).message}`, 'EstateConfig');
+    }
+  };
 
   const relocation = {
     /**
@@ -73,8 +81,8 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
 
       if (!sp) check(checks, 'source PDB exists', 'fail', `${r.sourceCdb} has no PDB named ${r.pdb}`);
       else if (sp.status !== 'NORMAL') check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.status}; only a NORMAL PDB can be relocated`);
-      else if (sp.openMode !== 'READ WRITE' && !(sp.openMode === 'READ ONLY' && sf.logMode === 'NOARCHIVELOG'))
-        check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode}; it must be open READ WRITE (or READ ONLY when the source is not in ARCHIVELOG mode)`);
+      else if (sp.openMode !== 'READ WRITE')
+        check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode ?? 'not open'}; a relocation needs it open READ WRITE`);
       else check(checks, 'source PDB exists', 'pass', `${r.pdb} in ${r.sourceCdb} is NORMAL and ${sp.openMode}`);
 
       if (tp) check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
@@ -86,11 +94,10 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       check(checks, 'target CDB uses local undo', tf.localUndo ? 'pass' : 'fail',
         tf.localUndo ? `${r.targetCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.targetCdb} runs in shared undo mode; relocation needs local undo`);
 
-      if (sf.logMode === 'ARCHIVELOG') check(checks, 'source CDB in ARCHIVELOG mode', 'pass', `${r.sourceCdb} is in ARCHIVELOG mode`);
-      else if (sp?.openMode === 'READ ONLY')
-        check(checks, 'source CDB in ARCHIVELOG mode', 'warn', `${r.sourceCdb} is in NOARCHIVELOG mode: ${r.pdb} is READ ONLY and must stay so for the whole move`);
-      else
-        check(checks, 'source CDB in ARCHIVELOG mode', 'fail', `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG; otherwise open ${r.pdb} READ ONLY for the whole move`);
+      // orb runs hot relocations only (the PDB stays open READ WRITE during the copy), which need
+      // ARCHIVELOG. A cold move of a READ ONLY PDB from a NOARCHIVELOG CDB is not offered.
+      check(checks, 'source CDB in ARCHIVELOG mode', sf.logMode === 'ARCHIVELOG' ? 'pass' : 'fail',
+        sf.logMode === 'ARCHIVELOG' ? `${r.sourceCdb} is in ARCHIVELOG mode` : `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG (ORA-65035)`);
       check(checks, 'target CDB in ARCHIVELOG mode', tf.logMode === 'ARCHIVELOG' ? 'pass' : 'warn',
         tf.logMode === 'ARCHIVELOG' ? `${r.targetCdb} is in ARCHIVELOG mode` : `${r.targetCdb} is in NOARCHIVELOG mode: the relocated PDB cannot be recovered until the CDB is in ARCHIVELOG and backed up`);
 
@@ -116,6 +123,8 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
 
       if (!link) {
         check(checks, 'database link', 'fail', `${r.targetCdb} has no database link ${r.dbLink} (ORA-02019); create it to ${r.sourceCdb}'s root as a common user`);
+      } else if (!link.username) {
+        check(checks, 'database link', 'fail', `link ${r.dbLink} connects as the current user (no fixed user); relocation needs a link that connects as a common user with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
       } else {
         const u = await oracleStep('reading the link user in the source CDB', () => source.getUserPrivileges(link.username));
         if (!u.exists) {
@@ -162,25 +171,33 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       let joined = false;
       const beat = (c: CopyProgress | undefined, note: string) => ctx.heartbeat(c ? toProgress(c) : { percent: null, timeRemainingSeconds: null, detail: note });
 
+      // Heartbeat at once: a cancellation of the run reaches this attempt through the heartbeat
+      // reply, before it decides whether to issue a CREATE.
+      beat(undefined, 'reading the target');
       for (;;) {
-        const [state, copies] = await oracleStep(`reading ${r.pdb} in ${r.targetCdb}`, () => Promise.all([target.getPdb(r.pdb), target.getCopyProgress()]));
+        const [state, copies] = await oracleStep(`reading ${r.pdb} in ${r.targetCdb}`, () =>
+          whileHeartbeating('reading the target', () => Promise.all([target.getPdb(r.pdb), target.getCopyProgress()])),
+        );
         const running = copyOf(r.pdb, copies);
-        if (state?.status === 'UNUSABLE' && !running) {
-          log.warn('dropping the UNUSABLE target left by an aborted copy', { pdb: r.pdb, cdb: r.targetCdb });
-          beat(undefined, `dropping the UNUSABLE ${r.pdb} left in ${r.targetCdb} by an aborted copy`);
-          await oracleStep(`dropping the UNUSABLE ${r.pdb} in ${r.targetCdb}`, () => target.dropPdb(r.pdb));
-          droppedUnusable = true;
-          continue;
-        }
-        if (state && running) {
-          // A copy is under way (an earlier attempt whose worker died): wait for it, never CREATE again.
+        if (running) {
+          // A copy is under way (an earlier attempt whose worker died, or one whose CREATE has not
+          // registered the PDB yet): wait for it, never CREATE again.
           joined = true;
           beat(running, 'copy under way');
           await sleep(copyPollMs);
           continue;
         }
+        if (state?.status === 'UNUSABLE') {
+          log.warn('dropping the UNUSABLE target left by an aborted copy', { pdb: r.pdb, cdb: r.targetCdb });
+          await oracleStep(`dropping the UNUSABLE ${r.pdb} in ${r.targetCdb}`, () =>
+            whileHeartbeating(`dropping the UNUSABLE ${r.pdb} left in ${r.targetCdb} by an aborted copy`, () => target.dropPdb(r.pdb)),
+          );
+          droppedUnusable = true;
+          continue;
+        }
         if (state) {
-          if (state.status === 'RELOCATING' || state.status === 'NORMAL') {
+          // Before the open, only a RELOCATING, MOUNTED PDB can be this relocation's finished copy.
+          if (state.status === 'RELOCATING' && state.openMode === 'MOUNTED') {
             return { outcome: joined ? 'joined-running-copy' : 'already-copied', droppedUnusable };
           }
           throw ApplicationFailure.nonRetryable(
@@ -192,7 +209,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       }
 
       // A cancelled attempt (the run is being compensated) must not start a copy.
-      if (ctx.cancellationSignal.aborted) throw new Error('the copy activity was cancelled before the CREATE');
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('the copy was cancelled before its CREATE was issued');
       log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r });
       beat(undefined, 'starting the copy');
       let settled = false;
@@ -253,15 +270,21 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
     async stopServices(p: ServicesRef & { drainTimeoutSeconds: number }): Promise<string[]> {
       const port = openCdb(p.cdb);
       const running = new Set((await oracleStep('listing services', () => port.listServices(p.pdb))).filter((s) => s.runningOn.length).map((s) => s.name));
-      const stopped: string[] = [];
-      for (const svc of p.services) {
-        if (!running.has(svc)) continue;
-        await oracleStep(`stopping service ${svc} of ${p.pdb} in ${p.cdb}`, () =>
-          whileHeartbeating(`stopping ${svc}`, () => idempotent(() => port.stopService(p.pdb, svc, { stopOption: 'NONE', drainTimeoutSeconds: p.drainTimeoutSeconds }))),
-        );
-        stopped.push(svc);
-      }
-      return stopped;
+      const toStop = p.services.filter((svc) => running.has(svc));
+      // A cancelled run restarts the services: stop none behind its back.
+      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('cancelled before stopping the services');
+      // All at once: STOP_SERVICE with a drain timeout may wait for its sessions, and the drain
+      // timeout is the operator's budget for the whole PDB, not per service.
+      await whileHeartbeating(`stopping ${toStop.join(', ')}`, () =>
+        Promise.all(
+          toStop.map((svc) =>
+            oracleStep(`stopping service ${svc} of ${p.pdb} in ${p.cdb}`, () =>
+              idempotent(() => port.stopService(p.pdb, svc, { stopOption: 'NONE', drainTimeoutSeconds: p.drainTimeoutSeconds })),
+            ),
+          ),
+        ),
+      );
+      return toStop;
     },
 
     /** User sessions still on the services (GV$SESSION), total and per service. */
@@ -278,7 +301,9 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
     /** DBMS_SERVICE.DISCONNECT_SESSION for stragglers; POST_TRANSACTION lets transactions finish. */
     async disconnectServiceSessions(p: ServicesRef & { option: 'POST_TRANSACTION' | 'IMMEDIATE' }): Promise<void> {
       const port = openCdb(p.cdb);
+      const ctx = Context.current();
       for (const svc of p.services) {
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cancelled while disconnecting sessions');
         await oracleStep(`disconnecting sessions of ${svc}`, () => whileHeartbeating(`disconnecting ${svc}`, () => port.disconnectSessions(p.pdb, svc, p.option)));
       }
     },
@@ -337,7 +362,7 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       if (state.status !== 'RELOCATED') {
         throw ApplicationFailure.nonRetryable(`${p.pdb} in ${p.cdb} is ${describePdb(state)}, not a RELOCATED tombstone: orb will not drop it`, 'NotATombstone');
       }
-      await oracleStep(`dropping the tombstone ${p.pdb} in ${p.cdb}`, () => port.dropPdb(p.pdb));
+      await oracleStep(`dropping the tombstone ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`dropping the tombstone ${p.pdb}`, () => port.dropPdb(p.pdb)));
       return 'dropped';
     },
 
@@ -352,17 +377,20 @@ export function relocationActivities(openCdb: OpenCdb, opts: { copyPollMs?: numb
       const [tp, sp, copies] = await oracleStep('reading both CDBs before dropping the copy', () =>
         Promise.all([target.getPdb(r.pdb), source.getPdb(r.pdb), target.getCopyProgress()]),
       );
-      if (!tp) return `no ${r.pdb} in ${r.targetCdb}: nothing to drop`;
       if (copyOf(r.pdb, copies)) {
         throw ApplicationFailure.retryable(`the copy of ${r.pdb} into ${r.targetCdb} is still running; waiting for it to end before dropping it`, 'CopyStillRunning');
       }
+      if (!tp) return `no ${r.pdb} in ${r.targetCdb}: nothing to drop`;
       if (tp.openMode === 'READ WRITE' || tp.openMode === 'READ ONLY') {
         throw ApplicationFailure.nonRetryable(`${r.pdb} is open (${tp.openMode}) in ${r.targetCdb}: it is the live PDB now, orb will not drop it`, 'TargetIsOpen');
+      }
+      if (tp.status !== 'RELOCATING' && tp.status !== 'UNUSABLE') {
+        throw ApplicationFailure.nonRetryable(`${r.pdb} in ${r.targetCdb} is ${describePdb(tp)}, not a relocation's copy: orb did not create it and will not drop it`, 'NotOurCopy');
       }
       if (sp?.status !== 'NORMAL') {
         throw ApplicationFailure.nonRetryable(`${r.pdb} in ${r.sourceCdb} is ${describePdb(sp)}: the copy in ${r.targetCdb} may be the only one left, orb will not drop it`, 'SourceNotIntact');
       }
-      await oracleStep(`dropping ${r.pdb} (${tp.status}) in ${r.targetCdb}`, () => target.dropPdb(r.pdb));
+      await oracleStep(`dropping ${r.pdb} (${tp.status}) in ${r.targetCdb}`, () => whileHeartbeating(`dropping ${r.pdb} in ${r.targetCdb}`, () => target.dropPdb(r.pdb)));
       return `dropped ${r.pdb} (${tp.status}) in ${r.targetCdb}`;
     },
 

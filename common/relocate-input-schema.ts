@@ -8,9 +8,10 @@ import type { RelocatePdbInput } from './runbook-types';
  * workflow-task failures. Pure (zod only): safe in workflow code.
  */
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_$#]{0,127}$/, 'must be an Oracle identifier (a letter, then letters, digits, _ $ #)');
+const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'must be a user name: letters, digits, . _ @ -, no spaces');
 const gatePolicy = z
   .object({
-    approvers: z.array(z.string().min(1)),
+    approvers: z.array(userName).min(1, 'must name at least one approver'),
     requiredApprovals: z.number().int().min(1),
     timeoutMs: z.number().int().positive().nullable(),
     onTimeout: z.enum(['reject', 'wait']),
@@ -20,7 +21,7 @@ const gatePolicy = z
 
 export const relocatePdbInputSchema = z
   .object({
-    pdb: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,29}$/, 'must be a PDB name: a letter, then letters, digits or _, at most 30'),
+    pdb: z.string().regex(/^[A-Z][A-Z0-9_]{0,29}$/, 'must be a PDB name in upper case (as Oracle stores it): a letter, then letters, digits or _, at most 30'),
     sourceCdb: name,
     targetCdb: name,
     dbLink: z.string().regex(/^[A-Za-z][A-Za-z0-9_$#]*(\.[A-Za-z][A-Za-z0-9_$#]*)*$/, 'must be a database link name').max(128),
@@ -40,10 +41,20 @@ export const relocatePdbInputSchema = z
         operator: gatePolicy,
       })
       .strict(),
-    startedBy: z.string().min(1),
+    startedBy: userName,
   })
   .strict()
-  .refine((i) => i.sourceCdb.toUpperCase() !== i.targetCdb.toUpperCase(), { message: 'must differ from sourceCdb', path: ['targetCdb'] });
+  .refine((i) => i.sourceCdb.toUpperCase() !== i.targetCdb.toUpperCase(), { message: 'must differ from sourceCdb', path: ['targetCdb'] })
+  .superRefine((i, ctx) => {
+    // A gate that nobody may approve would wait forever.
+    for (const [name, g] of Object.entries(i.gates)) {
+      if (!g) continue;
+      const eligible = g.approvers.filter((a) => g.allowInitiator || a !== i.startedBy);
+      if (new Set(eligible).size < g.requiredApprovals) {
+        ctx.addIssue({ code: 'custom', path: ['gates', name, 'requiredApprovals'], message: `needs ${g.requiredApprovals} distinct approvals but only ${new Set(eligible).size} approver(s) other than the initiator are named` });
+      }
+    }
+  });
 
 /** Returns null when the input is well-formed, else one line per problem: "field.path: rule". */
 export function relocateInputProblems(input: unknown): string | null {

@@ -63,6 +63,15 @@ describe('approval gates keep their policy', () => {
     assert.equal((await o.api.oplog()).length, 0, 'nothing reached the estate');
   });
 
+  test('a workflow input whose gates nobody could pass is refused by the workflow itself', async () => {
+    const h = await o.start(relocateInput({ pdb: 'SALES', gates: { beforeCopy: null, cutover: gate({ approvers: ['alice'] }), dropTombstone: null, operator: gate({ approvers: [] }) } }));
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'InvalidInput', !r.ok ? r.type : '');
+    assert.match(!r.ok ? r.message : '', /gates\.cutover\.requiredApprovals: needs 1 distinct approvals but only 0 approver\(s\) other than the initiator/);
+    assert.match(!r.ok ? r.message : '', /gates\.operator\.approvers: must name at least one approver/);
+    assert.equal((await o.api.oplog()).length, 0, 'nothing reached the estate');
+  });
+
   test('a gate timeout with policy "reject" compensates; a reject from a stranger is refused', async () => {
     const h = await o.start(relocateInput({ gates: { beforeCopy: gate({ timeoutMs: 1500, onTimeout: 'reject' }), cutover: gate(), dropTombstone: null, operator: gate() } }));
     await o.waitFor(h, (s) => s.openGate?.name === 'copy', 'the copy gate');

@@ -98,6 +98,16 @@ describe('relocation activities are idempotent by state', () => {
     assert.equal((await labCdb(lab.url, 'CDB2').getPdb('SALES'))?.status, 'RELOCATING', 'the copy is still there');
   });
 
+  test('dropRelocatedCopy never drops a PDB that is not a relocation copy', async () => {
+    const env = new MockActivityEnvironment();
+    await run(env, acts.copyPdb, ref);
+    // As if the name were taken meanwhile by something else: a refreshable clone, say.
+    await api.patchPdb('CDB2', 'SALES', { status: 'REFRESHING', openMode: 'MOUNTED' });
+    await assert.rejects(run(env, acts.dropRelocatedCopy, ref), (e: Error & { type?: string }) => e.type === 'NotOurCopy' && /not a relocation's copy/.test(e.message));
+    await assert.rejects(run(env, acts.copyPdb, ref), (e: Error & { type?: string }) => e.type === 'UnexpectedTargetState');
+    assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
+  });
+
   test('dropRelocatedCopy waits (retryable) while the copy is still running', async () => {
     const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
     orphan.catch(() => undefined);

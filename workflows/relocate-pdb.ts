@@ -29,16 +29,34 @@ export const RELOCATE_PDB = 'relocate-pdb';
 
 /**
  * How often the copy's progress is read into the status while CREATE ... RELOCATE runs:
- * often at first, then once a minute, so a copy of two days stays far below Temporal's
- * history limit (each read is a timer and an activity: about ten events).
+ * every 5 s for the first two minutes, then at least once a minute and never more often than
+ * 1/150 of the time the copy has taken so far. The number of reads grows with the logarithm
+ * of the copy's length (about 600 for three days), each about ten history events, well below
+ * Temporal's limit of 51,200 events per run.
  */
-function copyProgressInterval(reads: number): number {
-  return reads < 24 ? 5_000 : 60_000;
+function copyProgressInterval(reads: number, elapsedMs: number): number {
+  return reads < 24 ? 5_000 : Math.max(60_000, Math.ceil(elapsedMs / 150));
 }
 
-/** The session count is read at most 500 times per watch, whatever the drain timeout. */
+/** The session count is read at most 200 times per watch, whatever the drain timeout. */
 function watchInterval(pollMs: number, timeoutMs: number): number {
-  return Math.max(pollMs, Math.ceil(timeoutMs / 500));
+  return Math.max(pollMs, Math.ceil(timeoutMs / 200));
+}
+
+/**
+ * Waits until `p` settles or `ms` pass, whichever is first, leaving no timer behind (a
+ * forgotten timer would fire later and add history). A cancellation of the run still
+ * interrupts the wait.
+ */
+async function settledOr(p: Promise<unknown>, ms: number, summary: string): Promise<void> {
+  const scope = new CancellationScope();
+  const timer = scope.run(() => sleep(ms, { summary }));
+  timer.catch(() => undefined);
+  try {
+    await Promise.race([p.then(() => undefined, () => undefined), timer]);
+  } finally {
+    scope.cancel();
+  }
 }
 
 export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbResult> {
@@ -112,11 +130,19 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       const running = copy.copyPdb(ref);
       let done = false;
       running.then(() => (done = true), () => (done = true));
-      for (let reads = 0; !done; reads++) {
-        await Promise.race([running.catch(() => undefined), sleep(copyProgressInterval(reads), { summary: 'next read of the copy progress' })]);
-        if (done) break;
-        const p = await progress.readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
-        if (p && !done) journal.progress(p);
+      const started = Date.now();
+      try {
+        for (let reads = 0; !done; reads++) {
+          await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
+          if (done) break;
+          const p = await progress.readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
+          if (p && !done) journal.progress(p);
+        }
+      } catch (err) {
+        // Cancelled while copying: the copy activity is cancelled too; wait until it has
+        // stopped (or finished its CREATE) so that compensation sees the estate as it will stay.
+        if (isCancellation(err)) await CancellationScope.nonCancellable(() => running.catch(() => undefined));
+        throw err;
       }
       const r = await running;
       journal.progress({ percent: 100, timeRemainingSeconds: 0, detail: 'copy complete' });
@@ -166,9 +192,16 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     if (availability === 'MAX') {
       let drop = true;
       if (input.gates.dropTombstone) {
-        const d = await gates.wait('drop-tombstone', `Drop the RELOCATED tombstone of ${pdb} in ${sourceCdb}? Do it once every client connects to ${targetCdb} directly.`, input.gates.dropTombstone);
+        const policy = input.gates.dropTombstone;
+        const d = await journal.stage('approve-drop-tombstone', () =>
+          gates.wait('drop-tombstone', `Drop the RELOCATED tombstone of ${pdb} in ${sourceCdb}? Do it once every client connects to ${targetCdb} directly.`, policy),
+          (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}: the tombstone is kept` : 'timed out: the tombstone is kept'),
+        );
         drop = d.decision === 'approved';
-        if (!drop) journal.skip('drop-tombstone', d.decision === 'rejected' ? `kept: rejected by ${d.by}` : 'kept: the gate timed out');
+        if (!drop) {
+          journal.skip('drop-tombstone', d.decision === 'rejected' ? `kept: rejected by ${d.by}` : 'kept: the gate timed out');
+          if (remaining.includes('drop-tombstone')) remaining.splice(remaining.indexOf('drop-tombstone'), 1);
+        }
       }
       if (drop) await recoverable('drop-tombstone', () => db.dropTombstone({ cdb: sourceCdb, pdb }));
     } else journal.skip('drop-tombstone', 'AVAILABILITY NORMAL leaves no tombstone');
@@ -185,8 +218,10 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       step: `start ${services.join(', ')} again in ${sourceCdb}`,
       run: () => undo.restoreSourceServices({ cdb: sourceCdb, pdb, services }),
     });
+    // The drain timeout counts from the stop: STOP_SERVICE itself may wait for sessions.
+    const deadline = Date.now() + input.drain.timeoutMs;
     await long.stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds: Math.ceil(input.drain.timeoutMs / 1000) });
-    if (await watch(services, input.drain.timeoutMs)) return services;
+    if (await watch(services, deadline)) return services;
 
     const left = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
     const what = `${left.total} session(s) still on ${Object.entries(left.perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} (${n})`).join(', ')} after the drain timeout`;
@@ -195,14 +230,13 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       await approval('drain-timeout', `${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`, input.gates.operator);
     }
     await long.disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
-    if (await watch(services, input.drain.timeoutMs)) return services;
+    if (await watch(services, Date.now() + input.drain.timeoutMs)) return services;
     throw ApplicationFailure.nonRetryable(`sessions remained on ${services.join(', ')} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
   }
 
-  /** Reads the session count until zero (true) or the time is up (false). */
-  async function watch(services: string[], timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    const every = watchInterval(input.drain.pollMs, timeoutMs);
+  /** Reads the session count until zero (true) or the deadline (false). */
+  async function watch(services: string[], deadline: number): Promise<boolean> {
+    const every = watchInterval(input.drain.pollMs, input.drain.timeoutMs);
     let first: number | null = null;
     for (;;) {
       const c = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
@@ -229,27 +263,32 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await journal.stage(attempt === 1 ? stage : `${stage} (retry ${attempt - 1})`, fn);
-        remaining.splice(remaining.indexOf(stage), 1);
+        if (remaining.includes(stage)) remaining.splice(remaining.indexOf(stage), 1);
         return r;
       } catch (err) {
         const why = causeMessage(err);
-        const d = await gates.wait(
-          `recover-${stage}`,
-          `Stage ${stage} failed: ${why}. There is no automatic undo at this point. Approve to retry ${stage}; reject to stop${openStage ? ' (the source is restored if the PDB did not open in the target)' : ' and leave the estate as it is'}.`,
-          { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' },
-        );
-        if (d.decision === 'approved') continue;
-        const by = d.decision === 'rejected' ? d.by : 'timeout';
-        const stopped = `${stage} failed (${why}) and ${by} chose to stop`;
-        if (openStage) {
-          const states = await db.readPdbStates({ pdb, sourceCdb, targetCdb });
-          if (states.target?.openMode !== 'READ WRITE' && states.target?.openMode !== 'READ ONLY') {
-            return compensateAndEnd(stopped);
+        let question = `Stage ${stage} failed: ${why}. There is no automatic undo at this point. Approve to retry ${stage}; reject to stop${openStage ? ' (the source is restored if the PDB did not open in the target)' : ' and leave the estate as it is'}.`;
+        for (;;) {
+          const d = await gates.wait(`recover-${stage}`, question, { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' });
+          if (d.decision === 'approved') break;
+          const by = d.decision === 'rejected' ? d.by : 'timeout';
+          const stopped = `${stage} failed (${why}) and ${by} chose to stop`;
+          if (openStage) {
+            const states = await db.readPdbStates({ pdb, sourceCdb, targetCdb });
+            const targetOpen = states.target?.openMode === 'READ WRITE' || states.target?.openMode === 'READ ONLY';
+            if (!targetOpen && states.source?.status === 'NORMAL') return compensateAndEnd(stopped);
+            if (!targetOpen) {
+              // The first OPEN closed the source before failing: the PDB is open nowhere, and
+              // only opening it in the target brings it back. Stopping here is not allowed.
+              journal.note(`${by} asked to stop, but ${pdb} is open nowhere (${sourceCdb}: ${states.source?.status ?? 'absent'}; ${targetCdb}: ${states.target?.status ?? 'absent'}/${states.target?.openMode ?? '-'}); only retrying the open restores service`);
+              question = `Stage open failed: ${why}. ${pdb} is open in no CDB now: the source in ${sourceCdb} is ${states.source?.status ?? 'gone'}. Stopping is not possible; fix the cause and approve to retry the open in ${targetCdb}.`;
+              continue;
+            }
           }
+          const reason = `${stopped}; the open in ${targetCdb} had succeeded, so the estate is left as it is. Still to do by hand: ${remaining.join(', ')}${stoppedServices.length && remaining.includes('start-services') ? ` (services ${stoppedServices.join(', ')} are stopped)` : ''}`;
+          journal.finish('failed', reason);
+          throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', journal.status);
         }
-        const reason = `${stopped}; ${pdb} is open in ${targetCdb} and the estate is left as it is. Still to do by hand: ${remaining.join(', ')}${stoppedServices.length && remaining.includes('start-services') ? ` (services ${stoppedServices.join(', ')} are stopped)` : ''}`;
-        journal.finish('failed', reason);
-        throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', journal.status);
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 
 /**
  * Retry policies, written once for every runbook. Transient Oracle errors (connection lost,
@@ -7,18 +7,25 @@ import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
  */
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 };
 
+/**
+ * A cancelled run waits for a running database step to acknowledge the cancellation (or to
+ * finish) before it compensates, so compensation never races the statement it undoes.
+ */
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
 /** Ordinary database steps: short statements and reads. */
-export const dbSteps: ActivityOptions = { startToCloseTimeout: '10m', retry };
+export const dbSteps: ActivityOptions = { startToCloseTimeout: '10m', retry, cancellationType };
 
 /**
  * The copy: as long as the data takes, with heartbeats carrying progress; a worker that dies
  * is noticed within the heartbeat timeout and another worker joins the copy already running.
  */
-export const copySteps: ActivityOptions = { startToCloseTimeout: '48h', heartbeatTimeout: '15s', retry };
+export const copySteps: ActivityOptions = { startToCloseTimeout: '48h', heartbeatTimeout: '15s', retry, cancellationType };
 
 /** Compensation: retried until it succeeds or fails permanently, so it survives its own transient failures. */
 export const undoSteps: ActivityOptions = {
-  startToCloseTimeout: '10m',
+  startToCloseTimeout: '2h',
+  heartbeatTimeout: '2m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 };
 
@@ -31,5 +38,5 @@ export const progressSteps: ActivityOptions = { startToCloseTimeout: '30s', retr
  * heartbeats so a dead worker is noticed and the call is never retried while it still runs.
  */
 export function longSteps(drainTimeoutMs: number): ActivityOptions {
-  return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: '60s', retry };
+  return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: '60s', retry, cancellationType };
 }

@@ -1,5 +1,8 @@
 import { CancellationScope, log } from '@temporalio/workflow';
 import type { RunbookJournal } from './runbook-journal';
+import { causeMessage, causeType } from './failure-text';
+
+export { causeMessage } from './failure-text';
 
 export interface Compensation {
   /** What the step does, as the journal shows it: "drop target PDB SALES in CDB2" */
@@ -65,26 +68,4 @@ export class Compensations {
 }
 
 /** Failure types of undo activities that refused because the undo would be unsafe. */
-export const SAFETY_REFUSALS = new Set(['TargetIsOpen', 'SourceNotIntact']);
-
-/** The ApplicationFailure type at the bottom of a failure chain. */
-export function causeType(err: unknown): string | undefined {
-  let e = err as { type?: string; cause?: unknown } | undefined;
-  let type: string | undefined;
-  while (e) {
-    if (typeof e.type === 'string') type = e.type;
-    e = e.cause as { type?: string; cause?: unknown } | undefined;
-  }
-  return type;
-}
-
-/** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */
-export function causeMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  let msg = e?.message ?? String(err);
-  while (e && e.cause) {
-    e = e.cause as { message?: string; cause?: unknown };
-    if (e?.message) msg = e.message;
-  }
-  return msg;
-}
+export const SAFETY_REFUSALS = new Set(['TargetIsOpen', 'SourceNotIntact', 'NotOurCopy']);

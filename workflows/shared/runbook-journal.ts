@@ -10,8 +10,12 @@ import type {
 } from '../../common/runbook-types';
 import { QUERY_STATUS } from '../../common/runbook-types';
 import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
+import { causeMessage } from './failure-text';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
+
+/** Refused approvals kept in the status (the oldest go first). */
+const MAX_REFUSED_KEPT = 100;
 
 function now(): string {
   // Workflow time (deterministic): Date in workflow code is the SDK's replay-safe clock.
@@ -64,7 +68,7 @@ export class RunbookJournal {
       this.end('succeeded', describe?.(r));
       return r;
     } catch (err) {
-      this.end('failed', (err as Error).message);
+      this.end('failed', causeMessage(err));
       throw err;
     }
   }
@@ -116,6 +120,11 @@ export class RunbookJournal {
   }
 
   approval(record: ApprovalRecord): void {
+    // Refused signals are kept, but not without bound: the status travels in results and queries.
+    const refused = this.status.approvals.filter((a) => a.refusedBecause);
+    if (record.refusedBecause && refused.length >= MAX_REFUSED_KEPT) {
+      this.status.approvals.splice(this.status.approvals.indexOf(refused[0]!), 1);
+    }
     this.status.approvals.push(record);
   }
 
