@@ -6,8 +6,7 @@ import type { CdbPort } from './port';
 /**
  * The CdbPort for one CDB of the estate: the lab's HTTP client or node-oracledb thin mode,
  * as the estate file says. One port per CDB per worker process, reused by every activity
- * (the oracledb port holds no pool — see oracledb-cdb.ts — but keeps track of the
- * connections in use so that closeAllCdbs() can end them at shutdown).
+ * (the oracledb port holds no pool — see oracledb-cdb.ts — and opens a connection per call).
  *
  * The cache key includes the CDB's configuration, so a different estate for the same CDB
  * name (tests, a reloaded file) gets a new port instead of a stale one.
@@ -26,7 +25,12 @@ export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
   return port;
 }
 
-/** Closes every port opened by this process (worker shutdown). Never throws. */
+/**
+ * Closes every port opened by this process. Never throws. For tests and tools: the worker
+ * deliberately does not call it at shutdown, because closing the oracledb port breaks calls
+ * still in flight, and a CREATE PLUGGABLE DATABASE ... RELOCATE interrupted that way would
+ * leave the target UNUSABLE; a worker that just exits leaves the copy to the next worker.
+ */
 export async function closeAllCdbs(): Promise<void> {
   const all = [...ports.values()];
   ports.clear();

@@ -42,7 +42,7 @@ export type { ConnectionLike, GetConnection } from './oracledb-connect';
  *  - The password is read at each connect, so rotating it needs no worker restart.
  *  - Long calls (CREATE PLUGGABLE DATABASE ... RELOCATE, DBMS_SERVICE.DISCONNECT_SESSION)
  *    hold their own connection, so the progress poll always runs on a different one.
- * `close()` interrupts (break) and closes any connection still open, for worker shutdown.
+ * `close()` interrupts (break) and closes any connection still open (tests and tools; see open-cdb.ts for why the worker does not call it).
  *
  * Every identifier that reaches SQL text (PDB names, link names) is re-validated here right
  * before use, even though callers validated it already; every value is bound.
