@@ -139,8 +139,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--seed <name>', 'lab seed used when the lab has no state yet').choices(['demo', 'test']).default('demo'))
     .option('--speed <factor>', 'lab clock: simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--no-lab', 'do not start the lab (real databases only)')
+    .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
     .addOption(new Option('--ready-file <file>', 'write a JSON file once everything is up (for scripts)').hideHelp())
-    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; seed: string; speed?: number; lab: boolean; readyFile?: string }) => {
+    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
       if (o.port === o.uiPort || (o.lab && (o.labPort === o.port || o.labPort === o.uiPort))) {
@@ -154,6 +155,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           uiPort: o.uiPort,
           stateDir: o.stateDir,
           lab: o.lab,
+          worker: o.worker,
           labPort: o.labPort,
           seed: o.seed,
           speed: o.speed,

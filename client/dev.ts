@@ -84,6 +84,8 @@ export interface DevOptions {
   uiPort: number;
   stateDir: string;
   lab: boolean;
+  /** Run a worker in this process (false: run `orb worker` separately, e.g. to kill and restart it). */
+  worker: boolean;
   labPort: number;
   seed: string;
   speed?: number;
@@ -213,7 +215,7 @@ export async function runDev(o: DevOptions): Promise<number> {
     const settings: TemporalSettings = { address, namespace: o.namespace, connectionOptions: { address }, tls: false };
     const { startWorker } = await import('../worker/worker');
     const { createLogger } = await import('../worker/logger');
-    worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger: createLogger('orb-worker') });
+    if (o.worker) worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger: createLogger('orb-worker') });
 
     const ui = `http://${o.ip}:${o.uiPort}`;
     out('');
@@ -221,7 +223,7 @@ export async function runDev(o: DevOptions): Promise<number> {
     out(`  Temporal:  ${address}  (namespace ${o.namespace}; server log ${server.logFile})`);
     out(`  Web UI:    ${ui}`);
     if (lab) out(`  Lab:       ${lab.url}  (state ${path.join(o.stateDir, 'lab-state.json')})`);
-    out(`  Worker:    task queue ${o.taskQueue}`);
+    out(o.worker ? `  Worker:    task queue ${o.taskQueue}` : `  Worker:    none (--no-worker): run \`orb worker\` in another terminal (task queue ${o.taskQueue})`);
     const env: string[] = [];
     if (address !== '127.0.0.1:7233') env.push(`TEMPORAL_ADDRESS=${address}`);
     if (o.uiPort !== 8233 || o.ip !== '127.0.0.1') env.push(`ORB_UI_URL=${ui}`);
@@ -238,10 +240,14 @@ export async function runDev(o: DevOptions): Promise<number> {
     const ended = await Promise.race([
       stopRequested.then((s) => ({ why: 'signal' as const, s })),
       server.exited.then((code) => ({ why: 'server' as const, s: String(code) })),
-      worker.finished.then(
-        () => ({ why: 'worker' as const, s: 'stopped' }),
-        (e: unknown) => ({ why: 'worker' as const, s: errorMessage(e) }),
-      ),
+      ...(worker
+        ? [
+            worker.finished.then(
+              () => ({ why: 'worker' as const, s: 'stopped' }),
+              (e: unknown) => ({ why: 'worker' as const, s: errorMessage(e) }),
+            ),
+          ]
+        : []),
     ]);
     await cleanup();
     if (ended.why === 'signal') {

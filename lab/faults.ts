@@ -21,23 +21,20 @@ export function armFault(state: LabState, body: FaultBody): LabFault {
 }
 
 /** The object an operation names, for matching a fault's `object`. */
-export function objectOf(args: Record<string, unknown>): string | null {
-  for (const k of ['pdb', 'service', 'link', 'username']) {
-    const v = args[k];
-    if (typeof v === 'string') return v;
-  }
-  return null;
+/** Every object a call names (PDB, service, link, user): a fault's `object` may match any of them. */
+export function objectsOf(args: Record<string, unknown>): string[] {
+  return ['pdb', 'service', 'link', 'dbLink', 'username'].map((k) => args[k]).filter((v): v is string => typeof v === 'string');
 }
 
 /** First armed fault matching the call; consumes one firing. */
 export function takeFault(state: LabState, op: string, cdb: string, args: Record<string, unknown>): LabFault | null {
-  const object = objectOf(args);
+  const objects = objectsOf(args);
   const fault = state.faults.find(
     (f) =>
       (f.remaining === null || f.remaining > 0) &&
       f.op === op &&
       (f.cdb === null || sameName(f.cdb, cdb)) &&
-      (f.object === null || (object !== null && sameName(f.object, object))),
+      (f.object === null || objects.some((o) => sameName(f.object!, o))),
   );
   if (!fault) return null;
   if (fault.remaining !== null) fault.remaining -= 1;

@@ -18,6 +18,8 @@ describe('drain: stop services, watch the session count, apply the timeout polic
     const stops = (await o.api.oplog()).filter((e) => e.op === 'stopService');
     assert.ok(stops.every((e) => e.args.stopOption === 'NONE' && e.args.drainTimeoutSeconds === 2), 'services stopped without -force, with the drain timeout');
     assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
+    const drain = r.value.status.stages.find((s) => s.name === 'drain');
+    assert.match(drain?.detail ?? '', /session\(s\) still there after the drain timeout were disconnected after their transaction/, 'the status says users were disconnected');
   });
 
   test('on timeout "ask": an operator gate decides; approval disconnects', async () => {
@@ -32,6 +34,7 @@ describe('drain: stop services, watch the session count, apply the timeout polic
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
     assert.ok((await countOps(o.api, 'disconnectSessions')) >= 1);
+    assert.match(r.value.status.stages.find((x) => x.name === 'drain')?.detail ?? '', /approved by carol/);
   });
 
   test('on timeout "ask": rejection aborts and compensates', async () => {

@@ -253,6 +253,14 @@ describe('lab CDB port: Oracle rules', () => {
     assert.equal(await saved('CDB2'), 'READ WRITE');
   });
 
+  test('a fault aimed at one service (or link) fires for that object only, though the call also names the PDB', async () => {
+    assert.equal((await labHttp(lab.url, 'POST', '/faults', { op: 'stopService', cdb: 'CDB1', object: 'SALES_RO', kind: 'permanent', ora: 'ORA-19504' })).status, 201);
+    await cdb1.stopService('SALES', 'SALES_RW', { stopOption: 'NONE', drainTimeoutSeconds: 5 });
+    await rejectsWith(cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 5 }), 'ORA-19504');
+    assert.equal((await labHttp(lab.url, 'POST', '/faults', { op: 'createPdbRelocate', object: 'CDB1_LINK', kind: 'permanent', ora: 'ORA-02019' })).status, 201);
+    await rejectsWith(relocate(), 'ORA-02019');
+  });
+
   test('savePdbState, plug-in violations, default-service sessions', async () => {
     await cdb1.savePdbState('SALES');
     await rejectsWith(cdb1.savePdbState('NOPE'), 'ORA-65011');

@@ -27,6 +27,13 @@ const progress = proxyActivities<OrbActivities>(progressSteps);
 
 export const RELOCATE_PDB = 'relocate-pdb';
 
+/** How the copy stage ended, as the status says it. */
+const COPY_OUTCOME = {
+  copied: 'copied',
+  'already-copied': 'the copy had already finished (an earlier attempt of this step)',
+  'joined-running-copy': 'joined the copy an earlier attempt had started (no second CREATE)',
+} as const;
+
 /**
  * How often the copy's progress is read into the status while CREATE ... RELOCATE runs:
  * every 5 s for the first two minutes, then at least once a minute and never more often than
@@ -70,10 +77,10 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
   const ref = { pdb, sourceCdb, targetCdb, dbLink, availability };
   const long = proxyActivities<OrbActivities>(longSteps(input.drain.timeoutMs));
 
-  /** Opens a gate; anything but an approval ends the run (compensating before the open). */
-  async function approval(name: string, question: string, policy: GatePolicy): Promise<void> {
+  /** Opens a gate; anything but an approval ends the run (compensating before the open). Returns the approvers. */
+  async function approval(name: string, question: string, policy: GatePolicy): Promise<string[]> {
     const d = await gates.wait(name, question, policy);
-    if (d.decision === 'approved') return;
+    if (d.decision === 'approved') return d.by;
     const why = d.decision === 'rejected'
       ? `rejected at gate "${name}" by ${d.by}${d.comment ? `: ${d.comment}` : ''}`
       : `gate "${name}" timed out without ${policy.requiredApprovals} approval(s)`;
@@ -98,6 +105,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
 
   // ---- Before the open: every change is undone on failure ------------------------------
   let stoppedServices: string[] = [];
+  let disconnected: { sessions: number; approvedBy?: string } | null = null;
   try {
     journal.begin('preflight');
     const checks = await db.preflightRelocation(ref).catch((err) => {
@@ -147,7 +155,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       const r = await running;
       journal.progress({ percent: 100, timeRemainingSeconds: 0, detail: 'copy complete' });
       return r;
-    }, (r) => `${r.outcome}${r.droppedUnusable ? ' (dropped an UNUSABLE leftover first)' : ''}`);
+    }, (r) => `${COPY_OUTCOME[r.outcome]}${r.droppedUnusable ? ' (dropped an UNUSABLE leftover first)' : ''}`);
 
     if (input.gates.cutover) {
       await journal.stage('approve-cutover', () =>
@@ -155,7 +163,10 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       );
     } else journal.skip('approve-cutover', 'the cutover gate was turned off');
 
-    stoppedServices = await journal.stage('drain', () => drain(), (s) => (s.length ? `stopped ${s.join(', ')}` : 'no running service to drain'));
+    stoppedServices = await journal.stage('drain', () => drain(), (s) =>
+      (s.length ? `stopped ${s.join(', ')}` : 'no running service to drain') +
+      (disconnected ? `; ${disconnected.sessions} session(s) still there after the drain timeout were disconnected after their transaction (POST_TRANSACTION)${disconnected.approvedBy ? `, approved by ${disconnected.approvedBy}` : ''}` : ''),
+    );
   } catch (err) {
     if (journal.status.state === 'failed') throw err; // preflight: nothing to undo
     const reason = isCancellation(err) ? 'cancelled by an operator' : causeMessage(err);
@@ -226,9 +237,12 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     const left = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
     const what = `${left.total} session(s) still on ${Object.entries(left.perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} (${n})`).join(', ')} after the drain timeout`;
     if (input.drain.onTimeout === 'abort') throw ApplicationFailure.nonRetryable(`${what}; the runbook was told to abort`, 'DrainTimeout');
+    let approvedBy: string | undefined;
     if (input.drain.onTimeout === 'ask') {
-      await approval('drain-timeout', `${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`, input.gates.operator);
+      approvedBy = (await approval('drain-timeout', `${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`, input.gates.operator)).join(', ');
     }
+    journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${services.join(', ')} after their current transaction${approvedBy ? ` (approved by ${approvedBy})` : ''}`);
+    disconnected = { sessions: left.total, ...(approvedBy ? { approvedBy } : {}) };
     await long.disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
     if (await watch(services, Date.now() + input.drain.timeoutMs)) return services;
     throw ApplicationFailure.nonRetryable(`sessions remained on ${services.join(', ')} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');

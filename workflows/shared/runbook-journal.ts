@@ -113,6 +113,7 @@ export class RunbookJournal {
   }
 
   gateOpened(gate: OpenGate | null): void {
+    if (gate && this.status.openGate?.name !== gate.name) this.status.progress = null; // a gate is not progress
     this.status.openGate = gate;
     this.status.state = gate ? 'waiting-approval' : 'running';
     upsertSearchAttributes([{ key: OrbAwaitingApproval, value: gate !== null }]);
