@@ -192,10 +192,10 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
 
   let timeoutMs: number | null = null;
   if (opts.gateTimeout !== undefined) timeoutMs = durationWithin('--gate-timeout', opts.gateTimeout, GATE_TIMEOUT_MAX_MS, '30d');
+  const onTimeout = oneOf<'reject' | 'wait'>('--on-gate-timeout', opts.onGateTimeout, ['reject', 'wait'], 'reject');
   if (opts.onGateTimeout !== undefined && timeoutMs === null) {
     throw new InputError('--on-gate-timeout', 'needs --gate-timeout (without a timeout, gates wait until someone decides)');
   }
-  const onTimeout = oneOf<'reject' | 'wait'>('--on-gate-timeout', opts.onGateTimeout, ['reject', 'wait'], 'reject');
 
   const policy: GatePolicy = { approvers, requiredApprovals, timeoutMs, onTimeout, allowInitiator };
   // The operator gate decides when the run cannot go on by itself (drain timed out with
