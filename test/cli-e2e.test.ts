@@ -7,20 +7,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import type { RunStatus, ListedRun } from '../client/runbooks';
 import { pdbEverywhere, startOrbEnv, type OrbEnv } from './helpers/orb-env';
 import { temporalCliPath } from './helpers/temporal-cli';
+import { runCli, type CliRun } from './helpers/processes';
 
-const CLI = path.join(__dirname, '..', 'client', 'cli.js');
 const ID = 'relocate-pdb:CDB1:SALES';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let o: OrbEnv;
 
@@ -38,25 +31,11 @@ function cliEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function orb(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`orb ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function orb(args: string[], timeoutMs = 30_000): Promise<CliRun> {
+  return runCli(args, cliEnv(), timeoutMs);
 }
 
-function show(r: Run): string {
+function show(r: Omit<CliRun, 'ms'>): string {
   return `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 }
 
@@ -133,7 +112,7 @@ describe('orb CLI end to end (Temporal dev server, lab process, worker)', () => 
     assert.equal((JSON.parse(still.stdout) as RunStatus).status?.openGate?.name, 'cutover', 'the gate is still open');
 
     // bob approves with the Temporal CLI itself, as the README shows.
-    const signal = await new Promise<Run>((resolve) => {
+    const signal = await new Promise<Omit<CliRun, 'ms'>>((resolve) => {
       execFile(
         temporalCliPath(),
         ['workflow', 'signal', '--address', o.env.address, '--workflow-id', ID, '--name', 'approve', '--input', '{"gate":"cutover","by":"bob"}'],

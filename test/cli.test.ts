@@ -6,53 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cancelOutcome, cancelPlan, type RunStatus } from '../client/runbooks';
+import { closedPort, runCli, type CliRun } from './helpers/processes';
 import type { RunbookStatus, StageRecord } from '../common/runbook-types';
 
-const CLI = path.join(__dirname, '..', 'client', 'cli.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
+function orb(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<CliRun> {
+  return runCli(args, { ...process.env, ORB_ESTATE: undefined, TEMPORAL_PROFILE: undefined, TEMPORAL_NAMESPACE: undefined, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml', ...env }, timeoutMs);
 }
 
-function orb(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ORB_ESTATE: undefined, TEMPORAL_PROFILE: undefined, TEMPORAL_NAMESPACE: undefined, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`orb ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let sentinel: net.Server;
 let sentinelPort = 0;

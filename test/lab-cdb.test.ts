@@ -8,6 +8,7 @@ import { labCdb } from '../activities/oracle/lab-cdb';
 import { classifyOracleError } from '../common/oracle-errors';
 import { OracleError, type CdbPort } from '../activities/oracle/port';
 import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
+import { until } from './helpers/until';
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<OracleError> {
   try {
@@ -21,18 +22,6 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<OracleErr
   assert.fail(`expected ${code}, the call succeeded`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  do {
-    last = await fn();
-    if (ok(last)) return last;
-    await sleep(50);
-  } while (Date.now() < deadline);
-  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 describe('lab CDB port: Oracle rules', () => {
   let lab: LabProcess;

@@ -9,19 +9,8 @@ import { readFileSync } from 'node:fs';
 import { labCdb } from '../activities/oracle/lab-cdb';
 import { OracleError, type CdbPort } from '../activities/oracle/port';
 import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
+import { sleep, until } from './helpers/until';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  do {
-    last = await fn();
-    if (ok(last)) return last;
-    await sleep(50);
-  } while (Date.now() < deadline);
-  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

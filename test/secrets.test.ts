@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { relocationActivities } from '../activities/relocate-pdb';
 import { oracledbCdb } from '../activities/oracle/oracledb-cdb';
 import { parseEstate } from '../common/estate-config';
 import { buildRelocateInput } from '../client/relocate-input';
+import { closedPort } from './helpers/processes';
 
 /**
  * Secrets (database passwords, wallet passwords) are named in the estate file by reference
@@ -15,13 +15,6 @@ import { buildRelocateInput } from '../client/relocate-input';
 const PASSWORD = 'Sentinel-Pa55word-9f3c';
 const WALLET_PASSWORD = 'Sentinel-Wallet-77aa';
 
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function everything(err: unknown): string {
   const e = err as { message?: string; stack?: string; details?: unknown; cause?: unknown; type?: string };
