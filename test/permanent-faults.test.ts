@@ -49,6 +49,25 @@ describe('permanent faults at each step', () => {
     assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
   });
 
+  test('rejecting at recover-open is refused while the PDB is open nowhere; a retry of the open finishes the run', async () => {
+    await o.api.fault({ op: 'openPdb', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-65086' });
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (x) => x.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    await o.waitFor(h, (x) => x.openGate?.name === 'recover-open', 'the recover-open gate');
+    // As if the failed OPEN had got as far as closing the source.
+    await o.api.patchPdb('CDB1', 'SALES', { status: 'RELOCATED', openMode: 'MOUNTED' });
+    await o.reject(h, 'recover-open', 'carol', 'give up');
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'recover-open' && /open in no CDB/.test(x.openGate.question), 'the gate to open again, saying why');
+    assert.ok(s.notes.some((n) => /carol asked to stop, but SALES is open nowhere/.test(n)), JSON.stringify(s.notes));
+    assert.equal(s.compensation.length, 0, 'nothing was undone');
+    await o.api.clearFaults();
+    await o.approve(h, 'recover-open', 'carol', 'fault cleared, retry');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.equal((await pdbEverywhere(o.api, 'SALES')).CDB2, 'NORMAL/READ WRITE');
+  });
+
   test('a failure after the open waits for an operator, and a retry finishes the run', async () => {
     await o.api.fault({ op: 'startService', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-44773' });
     const h = await o.start(relocateInput());
