@@ -94,9 +94,28 @@ export function relocateDetails(input: RelocatePdbInput): string {
   ].join('\n');
 }
 
+/**
+ * Another relocation running into the same target with the same PDB name (from another source:
+ * the same source is fenced by the workflow id). Two such runs would take each other's copy for
+ * their own. Visibility is eventually consistent, so this narrows the window to a second or so
+ * rather than closing it; preflight also refuses a target that already has or copies the name.
+ */
+async function runningIntoSameTarget(client: Client, input: RelocatePdbInput): Promise<string | null> {
+  const query = `OrbRunbook = "${RELOCATE_RUNBOOK}" AND OrbPdb = "${input.pdb}" AND OrbTargetCdb = "${input.targetCdb}" AND ExecutionStatus = "Running"`;
+  for await (const wf of client.workflow.list({ query })) return wf.workflowId;
+  return null;
+}
+
 export async function startRelocation(client: Client, settings: TemporalSettings, input: RelocatePdbInput, taskQueue: string): Promise<StartedRun> {
   const workflowId = relocateWorkflowId(input.sourceCdb, input.pdb);
   try {
+    const other = await runningIntoSameTarget(client, input);
+    if (other && other !== workflowId) {
+      throw new NotFoundError(
+        `another relocation of a PDB named ${input.pdb} into ${input.targetCdb} is running: workflow ${other}. ` +
+          `Two relocations of the same name into one CDB cannot run at once.\n  See it with: orb status ${other}`,
+      );
+    }
     const handle = await client.workflow.start(RELOCATE_WORKFLOW_TYPE, {
       taskQueue,
       workflowId,
@@ -131,6 +150,7 @@ export async function startRelocation(client: Client, settings: TemporalSettings
           `  See it with: orb status ${workflowId}   (stop it with: orb cancel ${workflowId})`,
       );
     }
+    if (err instanceof NotFoundError) throw err;
     mapTemporalError(err, settings, workflowId);
   }
 }

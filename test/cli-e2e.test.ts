@@ -86,6 +86,18 @@ describe('orb CLI end to end (Temporal dev server, lab process, worker)', () => 
     assert.match(again.stderr, /already running: workflow relocate-pdb:CDB1:SALES/);
     assert.match(again.stderr, /orb status relocate-pdb:CDB1:SALES/);
 
+    // Nor a relocation of another PDB named SALES into the same target from another source
+    // (once the running one is visible: Temporal's visibility is eventually consistent).
+    for (let i = 0; i < 50; i++) {
+      let seen = false;
+      for await (const _ of o.env.client.workflow.list({ query: 'OrbPdb = "SALES" AND OrbTargetCdb = "CDB2" AND ExecutionStatus = "Running"' })) seen = true;
+      if (seen) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const clash = await orb(['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB3', '--to', 'CDB2', '--started-by', 'alice', '--json']);
+    assert.equal(clash.code, 4, show(clash));
+    assert.match(clash.stderr, /another relocation of a PDB named SALES into CDB2 is running: workflow relocate-pdb:CDB1:SALES/);
+
     // What `orb start` set on the workflow: search attributes and a static summary.
     const desc = await o.env.client.workflow.getHandle(ID).describe();
     const sa = Object.fromEntries(desc.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
