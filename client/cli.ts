@@ -222,7 +222,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText(
       'after',
       '\nThe workflow id is relocate-pdb:<SOURCE>:<PDB>: one relocation of a PDB from a CDB runs at a time\n' +
-        '(a second start exits 4). Secrets never enter the workflow input: the worker reads them.',
+        '(a second start exits 4), and none into a target while another run moves a PDB of the same name\n' +
+        'into it (exits 4 too). Secrets never enter the workflow input: the worker reads them.',
     )
     .action(async (o: RelocateOptions & { wait: boolean; json: boolean }) => {
       const { estate } = estateOf();

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { EstateConfig } from '../common/estate-config';
-import { SEARCH_ATTRIBUTES } from '../common/runbook-types';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import type { TemporalSettings } from './connection';
 
@@ -66,7 +67,7 @@ export function portInUse(host: string, port: number, timeoutMs = 500): Promise<
 export function devServerArgs(o: { ip: string; port: number; uiPort: number; dbFile: string; namespace: string }): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--ui-port', String(o.uiPort), '--db-filename', o.dbFile];
   if (o.namespace !== 'default') args.push('--namespace', o.namespace);
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`);
   return args;
 }
 

@@ -132,16 +132,6 @@ export const SIGNAL_APPROVE = 'approve';
 export const SIGNAL_REJECT = 'reject';
 export const QUERY_STATUS = 'status';
 
-/** orb's custom search attributes (registered on the dev server by `orb dev`). */
-export const SEARCH_ATTRIBUTES = {
-  OrbRunbook: 'Keyword',
-  OrbPdb: 'Keyword',
-  OrbSourceCdb: 'Keyword',
-  OrbTargetCdb: 'Keyword',
-  OrbStage: 'Keyword',
-  OrbAwaitingApproval: 'Bool',
-} as const;
-
 export const TASK_QUEUE_DEFAULT = 'orb';
 
 export function relocateWorkflowId(sourceCdb: string, pdb: string): string {

@@ -16,7 +16,8 @@ import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
 import { relocateInputProblems } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
-import { Compensations, causeMessage } from './shared/compensations';
+import { Compensations } from './shared/compensations';
+import { causeMessage } from './shared/failure-text';
 import { RunbookJournal } from './shared/runbook-journal';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 

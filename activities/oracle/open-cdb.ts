@@ -24,15 +24,3 @@ export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
   ports.set(cacheKey, port);
   return port;
 }
-
-/**
- * Closes every port opened by this process. Never throws. For tests and tools: the worker
- * deliberately does not call it at shutdown, because closing the oracledb port breaks calls
- * still in flight, and a CREATE PLUGGABLE DATABASE ... RELOCATE interrupted that way would
- * leave the target UNUSABLE; a worker that just exits leaves the copy to the next worker.
- */
-export async function closeAllCdbs(): Promise<void> {
-  const all = [...ports.values()];
-  ports.clear();
-  await Promise.allSettled(all.map((p) => p.close()));
-}

@@ -2,8 +2,6 @@ import { CancellationScope, log } from '@temporalio/workflow';
 import type { RunbookJournal } from './runbook-journal';
 import { causeMessage, causeType } from './failure-text';
 
-export { causeMessage } from './failure-text';
-
 export interface Compensation {
   /** What the step does, as the journal shows it: "drop target PDB SALES in CDB2" */
   step: string;
