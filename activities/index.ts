@@ -1,4 +1,4 @@
-import type { EstateConfig } from '../common/estate-config';
+import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
 
@@ -9,8 +9,9 @@ import { relocationActivities, type OpenCdb } from './relocate-pdb';
  */
 export function createActivities(estate: EstateConfig, opts: { openCdb?: OpenCdb; copyPollMs?: number } = {}) {
   const open = opts.openCdb ?? ((cdb: string) => openCdb(estate, cdb));
+  const settingsOf = (cdb: string) => estate.cdbs[requireCdb(estate, 'cdb', cdb)] ?? {};
   return {
-    ...relocationActivities(open, { copyPollMs: opts.copyPollMs }),
+    ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf }),
   };
 }
 

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from './input-error';
 import { oracleIdentifier, dbLinkName } from './identifiers';
+import { fileNamePattern } from './file-names';
 
 /**
  * The estate configuration file: which CDBs orb may touch, how it reaches each one,
@@ -38,6 +39,12 @@ const labCdb = z
     adapter: z.literal('lab'),
     /** Lab URL for this CDB; defaults to the estate's lab.url */
     url: z.string().url().optional(),
+    /** Oracle Clusterware / Oracle Restart manage this CDB's services: they are drained with srvctl, not DBMS_SERVICE */
+    clusterware: z.boolean().optional(),
+    /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
+    keystorePassword: secretRef.optional(),
+    /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
+    fileNameConvert: z.record(z.string(), z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1)).optional(),
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
   .strict();
@@ -57,6 +64,12 @@ const oracledbCdb = z
     walletPassword: secretRef.optional(),
     /** Instances of a RAC CDB (INST_ID -> INSTANCE_NAME is read from GV$INSTANCE; this is only a hint) */
     instances: z.array(z.string()).optional(),
+    /** Oracle Clusterware / Oracle Restart manage this CDB's services: they are drained with srvctl, not DBMS_SERVICE */
+    clusterware: z.boolean().optional(),
+    /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
+    keystorePassword: secretRef.optional(),
+    /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
+    fileNameConvert: z.record(z.string(), z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1)).optional(),
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
   .strict();
@@ -117,6 +130,14 @@ export function parseEstate(raw: unknown, source = 'estate'): EstateConfig {
       if (!r.data.cdbs[src]) throw new InputError(`${source}: cdbs.${cdb}.dbLinks.${src}`, `names CDB ${src}, which is not in cdbs`);
       dbLinkName(`${source}: cdbs.${cdb}.dbLinks.${src}`, link);
     }
+    for (const [src, pairs] of Object.entries(cfg.fileNameConvert ?? {})) {
+      const field = `${source}: cdbs.${cdb}.fileNameConvert.${src}`;
+      if (!r.data.cdbs[src]) throw new InputError(field, `names CDB ${src}, which is not in cdbs`);
+      pairs.forEach(([from, to], i) => {
+        fileNamePattern(`${field}[${i}][0]`, from);
+        fileNamePattern(`${field}[${i}][1]`, to);
+      });
+    }
   }
   return r.data;
 }
@@ -145,6 +166,11 @@ export function requireCdb(estate: EstateConfig, field: string, name: unknown): 
   const key = Object.keys(estate.cdbs).find((k) => k.toUpperCase() === id);
   if (!key) throw new InputError(field, `unknown CDB ${JSON.stringify(name)}: the estate knows ${Object.keys(estate.cdbs).join(', ')}`);
   return key;
+}
+
+/** How a secret reference reads in a plan or a log: where the secret comes from, never the secret. */
+export function describeSecretRef(ref: SecretRef): string {
+  return 'env' in ref ? `environment variable ${ref.env}` : `file ${ref.file}`;
 }
 
 /** Reads a secret reference. Worker side only: never call this from client or workflow code. */

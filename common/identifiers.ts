@@ -35,8 +35,8 @@ export function oracleIdentifier(field: string, value: unknown, rules: Identifie
     throw new InputError(field, 'must be a non-empty Oracle identifier');
   }
   const parts = rules.allowDots ? value.split('.') : [value];
-  if (Buffer.byteLength(value, 'utf8') > maxLength) {
-    throw new InputError(field, `must be at most ${maxLength} bytes long (got ${Buffer.byteLength(value, 'utf8')})`);
+  if (utf8Length(value) > maxLength) {
+    throw new InputError(field, `must be at most ${maxLength} bytes long (got ${utf8Length(value)})`);
   }
   for (const part of parts) {
     if (!SIMPLE.test(part)) {
@@ -79,4 +79,9 @@ export function serviceName(field: string, value: unknown): string {
     throw new InputError(field, `${JSON.stringify(value)} is not a valid service name: a letter, then letters, digits, _ $ # . -, at most 250 characters`);
   }
   return value;
+}
+
+/** Length in UTF-8 bytes (TextEncoder: available in workflow code too, where Buffer is not). */
+function utf8Length(value: string): number {
+  return new TextEncoder().encode(value).length;
 }

@@ -71,6 +71,11 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
     if (patchMatch[2] === 'pdbs') return send(res, 200, { result: lab.patchPdb(cdb, decodeURIComponent(patchMatch[3]!), body) });
     return send(res, 200, { result: lab.patchCdb(cdb, body) });
   }
+  const upgradeMatch = /^\/cdbs\/([^/]+)\/pdbs\/([^/]+)\/upgrade$/.exec(path);
+  if (upgradeMatch) {
+    if (method !== 'POST') throw notAllowed(method, path);
+    return send(res, 200, { result: lab.upgradePdb(decodeURIComponent(upgradeMatch[1]!), decodeURIComponent(upgradeMatch[2]!)) });
+  }
   const faultMatch = /^\/faults\/(\d+)$/.exec(path);
   if (faultMatch) {
     if (method !== 'DELETE') throw notAllowed(method, path);

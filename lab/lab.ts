@@ -129,6 +129,7 @@ export class Lab {
     const args = parseBody(OP_ARGS[op], body.args ?? {}, 'args') as Record<string, unknown>;
     const ctx = this.advance();
     const entry = MUTATING_OPS.has(op) ? this.logEntry(cdbName, op, args, ctx.nowMs) : null;
+    if (entry && body.statement) entry.statement = body.statement;
     let fault: LabFault | null = null;
     try {
       const cdb = requireCdb(this.state, cdbName);
@@ -136,7 +137,7 @@ export class Lab {
       if (fault && fault.at === null && fault.when === 'before') throw this.faultError(fault, op);
       const result =
         op === 'createPdbRelocate'
-          ? await this.relocate(ctx, cdb, args as { pdb: string; dbLink: string; availability: Availability }, entry!, fault?.at != null ? fault : null)
+          ? await this.relocate(ctx, cdb, args as unknown as pdbOps.RelocateArgs, entry!, fault?.at != null ? fault : null)
           : this.runSync(ctx, cdb, op, args);
       if (fault && fault.at === null && fault.when === 'after') throw this.faultError(fault, op);
       if (entry) {
@@ -182,7 +183,7 @@ export class Lab {
   private relocate(
     ctx: SimContext,
     cdb: LabCdb,
-    args: { pdb: string; dbLink: string; availability: Availability },
+    args: pdbOps.RelocateArgs,
     entry: LabOplogEntry,
     atFault: LabFault | null,
   ): Promise<void> {
@@ -212,7 +213,11 @@ export class Lab {
       case 'getCopyProgress':
         return pdbOps.getCopyProgress(ctx, cdb);
       case 'openPdb':
-        return pdbOps.openPdb(ctx, cdb, s('pdb'));
+        return pdbOps.openPdb(ctx, cdb, s('pdb'), a.mode as 'READ WRITE' | 'UPGRADE' | undefined);
+      case 'closePdb':
+        return pdbOps.closePdb(ctx, cdb, s('pdb'));
+      case 'getPdbStorage':
+        return pdbOps.getPdbStorage(cdb, s('pdb'));
       case 'dropPdb':
         return pdbOps.dropPdb(ctx, cdb, s('pdb'));
       case 'getPlugInViolations':
@@ -352,6 +357,16 @@ export class Lab {
     return pdbOps.getUserPrivileges(cdb, name);
   }
 
+  /** Lab control: what dbupgrade does to a PDB opened UPGRADE (pdb-ops.ts upgradePdb). */
+  upgradePdb(cdbName: string, pdbName: string): ReturnType<typeof pdbOps.getPdb> {
+    const ctx = this.advance();
+    const cdb = requireCdb(this.state, cdbName);
+    const r = pdbOps.upgradePdb(ctx, cdb, pdbName);
+    this.log.info({ cdb: cdb.name, pdb: pdbName }, 'pdb upgraded (dbupgrade)');
+    this.save();
+    return r;
+  }
+
   /** Lab control: raw edit of a PDB's status / open mode (no rules, no side effects). */
   patchPdb(cdbName: string, pdbName: string, body: unknown): ReturnType<typeof pdbOps.getPdb> {
     const b = parseBody(pdbPatchBody, body, '');
@@ -360,6 +375,8 @@ export class Lab {
     const pdb = requirePdb(cdb, pdbName);
     if (b.status !== undefined) pdb.status = b.status;
     if (b.openMode !== undefined) pdb.openMode = b.openMode;
+    if (b.version !== undefined) pdb.version = b.version;
+    if (b.encryptedTablespaces !== undefined) pdb.encryptedTablespaces = b.encryptedTablespaces.map((t) => t.toUpperCase());
     this.log.info({ cdb: cdb.name, pdb: pdb.name, patch: b }, 'pdb patched');
     this.save();
     return pdbOps.getPdb(cdb, pdb.name);

@@ -71,6 +71,12 @@ export interface LabPdb {
   openMode: OpenMode | null;
   /** V$PDBS.TOTAL_SIZE */
   totalSizeBytes: number;
+  /** The release its dictionary is at (DBA_REGISTRY in the PDB); below the CDB's major release it opens MIGRATE */
+  version: string;
+  /** CDB_TABLESPACES.ENCRYPTED = 'YES' (TDE) */
+  encryptedTablespaces: string[];
+  /** CDB_DATA_FILES.FILE_NAME */
+  datafiles: string[];
   /** Open mode recorded by ALTER PLUGGABLE DATABASE ... SAVE STATE in this CDB (DBA_PDB_SAVED_STATES; not carried by a relocation) */
   savedState: OpenMode | null;
   services: LabService[];
@@ -93,6 +99,10 @@ export interface LabCdb {
   localUndo: boolean;
   logMode: 'ARCHIVELOG' | 'NOARCHIVELOG';
   options: LabOption[];
+  /** V$PARAMETER db_create_file_dest (null: no Oracle Managed Files, a CREATE needs FILE_NAME_CONVERT: ORA-65016) */
+  dbCreateFileDest: string | null;
+  /** V$ENCRYPTION_WALLET.STATUS of CDB$ROOT (OPEN, CLOSED, NOT_AVAILABLE, ...) */
+  keystoreStatus: string | null;
   /** One for single instance; several for RAC */
   instances: LabInstance[];
   dbLinks: LabDbLink[];
@@ -180,6 +190,8 @@ export interface LabOplogEntry {
   error?: { code: string; message: string };
   /** The fault that produced the error, when one did */
   faultId?: number;
+  /** The statement the adapter would send a real CDB for this call (activities/oracle/statements.ts), as it sent it */
+  statement?: { sql: string; binds: Record<string, string | number>; container?: string; secretRef?: string };
   /** Simulated time (ISO) the call completed (for long calls) */
   endedAt?: string;
 }

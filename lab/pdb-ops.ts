@@ -4,8 +4,8 @@
  * would raise. Codes not in the shared reference are chosen from Oracle's error catalogue and
  * commented where they are used.
  */
-import type { Availability, CdbFacts, CopyProgress, DbLinkInfo, PdbState, PlugInViolation, UserPrivileges } from '../activities/oracle/port';
-import { ora } from './lab-error';
+import type { Availability, CdbFacts, CopyProgress, DbLinkInfo, PdbState, PdbStorage, PlugInViolation, UserPrivileges } from '../activities/oracle/port';
+import { LabError, ora } from './lab-error';
 import { findCdb, findPdb, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, sameName, type SimContext } from './estate';
 import { MB, type LabCdb, type LabCopy, type LabPdb, type LabPlugInViolation } from './model';
 
@@ -21,7 +21,16 @@ export function getFacts(cdb: LabCdb): CdbFacts {
     characterSet: cdb.characterSet,
     ncharCharacterSet: cdb.ncharCharacterSet,
     options: cdb.options.map((o) => ({ ...o })),
+    dbCreateFileDest: cdb.dbCreateFileDest,
+    keystoreStatus: cdb.keystoreStatus,
   };
+}
+
+/** CDB_TABLESPACES / CDB_DATA_FILES: CDB_ views read open containers only, so a closed PDB shows nothing. */
+export function getPdbStorage(cdb: LabCdb, name: string): PdbStorage {
+  const pdb = findPdb(cdb, name);
+  if (!pdb || !isOpen(pdb)) return { encryptedTablespaces: [], datafiles: [] };
+  return { encryptedTablespaces: [...pdb.encryptedTablespaces], datafiles: [...pdb.datafiles] };
 }
 
 export function getPdb(cdb: LabCdb, name: string): PdbState | null {
@@ -57,6 +66,65 @@ export function savePdbState(cdb: LabCdb, name: string): void {
   pdb.savedState = pdb.openMode;
 }
 
+/** What CREATE PLUGGABLE DATABASE ... RELOCATE says, as the lab adapter sends it. */
+export interface RelocateArgs {
+  pdb: string;
+  dbLink: string;
+  availability: Availability;
+  fileNameConvert?: [string, string][];
+  /** KEYSTORE IDENTIFIED BY was given (the lab never sees the password) */
+  keystore?: boolean;
+}
+
+/** Where a datafile lands: the first FILE_NAME_CONVERT pattern it contains, else the target's OMF directory. */
+function convertFileName(file: string, convert: [string, string][] | undefined, target: LabCdb, pdb: string): string {
+  const pair = convert?.find(([from]) => file.includes(from));
+  if (pair) return file.replace(pair[0], pair[1]);
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  return `${target.dbCreateFileDest ?? '/u01/app/oracle/dbs'}/${target.name}/${pdb}/datafile/${base}`;
+}
+
+function majorOf(version: string): number {
+  return Number(version.split('.')[0]);
+}
+
+/** The plug-in violation Oracle records for a PDB from an older major release. */
+function vsnViolation(pdb: LabPdb, cdb: LabCdb): LabPlugInViolation {
+  return {
+    type: 'ERROR',
+    message: `PDB's version does not match CDB's version: PDB's version ${majorOf(pdb.version)}.0.0.0.0. CDB's version ${majorOf(cdb.version)}.0.0.0.0.`,
+    status: 'PENDING',
+    cause: 'VSN not match',
+    action: 'Either upgrade the PDB or reload the components in the PDB.',
+  };
+}
+
+/**
+ * How an open ends for a PDB whose dictionary is older than the CDB. A lower major release
+ * opens MIGRATE (restricted) with the "VSN not match" violation, whatever mode was asked: it
+ * must be upgraded (OPEN UPGRADE, then dbupgrade / AutoUpgrade). A newer release update of the
+ * same release opens with a datapatch violation. UNVERIFIED: the lab records that one as a
+ * WARNING; on a real CDB it may be an ERROR that opens the PDB RESTRICTED until datapatch runs.
+ */
+function openModeFor(pdb: LabPdb, cdb: LabCdb, mode: 'READ WRITE' | 'UPGRADE'): 'READ WRITE' | 'MIGRATE' {
+  const pending = (cause: string) => pdb.violations.some((v) => v.cause === cause && v.status !== 'RESOLVED');
+  if (majorOf(pdb.version) < majorOf(cdb.version)) {
+    if (!pending('VSN not match')) pdb.violations.push(vsnViolation(pdb, cdb));
+    return 'MIGRATE';
+  }
+  if (mode === 'UPGRADE') return 'MIGRATE';
+  if (pdb.version !== cdb.version && !pending('SQL Patch')) {
+    pdb.violations.push({
+      type: 'WARNING',
+      message: `SQL patch release update ${cdb.version} is installed in the CDB but not in the PDB (${pdb.version})`,
+      status: 'PENDING',
+      cause: 'SQL Patch',
+      action: 'Call datapatch to install in the PDB or the CDB',
+    });
+  }
+  return 'READ WRITE';
+}
+
 function runningCopyOf(ctx: SimContext, cdb: string, pdb: string): LabCopy | undefined {
   return ctx.state.copies.find((c) => c.state === 'running' && sameName(c.cdb, cdb) && sameName(c.pdb, pdb));
 }
@@ -69,7 +137,7 @@ function runningCopyOf(ctx: SimContext, cdb: string, pdb: string): LabCopy | und
 export function startRelocate(
   ctx: SimContext,
   target: LabCdb,
-  args: { pdb: string; dbLink: string; availability: Availability },
+  args: RelocateArgs,
   oplogSeq: number,
   abortAt: LabCopy['abortAt'],
 ): LabCopy {
@@ -124,6 +192,20 @@ export function startRelocate(
     throw ora('ORA-65119', `ORA-65119: incompatible national character set (PDB ${source.ncharCharacterSet}, CDB ${target.ncharCharacterSet})`);
   }
 
+  // Files: without Oracle Managed Files in the target the CREATE must say where each file goes.
+  if (!target.dbCreateFileDest && !args.fileNameConvert?.length) {
+    throw ora('ORA-65016', 'ORA-65016: FILE_NAME_CONVERT must be specified');
+  }
+  // TDE: the target's keystore must be open to receive the PDB's keys, and the CREATE must
+  // name its password; without it the source cannot export the keys (the reference: ORA-17628
+  // wrapping ORA-46659). ORA-28365: wallet is not open.
+  if (src.encryptedTablespaces.length) {
+    if (target.keystoreStatus !== 'OPEN') throw ora('ORA-28365', `ORA-28365: wallet is not open (keystore of ${target.name} is ${target.keystoreStatus ?? 'not configured'})`);
+    if (!args.keystore) {
+      throw ora('ORA-17628', `ORA-17628: Oracle error 46659 returned by remote Oracle server\nORA-46659: master keys for the given PDB not found (${pdbName} has encrypted tablespaces: ${src.encryptedTablespaces.join(', ')}; the CREATE needs KEYSTORE IDENTIFIED BY)`);
+    }
+  }
+
   // Options installed in the source but not in the target become plug-in violations (the PDB
   // still opens, restricted in real Oracle; the lab opens it and keeps the rows visible).
   const violations: LabPlugInViolation[] = [];
@@ -146,6 +228,9 @@ export function startRelocate(
     status: 'RELOCATING',
     openMode: 'MOUNTED',
     totalSizeBytes: src.totalSizeBytes,
+    version: src.version,
+    encryptedTablespaces: [...src.encryptedTablespaces],
+    datafiles: src.datafiles.map((f) => convertFileName(f, args.fileNameConvert, target, pdbName)),
     savedState: null,
     services: [],
     violations,
@@ -196,14 +281,14 @@ export function getCopyProgress(ctx: SimContext, cdb: LabCdb): CopyProgress[] {
     });
 }
 
-/** ALTER PLUGGABLE DATABASE <pdb> OPEN READ WRITE INSTANCES=ALL */
-export function openPdb(ctx: SimContext, cdb: LabCdb, name: string): void {
+/** ALTER PLUGGABLE DATABASE <pdb> OPEN INSTANCES=ALL, or OPEN UPGRADE */
+export function openPdb(ctx: SimContext, cdb: LabCdb, name: string, mode: 'READ WRITE' | 'UPGRADE' = 'READ WRITE'): void {
   const pdb = requirePdb(cdb, name);
   if (runningCopyOf(ctx, cdb.name, pdb.name)) {
     // The CREATE ... RELOCATE still holds the PDB.
     throw ora('ORA-00054', `ORA-00054: resource busy and acquire with NOWAIT specified or timeout expired (${pdb.name} is being created by RELOCATE)`);
   }
-  if (pdb.openMode === 'READ WRITE') throw ora('ORA-65019', `ORA-65019: pluggable database ${pdb.name} already open`);
+  if (isOpen(pdb)) throw ora('ORA-65019', `ORA-65019: pluggable database ${pdb.name} already open`);
   if (pdb.status === 'RELOCATED' || pdb.status === 'UNUSABLE' || pdb.status === 'UNPLUGGED') {
     // ORA-65086: cannot open/close the pluggable database
     const why = pdb.status === 'UNUSABLE' ? 'it is UNUSABLE and can only be dropped' : pdb.status === 'RELOCATED' ? 'it has been relocated' : 'it is unplugged';
@@ -211,17 +296,46 @@ export function openPdb(ctx: SimContext, cdb: LabCdb, name: string): void {
   }
   if (pdb.status === 'RELOCATING') {
     completeRelocation(ctx, cdb, pdb);
-    return;
+  } else {
+    // Never open a PDB while its relocated twin is open elsewhere.
+    const twinOpen = ctx.state.cdbs.some(
+      (c) => !sameName(c.name, cdb.name) && c.pdbs.some((p) => sameName(p.name, pdb.name) && p.openMode === 'READ WRITE') && ctx.state.relocatedPdbs.includes(pdb.name),
+    );
+    if (twinOpen) throw ora('ORA-65086', `ORA-65086: cannot open/close the pluggable database ${pdb.name}: it is open in another CDB after a relocation`);
+    pdb.status = 'NORMAL';
   }
-  // Never open a PDB while its relocated twin is open elsewhere.
-  const twinOpen = ctx.state.cdbs.some(
-    (c) => !sameName(c.name, cdb.name) && c.pdbs.some((p) => sameName(p.name, pdb.name) && p.openMode === 'READ WRITE') && ctx.state.relocatedPdbs.includes(pdb.name),
-  );
-  if (twinOpen) throw ora('ORA-65086', `ORA-65086: cannot open/close the pluggable database ${pdb.name}: it is open in another CDB after a relocation`);
-  pdb.status = 'NORMAL';
-  pdb.openMode = 'READ WRITE';
+  pdb.openMode = openModeFor(pdb, cdb, mode);
   const dflt = pdb.services.find((s) => s.isDefault);
   if (dflt) dflt.runningOn = instanceNames(cdb);
+}
+
+/** ALTER PLUGGABLE DATABASE <pdb> CLOSE IMMEDIATE INSTANCES=ALL: sessions go, services stop. */
+export function closePdb(ctx: SimContext, cdb: LabCdb, name: string): void {
+  const pdb = requirePdb(cdb, name);
+  if (runningCopyOf(ctx, cdb.name, pdb.name)) {
+    throw ora('ORA-00054', `ORA-00054: resource busy and acquire with NOWAIT specified or timeout expired (${pdb.name} is being created by RELOCATE)`);
+  }
+  if (!isOpen(pdb)) throw ora('ORA-65020', `ORA-65020: pluggable database ${pdb.name} already closed`);
+  pdb.openMode = 'MOUNTED';
+  for (const s of pdb.services) s.runningOn = [];
+  removeSessions(ctx.state, { cdb: cdb.name, pdb: pdb.name });
+  removeDrains(ctx.state, { cdb: cdb.name, pdb: pdb.name });
+}
+
+/**
+ * Lab control: what `dbupgrade -c <pdb>` (or AutoUpgrade) does to a PDB opened UPGRADE: its
+ * dictionary reaches the CDB's release, the "VSN not match" violation is resolved, and the PDB
+ * is left closed. UNVERIFIED: that the upgrade leaves the PDB MOUNTED rather than open.
+ */
+export function upgradePdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState {
+  const pdb = requirePdb(cdb, name);
+  if (pdb.openMode !== 'MIGRATE') {
+    throw new LabError('LAB-409', `LAB-409: ${pdb.name} in ${cdb.name} is ${pdb.openMode ?? 'not open'}: open it UPGRADE before upgrading it`, 409);
+  }
+  pdb.version = cdb.version;
+  for (const v of pdb.violations) if (v.cause === 'VSN not match') v.status = 'RESOLVED';
+  closePdb(ctx, cdb, pdb.name);
+  return getPdb(cdb, pdb.name)!;
 }
 
 /** The first open of a relocated PDB: closes the source, then makes the target NORMAL / READ WRITE. */
@@ -255,7 +369,6 @@ function completeRelocation(ctx: SimContext, cdb: LabCdb, pdb: LabPdb): void {
   for (const s of services) if (s.isDefault) s.runningOn = instanceNames(cdb);
   pdb.services = services;
   pdb.status = 'NORMAL';
-  pdb.openMode = 'READ WRITE';
   pdb.relocatedFrom = null;
 }
 

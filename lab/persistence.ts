@@ -23,5 +23,19 @@ export function loadState(file: string): LabState | null {
   if (raw.version !== LAB_STATE_VERSION || !Array.isArray(raw.cdbs) || typeof raw.simNowMs !== 'number' || !raw.settings) {
     throw new Error(`${file} is not an orb lab state file (version ${LAB_STATE_VERSION})`);
   }
-  return raw as LabState;
+  return withDefaults(raw as LabState);
+}
+
+/** Fields added after a state file was written get the seed's defaults (no reset needed). */
+function withDefaults(state: LabState): LabState {
+  for (const cdb of state.cdbs) {
+    cdb.dbCreateFileDest ??= '/u02/oradata';
+    cdb.keystoreStatus ??= 'OPEN';
+    for (const pdb of cdb.pdbs) {
+      pdb.version ??= cdb.version;
+      pdb.encryptedTablespaces ??= [];
+      pdb.datafiles ??= [];
+    }
+  }
+  return state;
 }

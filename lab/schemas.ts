@@ -16,9 +16,19 @@ export const OP_ARGS = {
   getDbLink: z.object({ link: name }).strict(),
   getUserPrivileges: z.object({ username: name }).strict(),
   savePdbState: pdbArg,
-  createPdbRelocate: z.object({ pdb: name, dbLink: name, availability: z.enum(['NORMAL', 'MAX']) }).strict(),
+  createPdbRelocate: z
+    .object({
+      pdb: name,
+      dbLink: name,
+      availability: z.enum(['NORMAL', 'MAX']),
+      fileNameConvert: z.array(z.tuple([z.string().min(1).max(512), z.string().min(1).max(512)])).max(100).optional(),
+      keystore: z.boolean().optional(),
+    })
+    .strict(),
+  getPdbStorage: pdbArg,
   getCopyProgress: empty,
-  openPdb: pdbArg,
+  openPdb: z.object({ pdb: name, mode: z.enum(['READ WRITE', 'UPGRADE']).optional() }).strict(),
+  closePdb: pdbArg,
   dropPdb: pdbArg,
   getPlugInViolations: pdbArg,
   listServices: pdbArg,
@@ -42,14 +52,24 @@ export type OpArgs<K extends OpName> = z.infer<(typeof OP_ARGS)[K]>;
 
 /** Operations that change the estate: recorded in the oplog. */
 export const MUTATING_OPS: ReadonlySet<OpName> = new Set<OpName>([
-  'savePdbState', 'createPdbRelocate', 'openPdb', 'dropPdb', 'startService', 'stopService', 'disconnectSessions',
+  'savePdbState', 'createPdbRelocate', 'openPdb', 'closePdb', 'dropPdb', 'startService', 'stopService', 'disconnectSessions',
 ]);
 
 export function isOpName(op: string): op is OpName {
   return Object.prototype.hasOwnProperty.call(OP_ARGS, op);
 }
 
-export const opBody = z.object({ args: z.record(z.string(), z.unknown()).optional() }).strict();
+/** The statement a real CDB would receive for the call (statements.ts), recorded in the oplog as sent. */
+const statementBody = z
+  .object({
+    sql: z.string().min(1).max(8000),
+    binds: z.record(z.string().max(30), z.union([z.string().max(4000), z.number()])),
+    container: name.optional(),
+    secretRef: z.string().max(300).optional(),
+  })
+  .strict();
+
+export const opBody = z.object({ args: z.record(z.string(), z.unknown()).optional(), statement: statementBody.optional() }).strict();
 
 const speed = z.number().positive('must be > 0').max(100000, 'must be at most 100000');
 
@@ -132,6 +152,8 @@ export const cdbPatchBody = z
     localUndo: z.boolean().optional(),
     logMode: z.enum(['ARCHIVELOG', 'NOARCHIVELOG']).optional(),
     options: z.array(z.object({ compId: z.string().min(1), status: z.string().min(1) }).strict()).optional(),
+    dbCreateFileDest: z.string().min(1).nullable().optional(),
+    keystoreStatus: z.string().min(1).nullable().optional(),
   })
   .strict();
 
@@ -150,5 +172,7 @@ export const pdbPatchBody = z
   .object({
     status: z.enum(['NEW', 'NORMAL', 'UNPLUGGED', 'RELOCATING', 'RELOCATED', 'REFRESHING', 'UNUSABLE']).optional(),
     openMode: z.enum(['MOUNTED', 'READ ONLY', 'READ WRITE', 'MIGRATE']).nullable().optional(),
+    version: z.string().regex(/^\d+(\.\d+){4}$/, 'must be a version such as 19.22.0.0.0').optional(),
+    encryptedTablespaces: z.array(name).optional(),
   })
   .strict();

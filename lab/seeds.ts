@@ -77,6 +77,8 @@ function cdb(name: string, over: Partial<LabCdb> = {}): LabCdb {
     localUndo: true,
     logMode: 'ARCHIVELOG',
     options: OPTIONS_19C.map((o) => ({ ...o })),
+    dbCreateFileDest: '/u02/oradata',
+    keystoreStatus: 'OPEN',
     instances: [{ name: inst, number: 1 }],
     dbLinks: [],
     users: [
@@ -97,12 +99,22 @@ function link(name: string, toCdb: string): LabCdb['dbLinks'][number] {
   };
 }
 
-function openPdb(name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
+/** OMF-style datafile names of a PDB (the GUID directory Oracle names after the PDB's GUID). */
+export function omfDatafiles(dest: string, cdbName: string, pdbName: string): string[] {
+  const guid = [...`${cdbName}${pdbName}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).toUpperCase().padStart(8, '0');
+  const dir = `${dest}/${cdbName}/${guid.repeat(4)}/datafile`;
+  return ['system', 'sysaux', 'undotbs1', 'users'].map((t) => `${dir}/o1_mf_${t}_${guid.slice(0, 7).toLowerCase()}_.dbf`);
+}
+
+function openPdb(cdbName: string, name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
   return {
     name,
     status: 'NORMAL',
     openMode: 'READ WRITE',
     totalSizeBytes: sizeBytes,
+    version: '19.22.0.0.0',
+    encryptedTablespaces: [],
+    datafiles: omfDatafiles('/u02/oradata', cdbName, name),
     savedState: null,
     services: [service(name, { isDefault: true, runningOn: [...instances] }), ...services.map((s) => ({ ...s, runningOn: [...instances] }))],
     violations: [],
@@ -149,7 +161,7 @@ export function buildSeed(name: SeedName): LabState {
   const hrApp = service('HR_APP', { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 });
 
   const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
-  cdb1.pdbs.push(openPdb('SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
+  cdb1.pdbs.push(openPdb('CDB1', 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
   const cdb2 = cdb('CDB2', { dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3')] });
   const cdb3 = cdb('CDB3', {
     platformId: 6,
@@ -157,7 +169,7 @@ export function buildSeed(name: SeedName): LabState {
     endianFormat: 'Big',
     dbLinks: [link('CDB2_LINK', 'CDB2')],
   });
-  cdb3.pdbs.push(openPdb('HR', shape.hrBytes, [hrApp], ['cdb3']));
+  cdb3.pdbs.push(openPdb('CDB3', 'HR', shape.hrBytes, [hrApp], ['cdb3']));
 
   const sessions: LabSession[] = [];
   let sid = 100;

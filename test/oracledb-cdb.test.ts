@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import oracledb from 'oracledb';
-import { oracledbCdb, type ConnectionLike } from '../activities/oracle/oracledb-cdb';
+import { oracledbCdb, PDB_DATAFILES_SQL, PDB_ENCRYPTED_TABLESPACES_SQL, type ConnectionLike } from '../activities/oracle/oracledb-cdb';
 import type { OracledbCdbConfig, ConnectOptions } from '../activities/oracle/oracledb-connect';
 import { InputError } from '../common/input-error';
 
@@ -190,6 +190,8 @@ describe('getFacts', () => {
     'SELECT tp.ENDIAN_FORMAT FROM V$TRANSPORTABLE_PLATFORM tp JOIN V$DATABASE d ON d.PLATFORM_ID = tp.PLATFORM_ID',
     "SELECT PARAMETER, VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER IN ('NLS_CHARACTERSET', 'NLS_NCHAR_CHARACTERSET')",
     'SELECT COMP_ID, STATUS FROM DBA_REGISTRY ORDER BY COMP_ID',
+    "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_create_file_dest'",
+    'SELECT STATUS FROM V$ENCRYPTION_WALLET WHERE CON_ID IN (0, 1) ORDER BY CON_ID DESC',
   ];
   function seed() {
     db.on(STATEMENTS[0]!, [{ NAME: 'CDB1', LOG_MODE: 'ARCHIVELOG', PLATFORM_ID: 13, PLATFORM_NAME: 'Linux x86 64-bit' }])
@@ -203,7 +205,9 @@ describe('getFacts', () => {
       .on(STATEMENTS[5]!, [
         { COMP_ID: 'CATALOG', STATUS: 'VALID' },
         { COMP_ID: 'OLS', STATUS: 'OPTION OFF' },
-      ]);
+      ])
+      .on(STATEMENTS[6]!, [{ VALUE: '+DATA' }])
+      .on(STATEMENTS[7]!, [{ STATUS: 'OPEN' }]);
   }
 
   test('runs the documented prerequisite queries on one connection and maps them', async () => {
@@ -227,7 +231,17 @@ describe('getFacts', () => {
         { compId: 'CATALOG', status: 'VALID' },
         { compId: 'OLS', status: 'OPTION OFF' },
       ],
+      dbCreateFileDest: '+DATA',
+      keystoreStatus: 'OPEN',
     });
+  });
+
+  test('no OMF and no keystore row read as null', async () => {
+    seed();
+    db.on(STATEMENTS[6]!, [{ VALUE: null }]).on(STATEMENTS[7]!, []);
+    const facts = await port().getFacts();
+    assert.equal(facts.dbCreateFileDest, null);
+    assert.equal(facts.keystoreStatus, null);
   });
 
   test('falls back to V$INSTANCE.VERSION on a release without VERSION_FULL (ORA-00904)', async () => {
@@ -408,6 +422,50 @@ describe('relocation DDL', () => {
     db.on('CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY NORMAL', err);
     await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' }), (e) => e === err);
     assert.equal((err as { errorNum?: number }).errorNum, 65035);
+  });
+
+  test('OPEN UPGRADE and CLOSE IMMEDIATE: exact statements, no call timeout', async () => {
+    const p = port();
+    await p.openPdb('SALES', 'UPGRADE');
+    await p.closePdb('SALES');
+    assert.deepEqual(db.sqls(), ['ALTER PLUGGABLE DATABASE SALES OPEN UPGRADE', 'ALTER PLUGGABLE DATABASE SALES CLOSE IMMEDIATE INSTANCES=ALL']);
+    assert.deepEqual(db.conns.map((c) => c.callTimeout), [0, 0]);
+  });
+
+  test('FILE_NAME_CONVERT and KEYSTORE IDENTIFIED BY: clause order of create_pdb_clone, the password read at the last moment', async () => {
+    process.env.ORB_TEST_KEYSTORE = 'Ks-Secret 1';
+    await port({ ...cfg, keystorePassword: { env: 'ORB_TEST_KEYSTORE' } }).createPdbRelocate({
+      pdb: 'SALES',
+      dbLink: 'CDB1_LINK',
+      availability: 'NORMAL',
+      fileNameConvert: [['/u02/oradata/CDB1/', '/u03/oradata/CDB2/']],
+      keystoreSecretRef: 'the keystore password of CDB1 (environment variable ORB_TEST_KEYSTORE)',
+    });
+    assert.deepEqual(db.sqls(), [
+      'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK FILE_NAME_CONVERT = (\'/u02/oradata/CDB1/\', \'/u03/oradata/CDB2/\') KEYSTORE IDENTIFIED BY "Ks-Secret 1" RELOCATE AVAILABILITY NORMAL',
+    ]);
+  });
+
+  test('a keystore password that cannot be quoted, or none at all, is refused before the CREATE', async () => {
+    process.env.ORB_TEST_KEYSTORE = 'bad"quote';
+    const args = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' as const, keystoreSecretRef: 'x' };
+    await assert.rejects(port({ ...cfg, keystorePassword: { env: 'ORB_TEST_KEYSTORE' } }).createPdbRelocate(args), (e: unknown) => e instanceof InputError && /double quote/.test(e.message));
+    await assert.rejects(port().createPdbRelocate(args), (e: unknown) => e instanceof InputError && e.field === 'cdbs.CDB1.keystorePassword');
+    assert.equal(db.calls.filter((c) => c.sql.startsWith('CREATE')).length, 0);
+  });
+
+  test('a FILE_NAME_CONVERT pattern with a quote never reaches the SQL text', async () => {
+    await assert.rejects(
+      port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', fileNameConvert: [["/u02/x'); DROP TABLESPACE USERS; --", '/u03/']] }),
+      (e: unknown) => e instanceof InputError && e.field === 'fileNameConvert[0][0]',
+    );
+    assert.equal(db.connects.length, 0);
+  });
+
+  test('getPdbStorage reads encrypted tablespaces and datafiles of the PDB, bound by name', async () => {
+    db.on(PDB_ENCRYPTED_TABLESPACES_SQL, [{ TABLESPACE_NAME: 'USERS' }]).on(PDB_DATAFILES_SQL, [{ FILE_NAME: '/u02/oradata/CDB1/SALES/users01.dbf' }]);
+    assert.deepEqual(await port().getPdbStorage('sales'), { encryptedTablespaces: ['USERS'], datafiles: ['/u02/oradata/CDB1/SALES/users01.dbf'] });
+    assert.ok(db.calls.every((c) => c.binds.pdb === 'SALES'));
   });
 
   test('getPlugInViolations binds the PDB name and maps rows', async () => {

@@ -16,10 +16,13 @@
  */
 import http from 'node:http';
 import type {
-  Availability, CdbFacts, CdbPort, CopyProgress, DbLinkInfo, DisconnectOption, PdbState, PlugInViolation, ServiceInfo,
+  CdbFacts, CdbPort, CopyProgress, DbLinkInfo, DisconnectOption, PdbState, PdbStorage, PlugInViolation, ServiceInfo,
   SessionCount, StopOption, UserPrivileges,
 } from './port';
 import { OracleError } from './port';
+import { statements, type RelocateStatementArgs, type Statement } from './statements';
+import { readSecret, type SecretRef } from '../../common/estate-config';
+import { InputError } from '../../common/input-error';
 
 /** Time limit of every call but createPdbRelocate. */
 export const OP_TIMEOUT_MS = 60_000;
@@ -79,12 +82,17 @@ async function post(url: URL, body: string, timeoutMs: number | null): Promise<A
   }
 }
 
-export function labCdb(url: string, cdb: string): CdbPort {
+export interface LabCdbOptions {
+  /** The target keystore's password, by reference: read (so a missing one fails as on a real CDB), never sent */
+  keystorePassword?: SecretRef;
+}
+
+export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbPort {
   const base = new URL(url);
 
-  async function op<T>(name: string, args: Record<string, unknown> = {}, timeoutMs: number | null = OP_TIMEOUT_MS): Promise<T> {
+  async function op<T>(name: string, args: Record<string, unknown> = {}, timeoutMs: number | null = OP_TIMEOUT_MS, statement?: Statement): Promise<T> {
     const target = new URL(`/cdbs/${encodeURIComponent(cdb)}/ops/${name}`, base);
-    const answer = await post(target, JSON.stringify({ args }), timeoutMs);
+    const answer = await post(target, JSON.stringify(statement ? { args, statement } : { args }), timeoutMs);
     let parsed: { result?: unknown; error?: { code?: unknown; message?: unknown } };
     try {
       parsed = JSON.parse(answer.text) as typeof parsed;
@@ -97,42 +105,57 @@ export function labCdb(url: string, cdb: string): CdbPort {
     throw new OracleError(code, message);
   }
 
+  /** A call that changes the estate: the statement a real CDB would get travels with it, for the oplog. */
+  async function change(name: string, args: Record<string, unknown>, statement: Statement, timeoutMs: number | null = OP_TIMEOUT_MS): Promise<void> {
+    await op(name, args, timeoutMs, statement);
+  }
+
   return {
     cdb,
     getFacts: () => op<CdbFacts>('getFacts'),
     getPdb: (pdb: string) => op<PdbState | null>('getPdb', { pdb }),
     getDbLink: (link: string) => op<DbLinkInfo | null>('getDbLink', { link }),
     getUserPrivileges: (username: string) => op<UserPrivileges>('getUserPrivileges', { username }),
-    savePdbState: async (pdb: string) => {
-      await op('savePdbState', { pdb });
-    },
-    createPdbRelocate: async (args: { pdb: string; dbLink: string; availability: Availability }) => {
-      await op('createPdbRelocate', { pdb: args.pdb, dbLink: args.dbLink, availability: args.availability }, null);
+    getPdbStorage: (pdb: string) => op<PdbStorage>('getPdbStorage', { pdb }),
+    savePdbState: (pdb: string) => change('savePdbState', { pdb }, statements.savePdbState(pdb)),
+    createPdbRelocate: async (args: RelocateStatementArgs) => {
+      const statement = statements.createPdbRelocate(args);
+      if (args.keystoreSecretRef !== undefined) {
+        if (!opts.keystorePassword) throw new InputError(`cdbs.${cdb}.keystorePassword`, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
+        readSecret(opts.keystorePassword, `cdbs.${cdb}.keystorePassword`);
+      }
+      const labArgs = {
+        pdb: args.pdb,
+        dbLink: args.dbLink,
+        availability: args.availability,
+        ...(args.fileNameConvert?.length ? { fileNameConvert: args.fileNameConvert } : {}),
+        ...(args.keystoreSecretRef !== undefined ? { keystore: true } : {}),
+      };
+      await change('createPdbRelocate', labArgs, statement, null);
     },
     getCopyProgress: () => op<CopyProgress[]>('getCopyProgress'),
-    openPdb: async (pdb: string) => {
-      await op('openPdb', { pdb });
-    },
-    dropPdb: async (pdb: string) => {
-      await op('dropPdb', { pdb });
-    },
+    openPdb: (pdb: string, mode: 'READ WRITE' | 'UPGRADE' = 'READ WRITE') =>
+      change('openPdb', mode === 'UPGRADE' ? { pdb, mode } : { pdb }, statements.openPdb(pdb, mode)),
+    closePdb: (pdb: string) => change('closePdb', { pdb }, statements.closePdb(pdb)),
+    dropPdb: (pdb: string) => change('dropPdb', { pdb }, statements.dropPdb(pdb)),
     getPlugInViolations: (pdb: string) => op<PlugInViolation[]>('getPlugInViolations', { pdb }),
     listServices: (pdb: string) => op<ServiceInfo[]>('listServices', { pdb }),
-    startService: async (pdb: string, service: string, instance?: string) => {
-      await op('startService', instance === undefined ? { pdb, service } : { pdb, service, instance });
-    },
-    stopService: async (pdb: string, service: string, options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number }) => {
-      await op('stopService', {
-        pdb,
-        service,
-        ...(options.instance === undefined ? {} : { instance: options.instance }),
-        stopOption: options.stopOption,
-        drainTimeoutSeconds: options.drainTimeoutSeconds,
-      });
-    },
-    disconnectSessions: async (pdb: string, service: string, option: DisconnectOption) => {
-      await op('disconnectSessions', { pdb, service, option });
-    },
+    startService: (pdb: string, service: string, instance?: string) =>
+      change('startService', instance === undefined ? { pdb, service } : { pdb, service, instance }, statements.startService(pdb, service, instance)),
+    stopService: (pdb: string, service: string, options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number }) =>
+      change(
+        'stopService',
+        {
+          pdb,
+          service,
+          ...(options.instance === undefined ? {} : { instance: options.instance }),
+          stopOption: options.stopOption,
+          drainTimeoutSeconds: options.drainTimeoutSeconds,
+        },
+        statements.stopService(pdb, service, options),
+      ),
+    disconnectSessions: (pdb: string, service: string, option: DisconnectOption) =>
+      change('disconnectSessions', { pdb, service, option }, statements.disconnectSessions(pdb, service, option)),
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),
     // Connections are pooled by a shared keep-alive agent; the lab closes idle ones.
     close: async () => undefined,

@@ -20,7 +20,7 @@ export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
   const cacheKey = `${key}\u0000${labUrl ?? ''}\u0000${JSON.stringify(cfg)}`;
   const cached = ports.get(cacheKey);
   if (cached) return cached;
-  const port: CdbPort = cfg.adapter === 'lab' ? labCdb(labUrl!, key) : oracledbCdb(key, cfg);
+  const port: CdbPort = cfg.adapter === 'lab' ? labCdb(labUrl!, key, { keystorePassword: cfg.keystorePassword }) : oracledbCdb(key, cfg);
   ports.set(cacheKey, port);
   return port;
 }

@@ -1,5 +1,7 @@
 import { dbLinkName, oracleIdentifier, pdbName, serviceName } from '../../common/identifiers';
 import { InputError } from '../../common/input-error';
+import { readSecret } from '../../common/estate-config';
+import { KEYSTORE_SECRET, statements, type RelocateStatementArgs, type Statement } from './statements';
 import {
   connectOptions,
   defaultGetConnection,
@@ -9,7 +11,6 @@ import {
   type OracledbCdbConfig,
 } from './oracledb-connect';
 import type {
-  Availability,
   CdbFacts,
   CdbPort,
   CopyProgress,
@@ -18,6 +19,7 @@ import type {
   OpenMode,
   PdbState,
   PdbStatus,
+  PdbStorage,
   PlugInViolation,
   ServiceInfo,
   SessionCount,
@@ -53,19 +55,6 @@ export const QUERY_CALL_TIMEOUT_MS = 120_000;
 /** Extra time over a STOP_SERVICE drain timeout before the call is abandoned (ms). */
 const DRAIN_MARGIN_MS = 120_000;
 
-const STOP_OPTIONS: Record<StopOption, string> = {
-  NONE: 'DBMS_SERVICE.STOP_OPTION_NONE',
-  IMMEDIATE: 'DBMS_SERVICE.STOP_OPTION_IMMEDIATE',
-  TRANSACTIONAL: 'DBMS_SERVICE.STOP_OPTION_TRANSACTIONAL',
-};
-/** DBMS_SERVICE's NUMBER constants (0, 1, 2): a string literal would fail. */
-const DISCONNECT_OPTIONS: Record<DisconnectOption, string> = {
-  POST_TRANSACTION: 'DBMS_SERVICE.POST_TRANSACTION',
-  IMMEDIATE: 'DBMS_SERVICE.IMMEDIATE',
-  NOREPLAY: 'DBMS_SERVICE.NOREPLAY',
-};
-const AVAILABILITIES: readonly Availability[] = ['NORMAL', 'MAX'];
-
 /**
  * How orb tags the session that runs CREATE PLUGGABLE DATABASE ... RELOCATE, so that any
  * worker can tell a copy is under way from GV$SESSION alone (see getCopyProgress):
@@ -100,6 +89,13 @@ export const COPY_LONGOPS_SQL =
  */
 export const USER_SYS_PRIVS_SQL =
   "WITH ROLE_TREE (ROLE_NAME) AS (SELECT GRANTED_ROLE FROM CDB_ROLE_PRIVS WHERE CON_ID = 1 AND ((GRANTEE = :username AND DEFAULT_ROLE = 'YES') OR GRANTEE = 'PUBLIC') UNION ALL SELECT rp.GRANTED_ROLE FROM CDB_ROLE_PRIVS rp JOIN ROLE_TREE t ON rp.GRANTEE = t.ROLE_NAME WHERE rp.CON_ID = 1) CYCLE ROLE_NAME SET IS_CYCLE TO 'Y' DEFAULT 'N' SELECT DISTINCT PRIVILEGE FROM CDB_SYS_PRIVS WHERE CON_ID = 1 AND (GRANTEE IN (:username, 'PUBLIC') OR GRANTEE IN (SELECT ROLE_NAME FROM ROLE_TREE)) ORDER BY PRIVILEGE";
+
+/** Tablespaces of the PDB holding encrypted data (TDE): the CREATE then needs KEYSTORE IDENTIFIED BY. */
+export const PDB_ENCRYPTED_TABLESPACES_SQL =
+  "SELECT t.TABLESPACE_NAME FROM CDB_TABLESPACES t JOIN V$CONTAINERS c ON c.CON_ID = t.CON_ID WHERE c.NAME = :pdb AND t.ENCRYPTED = 'YES' ORDER BY t.TABLESPACE_NAME";
+/** The PDB's datafiles, which FILE_NAME_CONVERT must cover when the target has no OMF. */
+export const PDB_DATAFILES_SQL =
+  'SELECT f.FILE_NAME FROM CDB_DATA_FILES f JOIN V$CONTAINERS c ON c.CON_ID = f.CON_ID WHERE c.NAME = :pdb ORDER BY f.FILE_ID';
 
 const Q = { outFormat: OUT_FORMAT_OBJECT };
 
@@ -165,6 +161,35 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     }
   }
 
+  /**
+   * Executes one built statement (statements.ts) on its own connection: in the PDB's container
+   * when it names one, with the keystore password read from the estate's reference at the last
+   * moment when it needs one. `before` runs first on the same connection (session tags).
+   */
+  async function run(s: Statement, callTimeoutMs = QUERY_CALL_TIMEOUT_MS, before?: (c: ConnectionLike) => Promise<void>): Promise<void> {
+    const sql = s.secretRef === undefined ? s.sql : s.sql.replace(KEYSTORE_SECRET, keystoreLiteral());
+    await withConnection(async (c, call) => {
+      await before?.(c);
+      const exec = () => c.execute(sql, s.binds, {});
+      return s.container ? inContainer(c, call, s.container, exec) : exec();
+    }, callTimeoutMs);
+  }
+
+  /**
+   * The target keystore's password as KEYSTORE IDENTIFIED BY takes it: a double-quoted
+   * identifier (DDL takes no binds), so a password with a double quote or a control character
+   * is refused rather than quoted. UNVERIFIED against a live CDB: that the quoted form is
+   * accepted exactly like ADMINISTER KEY MANAGEMENT's IDENTIFIED BY "password".
+   */
+  function keystoreLiteral(): string {
+    if (!cfg.keystorePassword) throw new InputError(`cdbs.${cdb}.keystorePassword`, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
+    const password = readSecret(cfg.keystorePassword, `cdbs.${cdb}.keystorePassword`);
+    if (!/^[^"\u0000-\u001f]{1,128}$/.test(password)) {
+      throw new InputError(`cdbs.${cdb}.keystorePassword`, 'must be 1 to 128 characters without a double quote or control character');
+    }
+    return `"${password}"`;
+  }
+
   const port: CdbPort = {
     cdb,
 
@@ -191,6 +216,9 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
           "SELECT PARAMETER, VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER IN ('NLS_CHARACTERSET', 'NLS_NCHAR_CHARACTERSET')",
         );
         const registry = await query(c, 'SELECT COMP_ID, STATUS FROM DBA_REGISTRY ORDER BY COMP_ID');
+        const [omf] = await query(c, "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_create_file_dest'");
+        // United mode: CDB$ROOT's row (CON_ID 1) says whether the keystore is open for the CDB.
+        const [wallet] = await query(c, 'SELECT STATUS FROM V$ENCRYPTION_WALLET WHERE CON_ID IN (0, 1) ORDER BY CON_ID DESC');
         const nlsValue = (p: string) => str(nls.find((r) => r.PARAMETER === p)?.VALUE) ?? '';
         return {
           name: str(db?.NAME) ?? '',
@@ -203,6 +231,8 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
           characterSet: nlsValue('NLS_CHARACTERSET'),
           ncharCharacterSet: nlsValue('NLS_NCHAR_CHARACTERSET'),
           options: registry.map((r) => ({ compId: str(r.COMP_ID) ?? '', status: str(r.STATUS) ?? '' })),
+          dbCreateFileDest: str(omf?.VALUE)?.trim() || null,
+          keystoreStatus: str(wallet?.STATUS),
         };
       });
     },
@@ -264,19 +294,28 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async savePdbState(pdb: string): Promise<void> {
-      const name = pdbName('pdb', pdb);
-      await withConnection((c) => c.execute(`ALTER PLUGGABLE DATABASE ${name} SAVE STATE INSTANCES=ALL`, {}, {}));
+      await run(statements.savePdbState(pdb));
     },
 
-    async createPdbRelocate(args: { pdb: string; dbLink: string; availability: Availability }): Promise<void> {
+    async getPdbStorage(pdb: string): Promise<PdbStorage> {
+      const name = pdbName('pdb', pdb);
+      // CDB_ views read open containers only: the PDB is open READ WRITE when preflight asks.
+      return withConnection(async (c) => {
+        const tbs = await query(c, PDB_ENCRYPTED_TABLESPACES_SQL, { pdb: name });
+        const files = await query(c, PDB_DATAFILES_SQL, { pdb: name });
+        return {
+          encryptedTablespaces: tbs.map((r) => str(r.TABLESPACE_NAME) ?? '').filter((t) => t !== ''),
+          datafiles: files.map((r) => str(r.FILE_NAME) ?? '').filter((f) => f !== ''),
+        };
+      });
+    },
+
+    async createPdbRelocate(args: RelocateStatementArgs): Promise<void> {
+      const statement = statements.createPdbRelocate(args);
       const name = pdbName('pdb', args.pdb);
-      const link = dbLinkName('dbLink', args.dbLink);
-      if (!AVAILABILITIES.includes(args.availability)) {
-        throw new InputError('availability', `must be one of ${AVAILABILITIES.join(', ')} (got ${JSON.stringify(args.availability)})`);
-      }
       // Its own connection, no call timeout: the statement returns when the copy is done,
       // which can take hours. Progress is read by getCopyProgress on another connection.
-      await withConnection(async (c) => {
+      await run(statement, 0, async (c) => {
         // Tag the session (MODULE 'orb', ACTION 'relocate <PDB>') so getCopyProgress sees the
         // copy for as long as this statement runs, including the stretches without a
         // V$SESSION_LONGOPS row. Thin mode only sends the attributes piggybacked on the next
@@ -291,8 +330,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
         c.callTimeout = QUERY_CALL_TIMEOUT_MS;
         await c.ping();
         c.callTimeout = 0;
-        await c.execute(`CREATE PLUGGABLE DATABASE ${name} FROM ${name}@${link} RELOCATE AVAILABILITY ${args.availability}`, {}, {});
-      }, 0);
+      });
     },
 
     async getCopyProgress(): Promise<CopyProgress[]> {
@@ -371,15 +409,17 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       });
     },
 
-    async openPdb(pdb: string): Promise<void> {
-      const name = pdbName('pdb', pdb);
+    async openPdb(pdb: string, mode: 'READ WRITE' | 'UPGRADE' = 'READ WRITE'): Promise<void> {
       // The first open after a relocation also drains and closes the source: no call timeout.
-      await withConnection((c) => c.execute(`ALTER PLUGGABLE DATABASE ${name} OPEN INSTANCES=ALL`, {}, {}), 0);
+      await run(statements.openPdb(pdb, mode), 0);
+    },
+
+    async closePdb(pdb: string): Promise<void> {
+      await run(statements.closePdb(pdb), 0);
     },
 
     async dropPdb(pdb: string): Promise<void> {
-      const name = pdbName('pdb', pdb);
-      await withConnection((c) => c.execute(`DROP PLUGGABLE DATABASE ${name} INCLUDING DATAFILES`, {}, {}), 0);
+      await run(statements.dropPdb(pdb), 0);
     },
 
     async getPlugInViolations(pdb: string): Promise<PlugInViolation[]> {
@@ -449,20 +489,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async startService(pdb: string, service: string, instance?: string): Promise<void> {
-      const name = pdbName('pdb', pdb);
-      const svc = serviceName('service', service);
-      const binds: Record<string, unknown> = { svc };
-      let instanceArg = 'DBMS_SERVICE.ALL_INSTANCES';
-      if (instance !== undefined) {
-        oracleIdentifier('instance', instance);
-        binds.inst = instance;
-        instanceArg = ':inst';
-      }
-      await withConnection((c, call) =>
-        inContainer(c, call, name, () =>
-          c.execute(`BEGIN DBMS_SERVICE.START_SERVICE(service_name => :svc, instance_name => ${instanceArg}); END;`, binds, {}),
-        ),
-      );
+      await run(statements.startService(pdb, service, instance));
     },
 
     async stopService(
@@ -470,56 +497,14 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       service: string,
       options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
     ): Promise<void> {
-      const name = pdbName('pdb', pdb);
-      const svc = serviceName('service', service);
-      const stopOption = STOP_OPTIONS[options.stopOption];
-      if (!Object.prototype.hasOwnProperty.call(STOP_OPTIONS, options.stopOption) || !stopOption) {
-        throw new InputError('stopOption', `must be one of ${Object.keys(STOP_OPTIONS).join(', ')} (got ${JSON.stringify(options.stopOption)})`);
-      }
-      const drain = options.drainTimeoutSeconds;
-      if (!Number.isInteger(drain) || drain < 0) {
-        throw new InputError('drainTimeoutSeconds', `must be a whole number of seconds >= 0 (got ${JSON.stringify(drain)})`);
-      }
-      const binds: Record<string, unknown> = { svc, drain };
-      let instanceArg = 'DBMS_SERVICE.ALL_INSTANCES';
-      if (options.instance !== undefined) {
-        oracleIdentifier('instance', options.instance);
-        binds.inst = options.instance;
-        instanceArg = ':inst';
-      }
-      // DBMS_SERVICE.STOP_SERVICE(service_name, instance_name, stop_option, drain_timeout, replay)
-      // per rdbms/admin/dbmssrv.sql. On RAC, a drain timeout or stop option for a service on
-      // another instance raises ORA-44791 (use srvctl there); services managed by Clusterware
-      // cannot be stopped by DBMS_SERVICE at all.
-      await withConnection(
-        (c, call) =>
-          inContainer(c, call, name, () =>
-            c.execute(
-              `BEGIN DBMS_SERVICE.STOP_SERVICE(service_name => :svc, instance_name => ${instanceArg}, stop_option => ${stopOption}, drain_timeout => :drain); END;`,
-              binds,
-              {},
-            ),
-          ),
-        drain * 1000 + DRAIN_MARGIN_MS,
-      );
+      const statement = statements.stopService(pdb, service, options);
+      await run(statement, options.drainTimeoutSeconds * 1000 + DRAIN_MARGIN_MS);
     },
 
     async disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void> {
-      const name = pdbName('pdb', pdb);
-      const svc = serviceName('service', service);
-      const constant = Object.prototype.hasOwnProperty.call(DISCONNECT_OPTIONS, option) ? DISCONNECT_OPTIONS[option] : undefined;
-      if (!constant) {
-        throw new InputError('option', `must be one of ${Object.keys(DISCONNECT_OPTIONS).join(', ')} (got ${JSON.stringify(option)})`);
-      }
       // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
       // returns only when they are gone: no call timeout. On RAC, run it per instance.
-      await withConnection(
-        (c, call) =>
-          inContainer(c, call, name, () =>
-            c.execute(`BEGIN DBMS_SERVICE.DISCONNECT_SESSION(service_name => :svc, disconnect_option => ${constant}); END;`, { svc }, {}),
-          ),
-        0,
-      );
+      await run(statements.disconnectSessions(pdb, service, option), 0);
     },
 
     async countSessions(service: string): Promise<SessionCount[]> {

@@ -11,6 +11,8 @@
  * and classified once by common/oracle-errors.ts.
  */
 
+import type { RelocateStatementArgs } from './statements';
+
 export type PdbStatus = 'NEW' | 'NORMAL' | 'UNPLUGGED' | 'RELOCATING' | 'RELOCATED' | 'REFRESHING' | 'UNUSABLE';
 export type OpenMode = 'MOUNTED' | 'READ ONLY' | 'READ WRITE' | 'MIGRATE';
 export type Availability = 'NORMAL' | 'MAX';
@@ -35,6 +37,18 @@ export interface CdbFacts {
   ncharCharacterSet: string;
   /** DBA_REGISTRY comp_id and status (VALID, OPTION OFF, ...) */
   options: { compId: string; status: string }[];
+  /** V$PARAMETER db_create_file_dest: where Oracle Managed Files go (null: no OMF, FILE_NAME_CONVERT needed) */
+  dbCreateFileDest: string | null;
+  /** V$ENCRYPTION_WALLET.STATUS of CDB$ROOT (OPEN, CLOSED, NOT_AVAILABLE, OPEN_NO_MASTER_KEY, ...); null: no row */
+  keystoreStatus: string | null;
+}
+
+/** What the CREATE needs to know about the PDB's files, read in the source. */
+export interface PdbStorage {
+  /** CDB_TABLESPACES.ENCRYPTED = 'YES' in the PDB (TDE) */
+  encryptedTablespaces: string[];
+  /** CDB_DATA_FILES.FILE_NAME of the PDB */
+  datafiles: string[];
 }
 
 export interface PdbState {
@@ -142,13 +156,19 @@ export interface CdbPort {
    * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <availability>,
    * run in this (target) CDB. Resolves when the statement completes (the copy is done).
    */
-  createPdbRelocate(args: { pdb: string; dbLink: string; availability: Availability }): Promise<void>;
+  createPdbRelocate(args: RelocateStatementArgs): Promise<void>;
+
+  /** CDB_TABLESPACES (encrypted) and CDB_DATA_FILES of an open PDB. */
+  getPdbStorage(pdb: string): Promise<PdbStorage>;
 
   /** Copies under way in this CDB (tagged GV$SESSION rows and GV$SESSION_LONGOPS 'kpdbfCopyTaskCbk'). */
   getCopyProgress(): Promise<CopyProgress[]>;
 
-  /** ALTER PLUGGABLE DATABASE <pdb> OPEN [READ WRITE] INSTANCES=ALL */
-  openPdb(pdb: string): Promise<void>;
+  /** ALTER PLUGGABLE DATABASE <pdb> OPEN INSTANCES=ALL, or OPEN UPGRADE (statements.ts) */
+  openPdb(pdb: string, mode?: 'READ WRITE' | 'UPGRADE'): Promise<void>;
+
+  /** ALTER PLUGGABLE DATABASE <pdb> CLOSE IMMEDIATE INSTANCES=ALL */
+  closePdb(pdb: string): Promise<void>;
 
   /** DROP PLUGGABLE DATABASE <pdb> INCLUDING DATAFILES */
   dropPdb(pdb: string): Promise<void>;

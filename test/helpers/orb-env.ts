@@ -47,7 +47,10 @@ export function labApi(url: string) {
     faults: () => call<{ faults: { id: number; op: string; fired: number; remaining: number | null }[] }>('GET', '/faults').then((r) => r.faults),
     clearFaults: () => call<void>('DELETE', '/faults'),
     reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
-    patchPdb: (cdb: string, pdb: string, body: { status?: string; openMode?: string | null }) => call<unknown>('PATCH', `/cdbs/${cdb}/pdbs/${pdb}`, body),
+    patchPdb: (cdb: string, pdb: string, body: { status?: string; openMode?: string | null; version?: string; encryptedTablespaces?: string[] }) =>
+      call<unknown>('PATCH', `/cdbs/${cdb}/pdbs/${pdb}`, body),
+    patchCdb: (cdb: string, body: Record<string, unknown>) => call<unknown>('PATCH', `/cdbs/${cdb}`, body),
+    upgradePdb: (cdb: string, pdb: string) => call<unknown>('POST', `/cdbs/${cdb}/pdbs/${pdb}/upgrade`),
     clock: (speed: number) => call<{ speed: number }>('POST', '/clock', { speed }),
     addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
     op: <T = any>(cdb: string, op: string, args: Record<string, unknown> = {}) =>
