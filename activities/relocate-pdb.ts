@@ -1,10 +1,13 @@
 import { Context, log, sleep, ApplicationFailure, CancelledFailure } from '@temporalio/activity';
-import type { CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port';
+import type { CdbFacts, CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port';
 import type { Availability } from './oracle/port';
-import type { CheckResult, ProgressRecord } from '../common/runbook-types';
+import { relocateWorkflowId, type CheckResult, type ProgressRecord, type RelocatePdbInput } from '../common/runbook-types';
+import { servicesToDrain } from '../common/drainable';
+import { buildRelocationPlan, type RelocationPlan } from './relocation-plan';
 import { idempotent, oracleStep } from './oracle-step';
 import { whileHeartbeating } from './heartbeat';
 import { classifyOracleError, toActivityError } from '../common/oracle-errors';
+import { estatePrerequisites, relocateStatementArgs, type CdbSettings, type RelocationFacts } from './relocation-prereqs';
 
 /** The CDB ports an activity may open, by estate name. */
 export type OpenCdb = (cdb: string) => CdbPort;
@@ -15,6 +18,8 @@ export interface RelocationRef {
   targetCdb: string;
   dbLink: string;
   availability: Availability;
+  /** Open UPGRADE and wait at a gate while the PDB is upgraded (a relocation into a higher major release) */
+  upgrade?: boolean;
 }
 
 export interface PdbRef {
@@ -37,9 +42,6 @@ function describePdb(p: PdbState | null): string {
   return p ? `${p.status}, ${p.openMode ?? 'not in V$PDBS'}` : 'absent';
 }
 
-function majorVersion(v: string): number {
-  return Number(v.split('.')[0]);
-}
 
 /** A copy under way for this PDB (its target names the PDB, or is unknown: see CopyProgress in port.ts). */
 function copyOf(pdb: string, copies: CopyProgress[]): CopyProgress | undefined {
@@ -55,8 +57,15 @@ export function toProgress(c: CopyProgress): ProgressRecord {
   };
 }
 
-export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: number } = {}) {
+export interface RelocationActivityOptions {
+  copyPollMs?: number;
+  /** What the estate file says about a CDB (Clusterware, keystore password, FILE_NAME_CONVERT); default: nothing */
+  settingsOf?: (cdb: string) => CdbSettings;
+}
+
+export function relocationActivities(openPort: OpenCdb, opts: RelocationActivityOptions = {}) {
   const copyPollMs = opts.copyPollMs ?? 2000;
+  const settingsOf = opts.settingsOf ?? (() => ({}));
   /** A CDB the estate file does not describe (or describes wrongly) is a permanent error. */
   const openCdb: OpenCdb = (cdb) => {
     try {
@@ -65,6 +74,21 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       throw ApplicationFailure.nonRetryable(`cannot open CDB ${cdb}: ${(err as Error).message}`, 'EstateConfig');
     }
   };
+
+  /** Both CDBs' facts, the source PDB's files and the estate's settings: what the CREATE's clauses depend on. */
+  async function relocationFacts(r: RelocationRef, known?: { sf: CdbFacts; tf: CdbFacts }): Promise<RelocationFacts> {
+    const source = openCdb(r.sourceCdb);
+    const target = openCdb(r.targetCdb);
+    const [sf, tf, storage] = await oracleStep(`reading ${r.sourceCdb} and ${r.targetCdb}`, () =>
+      Promise.all([known?.sf ?? source.getFacts(), known?.tf ?? target.getFacts(), source.getPdbStorage(r.pdb)]),
+    );
+    return {
+      ...r,
+      upgrade: r.upgrade === true,
+      source: { facts: sf, settings: settingsOf(r.sourceCdb), storage },
+      target: { facts: tf, settings: settingsOf(r.targetCdb) },
+    };
+  }
 
   const relocation = {
     /**
@@ -115,11 +139,7 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       check(checks, 'installed options', missing.length ? 'fail' : 'pass',
         missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
 
-      const sv = majorVersion(sf.version);
-      const tv = majorVersion(tf.version);
-      check(checks, 'database versions', tv < sv ? 'fail' : sf.version === tf.version ? 'pass' : 'warn',
-        tv < sv ? `${r.targetCdb} (${tf.version}) is older than ${r.sourceCdb} (${sf.version})`
-          : sf.version === tf.version ? `both CDBs run ${sf.version}` : `source ${sf.version}, target ${tf.version}: expect plug-in violations to resolve (datapatch) after the open`);
+      checks.push(...estatePrerequisites(await relocationFacts(r, { sf, tf })));
 
       if (!link) {
         check(checks, 'database link', 'fail', `${r.targetCdb} has no database link ${r.dbLink} (ORA-02019); create it to ${r.sourceCdb}'s root as a common user`);
@@ -151,6 +171,20 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       }
       log.info('preflight done', { pdb: r.pdb, failed: checks.filter((c) => c.outcome === 'fail').length });
       return checks;
+    },
+
+    /**
+     * `orb plan`: preflight (read-only), then the plan built from the same statement builders and
+     * the same CREATE clauses the run uses, with the services that would be drained now.
+     */
+    async planRelocation(input: RelocatePdbInput): Promise<RelocationPlan> {
+      const r: RelocationRef = {
+        pdb: input.pdb, sourceCdb: input.sourceCdb, targetCdb: input.targetCdb, dbLink: input.dbLink, availability: input.availability, upgrade: input.upgrade === true,
+      };
+      const checks = await relocation.preflightRelocation(r);
+      const facts = await relocationFacts(r);
+      const services = servicesToDrain(await oracleStep('listing the PDB services', () => openCdb(r.sourceCdb).listServices(r.pdb)));
+      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks, createArgs: relocateStatementArgs(facts), services });
     },
 
     /** ALTER PLUGGABLE DATABASE <pdb> SAVE STATE INSTANCES=ALL on the source. Idempotent by nature. */
@@ -213,7 +247,8 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r });
       beat(undefined, 'starting the copy');
       let settled = false;
-      const create = target.createPdbRelocate({ pdb: r.pdb, dbLink: r.dbLink, availability: r.availability }).finally(() => {
+      const args = relocateStatementArgs(await relocationFacts(r));
+      const create = target.createPdbRelocate(args).finally(() => {
         settled = true;
       });
       create.catch(() => undefined);
@@ -308,14 +343,47 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       }
     },
 
-    /** ALTER PLUGGABLE DATABASE <pdb> OPEN in the target. Idempotent: an open PDB is left as it is. */
-    async openPdb(p: PdbRef): Promise<{ alreadyOpen: boolean }> {
+    /**
+     * ALTER PLUGGABLE DATABASE <pdb> OPEN (or OPEN UPGRADE) in the target. Idempotent: a PDB
+     * already open in the mode asked (UPGRADE shows as MIGRATE) is left as it is.
+     */
+    async openPdb(p: PdbRef & { mode?: 'READ WRITE' | 'UPGRADE' }): Promise<{ alreadyOpen: boolean; openMode: string | null }> {
       const port = openCdb(p.cdb);
+      const mode = p.mode ?? 'READ WRITE';
       const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
       if (!state) throw ApplicationFailure.nonRetryable(`${p.cdb} has no PDB named ${p.pdb} to open`, 'PdbMissing');
-      if (state.openMode === 'READ WRITE') return { alreadyOpen: true };
-      const opened = await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb))));
-      return { alreadyOpen: !opened };
+      if (state.openMode === (mode === 'UPGRADE' ? 'MIGRATE' : 'READ WRITE')) return { alreadyOpen: true, openMode: state.openMode };
+      const opened = await oracleStep(`opening ${p.pdb} in ${p.cdb}${mode === 'UPGRADE' ? ' UPGRADE' : ''}`, () =>
+        whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb, mode))),
+      );
+      const after = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
+      return { alreadyOpen: !opened, openMode: after?.openMode ?? null };
+    },
+
+    /**
+     * After the upgrade (done by the DBA at the "upgrade" gate): close the PDB if it is still
+     * open (UPGRADE shows as MIGRATE) and open it READ WRITE on every instance. A PDB that still
+     * opens MIGRATE was not upgraded: that is a failure naming the plug-in violation.
+     */
+    async reopenAfterUpgrade(p: PdbRef): Promise<string> {
+      const port = openCdb(p.cdb);
+      const state = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => port.getPdb(p.pdb));
+      if (!state) throw ApplicationFailure.nonRetryable(`${p.cdb} has no PDB named ${p.pdb}`, 'PdbMissing');
+      if (state.openMode !== 'READ WRITE') {
+        if (state.openMode === 'MIGRATE' || state.openMode === 'READ ONLY') {
+          await oracleStep(`closing ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`closing ${p.pdb}`, () => idempotent(() => port.closePdb(p.pdb))));
+        }
+        await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb))));
+      }
+      const [after, violations] = await oracleStep(`reading ${p.pdb} in ${p.cdb}`, () => Promise.all([port.getPdb(p.pdb), port.getPlugInViolations(p.pdb)]));
+      if (after?.openMode !== 'READ WRITE') {
+        const vsn = violations.filter((v) => v.type === 'ERROR').map((v) => v.message).join('; ');
+        throw ApplicationFailure.nonRetryable(
+          `${p.pdb} in ${p.cdb} opened ${after?.openMode ?? 'not at all'}, not READ WRITE: the upgrade has not completed${vsn ? ` (${vsn})` : ''}. Upgrade it (dbupgrade -c ${p.pdb}) and retry`,
+          'NotUpgraded',
+        );
+      }
+      return `${p.pdb} is open READ WRITE in ${p.cdb}`;
     },
 
     /** Verification after the open: target NORMAL and READ WRITE, source RELOCATED or gone, no plug-in errors. */
@@ -350,6 +418,12 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
         if (info.runningOn.length) continue;
         await oracleStep(`starting service ${svc} of ${p.pdb} in ${p.cdb}`, () => idempotent(() => port.startService(p.pdb, svc)));
         started.push(svc);
+      }
+      // The run must not report completed while a service it stopped is down: read them back.
+      const after = await oracleStep(`listing services of ${p.pdb} in ${p.cdb}`, () => port.listServices(p.pdb));
+      const down = p.services.filter((svc) => !after.find((s) => s.name === svc)?.runningOn.length);
+      if (down.length) {
+        throw ApplicationFailure.retryable(`${down.join(', ')} of ${p.pdb} in ${p.cdb} ${down.length > 1 ? 'are' : 'is'} not running after START_SERVICE`, 'ServiceNotRunning');
       }
       return started;
     },

@@ -13,11 +13,13 @@ import { connectClient, taskQueue as defaultTaskQueue, temporalSettings, workflo
 import { CliError, EXIT, errorMessage } from './errors';
 import { buildRelocateInput, userName, type RelocateOptions } from './relocate-input';
 import { progressLine, renderStatus, shellArg, table } from './render';
+import { renderPlan } from './render-plan';
 import {
   cancelOutcome,
   cancelRun,
   getRunStatus,
   hasWorkerPolling,
+  planRelocation,
   listRuns,
   relocateSummary,
   runExitCode,
@@ -73,6 +75,28 @@ function numberOption(field: string, min: number, max: number) {
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InputError(field, `${JSON.stringify(value)} is not a number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** The options of a relocation, shared by `orb start relocate-pdb` and `orb plan relocate-pdb`. */
+function relocateOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--pdb <name>', 'PDB to relocate')
+    .requiredOption('--from <cdb>', 'CDB the PDB is in now')
+    .requiredOption('--to <cdb>', 'CDB to relocate it to')
+    .option('--availability <mode>', 'normal|max (MAX keeps a tombstone forwarding connections)', 'normal')
+    .option('--drain-timeout <duration>', 'how long services drain before cutover (e.g. 90s, 5m; at most 24h)', '5m')
+    .option('--on-drain-timeout <action>', 'disconnect|ask|abort when sessions remain after the drain timeout', 'ask')
+    .option('--db-link <name>', 'database link in the target CDB to the source (default: from the estate)')
+    .option('--gate-before-copy', 'ask for approval before the copy starts', false)
+    .option('--no-cutover-gate', 'do not ask for approval before cutover (on by default)')
+    .option('--keep-tombstone-gate', 'AVAILABILITY MAX: ask for approval before dropping the tombstone', false)
+    .option('--upgrade', 'into a higher major release: open the PDB UPGRADE, wait at gate "upgrade" while you upgrade it (dbupgrade), then open it', false)
+    .option('--approvers <list>', 'who may approve every gate of the run: group:<name> of the estate, or members of its groups; comma-separated or repeated (default group:dbas)', collect)
+    .option('--required-approvals <n>', 'distinct approvals each gate needs', '1')
+    .option('--gate-timeout <duration>', 'how long a gate waits (default: forever)')
+    .option('--on-gate-timeout <action>', 'reject|wait when a gate times out (default reject)')
+    .option('--allow-self-approval', 'let the person who started the run approve it', false)
+    .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)');
 }
 
 function collect(value: string, prev: string[] = []): string[] {
@@ -198,25 +222,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   // ---- start relocate-pdb ------------------------------------------------------------
   const start = program.command('start').description('start a runbook (see: orb start relocate-pdb --help)');
-  start
+  relocateOptions(start
     .command('relocate-pdb')
-    .description('relocate a PDB to another CDB (CREATE PLUGGABLE DATABASE ... RELOCATE), with approval gates')
-    .requiredOption('--pdb <name>', 'PDB to relocate')
-    .requiredOption('--from <cdb>', 'CDB the PDB is in now')
-    .requiredOption('--to <cdb>', 'CDB to relocate it to')
-    .option('--availability <mode>', 'normal|max (MAX keeps a tombstone forwarding connections)', 'normal')
-    .option('--drain-timeout <duration>', 'how long services drain before cutover (e.g. 90s, 5m; at most 24h)', '5m')
-    .option('--on-drain-timeout <action>', 'disconnect|ask|abort when sessions remain after the drain timeout', 'ask')
-    .option('--db-link <name>', 'database link in the target CDB to the source (default: from the estate)')
-    .option('--gate-before-copy', 'ask for approval before the copy starts', false)
-    .option('--no-cutover-gate', 'do not ask for approval before cutover (on by default)')
-    .option('--keep-tombstone-gate', 'AVAILABILITY MAX: ask for approval before dropping the tombstone', false)
-    .option('--approvers <list>', 'who may approve every gate of the run: group:<name> of the estate, or members of its groups; comma-separated or repeated (default group:dbas)', collect)
-    .option('--required-approvals <n>', 'distinct approvals each gate needs', '1')
-    .option('--gate-timeout <duration>', 'how long a gate waits (default: forever)')
-    .option('--on-gate-timeout <action>', 'reject|wait when a gate times out (default reject)')
-    .option('--allow-self-approval', 'let the person who started the run approve it', false)
-    .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)')
+    .description('relocate a PDB to another CDB (CREATE PLUGGABLE DATABASE ... RELOCATE), with approval gates'))
     .option('--wait', 'wait for the run to end, printing progress', false)
     .option('--json', 'print JSON', false)
     .addHelpText(
@@ -251,6 +259,34 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         else io.out(`\n${renderRun(final, s)}`);
         setExit(runExitCode(final));
       }, s);
+    });
+
+  // ---- plan relocate-pdb ---------------------------------------------------------------
+  const plan = program.command('plan').description('show what a runbook would do, without changing anything (see: orb plan relocate-pdb --help)');
+  relocateOptions(plan
+    .command('relocate-pdb')
+    .description('preflight read-only, then every statement, gate and undo step a relocation with these options would run'))
+    .option('--json', 'print JSON', false)
+    .addHelpText(
+      'after',
+      '\nTakes the same options as `orb start relocate-pdb`. A worker runs preflight (read-only: it has the\n' +
+        'credentials) and builds the plan from the same code that issues the statements at run time.\n' +
+        'Exit codes: 0 the run would proceed, 1 preflight fails (the run would stop there, changing nothing).',
+    )
+    .action(async (o: RelocateOptions & { json: boolean }) => {
+      const { estate } = estateOf();
+      const input = buildRelocateInput(o, estate);
+      const s = settings();
+      const tq = defaultTaskQueue();
+      const result = await withClient(async (client) => {
+        if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) {
+          throw new CliError(`no worker is polling task queue ${tq}: a plan runs preflight on a worker (start orb worker, or orb dev)`, EXIT.UNREACHABLE);
+        }
+        return planRelocation(client, s, input, tq);
+      }, s);
+      if (o.json) json({ input, plan: result });
+      else io.out(renderPlan(result));
+      setExit(result.wouldRun ? EXIT.OK : EXIT.RUNBOOK_FAILED);
     });
 
   // ---- status -------------------------------------------------------------------------

@@ -31,6 +31,8 @@ export interface RelocateOptions {
   gateTimeout?: unknown;
   onGateTimeout?: unknown;
   allowSelfApproval?: boolean;
+  /** --upgrade: into a higher major release (open UPGRADE, gate, reopen) */
+  upgrade?: boolean;
   /** --keep-tombstone-gate: AVAILABILITY MAX only */
   keepTombstoneGate?: boolean;
   startedBy?: unknown;
@@ -210,6 +212,7 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
     targetCdb,
     dbLink,
     availability,
+    ...(opts.upgrade === true ? { upgrade: true } : {}),
     drain: {
       timeoutMs: drainTimeoutMs,
       onTimeout: onDrainTimeout,

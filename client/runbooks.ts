@@ -2,7 +2,9 @@
  * What the CLI does with Temporal: start a relocation, read its status (live query,
  * else history, else visibility), list runs, send approvals, cancel.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { RelocationPlan } from '../activities/relocation-plan';
 import {
   Client,
   WorkflowExecutionAlreadyStartedError,
@@ -31,6 +33,7 @@ import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from '.
 
 export const RELOCATE_RUNBOOK = 'relocate-pdb';
 export const RELOCATE_WORKFLOW_TYPE = 'relocatePdb';
+export const PLAN_WORKFLOW_TYPE = 'planRelocatePdb';
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
@@ -84,7 +87,8 @@ export function relocateDetails(input: RelocatePdbInput): string {
       : `- **${name}**: off`;
   return [
     `**${input.pdb}** from **${input.sourceCdb}** to **${input.targetCdb}** over database link \`${input.dbLink}\`, AVAILABILITY ${input.availability}.`,
-    `Started by **${input.startedBy}**. Drain timeout ${formatDuration(input.drain.timeoutMs)}, then ${input.drain.onTimeout}.`,
+    `Started by **${input.startedBy}**. Drain timeout ${formatDuration(input.drain.timeoutMs)}, then ${input.drain.onTimeout}.` +
+      (input.upgrade ? ' Opened UPGRADE in the target, upgraded at gate "upgrade", then opened READ WRITE.' : ''),
     '',
     'Gates:',
     '', // the Web UI's markdown starts a list only after a blank line
@@ -153,6 +157,39 @@ export async function startRelocation(client: Client, settings: TemporalSettings
     if (err instanceof NotFoundError) throw err;
     mapTemporalError(err, settings, workflowId);
   }
+}
+
+/**
+ * `orb plan relocate-pdb`: runs the plan workflow (preflight read-only on a worker) and returns
+ * the plan. Its id names what it plans, with a random tail: plans never collide with runs.
+ */
+export async function planRelocation(client: Client, settings: TemporalSettings, input: RelocatePdbInput, taskQueue: string): Promise<RelocationPlan> {
+  const workflowId = `plan:${relocateWorkflowId(input.sourceCdb, input.pdb)}:${randomUUID().slice(0, 8)}`;
+  try {
+    return await client.workflow.execute(PLAN_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowExecutionTimeout: '10m',
+      staticSummary: `Plan: ${relocateSummary(input)}`,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      throw new CliError(`the plan could not be made: ${causeText(err)}`, EXIT.RUNBOOK_FAILED);
+    }
+    mapTemporalError(err, settings, workflowId);
+  }
+}
+
+/** The innermost message of a failure chain. */
+function causeText(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  let msg = e?.message ?? String(err);
+  for (let i = 0; e?.cause && i < 10; i++) {
+    e = e.cause as { message?: string; cause?: unknown };
+    if (e?.message) msg = e.message;
+  }
+  return msg;
 }
 
 export type StatusSource = 'query' | 'result' | 'failure' | 'visibility';

@@ -26,6 +26,7 @@ export const relocatePdbInputSchema = z
     targetCdb: name,
     dbLink: z.string().regex(/^[A-Za-z][A-Za-z0-9_$#]*(\.[A-Za-z][A-Za-z0-9_$#]*)*$/, 'must be a database link name').max(128),
     availability: z.enum(['NORMAL', 'MAX']),
+    upgrade: z.boolean().optional(),
     drain: z
       .object({
         timeoutMs: z.number().int().positive().max(24 * 3600_000),

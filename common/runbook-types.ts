@@ -99,6 +99,12 @@ export interface RelocatePdbInput {
   /** Database link in the target CDB that reaches the source CDB's root */
   dbLink: string;
   availability: 'NORMAL' | 'MAX';
+  /**
+   * Into a higher major release: open the PDB UPGRADE, wait at gate "upgrade" while the DBA
+   * upgrades it (dbupgrade / AutoUpgrade), then open it READ WRITE. Preflight refuses a
+   * relocation into a higher major release without it.
+   */
+  upgrade?: boolean;
   drain: {
     timeoutMs: number;
     onTimeout: OnDrainTimeout;

@@ -32,6 +32,7 @@ describe('relocate-pdb runbook against a real Temporal server and a lab process'
     assert.equal(r.value.outcome, 'completed');
     const names = r.value.status.stages.map((s) => `${s.name}:${s.outcome}`);
     assert.deepEqual(names, [
+      'fence:succeeded',
       'preflight:succeeded',
       'save-state:succeeded',
       'approve-copy:skipped',

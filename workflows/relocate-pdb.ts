@@ -2,8 +2,9 @@
  * Runbook: relocate a PDB to another CDB (Oracle Multitenant Administrator's Guide,
  * "Relocating a PDB"), as a DBA would run it:
  *
- *   preflight → save state → [approve copy] → copy (CREATE PLUGGABLE DATABASE ... RELOCATE)
- *   → [approve cutover] → drain services → open on the target → verify → start services
+ *   fence the target → preflight → save state → [approve copy] → copy (CREATE PLUGGABLE
+ *   DATABASE ... RELOCATE) → [approve cutover] → drain services → open on the target
+ *   → [upgrade: open UPGRADE, approve once upgraded, reopen] → verify → start services
  *   → save state on the target → [approve tombstone drop] → drop tombstone (AVAILABILITY MAX)
  *
  * Before the open every change is undone on a permanent failure, a rejection at a gate or
@@ -11,7 +12,7 @@
  * services the runbook stopped are started again. After the open there is no automatic undo:
  * a failure waits at an operator gate to retry the stage or stop, and says why.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
 import { relocateInputProblems } from '../common/relocate-input-schema';
@@ -20,11 +21,17 @@ import { Compensations } from './shared/compensations';
 import { causeMessage } from './shared/failure-text';
 import { RunbookJournal } from './shared/runbook-journal';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
+import { takeTargetFence } from './shared/target-fence';
+import { servicesToDrain } from '../common/drainable';
+import { describeStatement, statements } from '../activities/oracle/statements';
 
+/** Activities with a summary the Web UI's timeline shows: what the step does, in the DBA's words or its statement. */
+const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
 const db = proxyActivities<OrbActivities>(dbSteps);
-const copy = proxyActivities<OrbActivities>(copySteps);
 const undo = proxyActivities<OrbActivities>(undoSteps);
 const progress = proxyActivities<OrbActivities>(progressSteps);
+/** `[CDB2] ALTER PLUGGABLE DATABASE ...`: a statement as a summary, and where it runs. */
+const sql = (cdb: string, s: Parameters<typeof describeStatement>[0]) => `[${cdb}] ${describeStatement(s)}`;
 
 export const RELOCATE_PDB = 'relocate-pdb';
 
@@ -75,8 +82,28 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
   const gates = new ApprovalGates(journal, input.startedBy);
   const undoLog = new Compensations(journal);
   const { pdb, sourceCdb, targetCdb, dbLink, availability } = input;
-  const ref = { pdb, sourceCdb, targetCdb, dbLink, availability };
-  const long = proxyActivities<OrbActivities>(longSteps(input.drain.timeoutMs));
+  const upgrade = input.upgrade === true;
+  const ref = { pdb, sourceCdb, targetCdb, dbLink, availability, upgrade };
+  const long = (summary: string) => act(longSteps(input.drain.timeoutMs), summary);
+
+  let stoppedServices: string[] = [];
+  let disconnected: { sessions: number; approvedBy?: string } | null = null;
+  /** Stages past the point of no return not done yet: what an operator who stops the run has left to do. */
+  const remaining = ['open', ...(upgrade ? ['upgrade', 'reopen'] : []), 'verify', 'start-services', 'save-state-target', ...(availability === 'MAX' ? ['drop-tombstone'] : [])];
+
+  // Only one run at a time moves a PDB of this name into this target, however it was started.
+  journal.begin('fence');
+  const fence = await takeTargetFence(targetCdb, pdb).catch((err) => {
+    journal.end('failed', causeMessage(err));
+    journal.finish('failed', `${causeMessage(err)}`);
+    throw ApplicationFailure.nonRetryable(causeMessage(err), 'TargetBusy', journal.status);
+  });
+  journal.end('succeeded', `holds ${fence.id} until the run ends`);
+  try {
+    return await relocate();
+  } finally {
+    await fence.release();
+  }
 
   /** Opens a gate; anything but an approval ends the run (compensating before the open). Returns the approvers. */
   async function approval(name: string, question: string, policy: GatePolicy): Promise<string[]> {
@@ -104,12 +131,11 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     throw ApplicationFailure.nonRetryable(summary, ok ? 'RunbookCompensated' : 'CompensationIncomplete', journal.status);
   }
 
+  async function relocate(): Promise<RelocatePdbResult> {
   // ---- Before the open: every change is undone on failure ------------------------------
-  let stoppedServices: string[] = [];
-  let disconnected: { sessions: number; approvedBy?: string } | null = null;
   try {
     journal.begin('preflight');
-    const checks = await db.preflightRelocation(ref).catch((err) => {
+    const checks = await act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref).catch((err) => {
       journal.end('failed', causeMessage(err));
       throw err;
     });
@@ -122,7 +148,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', journal.status);
     }
 
-    await journal.stage('save-state', () => db.savePdbState({ cdb: sourceCdb, pdb }));
+    await journal.stage('save-state', () => act(dbSteps, sql(sourceCdb, statements.savePdbState(pdb))).savePdbState({ cdb: sourceCdb, pdb }));
 
     if (input.gates.beforeCopy) {
       await journal.stage('approve-copy', () =>
@@ -132,11 +158,17 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
 
     // From here the target may hold a copy: undo drops it (never while it is open, never
     // unless the source is intact) and makes sure the source is open READ WRITE.
-    undoLog.add({ step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`, run: () => undo.ensurePdbOpen({ cdb: sourceCdb, pdb }) });
-    undoLog.add({ step: `drop the copy of ${pdb} in ${targetCdb}`, run: () => undo.dropRelocatedCopy({ pdb, sourceCdb, targetCdb }) });
+    undoLog.add({
+      step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`,
+      run: () => act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb }),
+    });
+    undoLog.add({
+      step: `drop the copy of ${pdb} in ${targetCdb}`,
+      run: () => act(undoSteps, `undo: ${sql(targetCdb, statements.dropPdb(pdb))} (only a copy never opened)`).dropRelocatedCopy({ pdb, sourceCdb, targetCdb }),
+    });
 
     await journal.stage('copy', async () => {
-      const running = copy.copyPdb(ref);
+      const running = act(copySteps, `copy: [${targetCdb}] CREATE PLUGGABLE DATABASE ${pdb} FROM ${pdb}@${dbLink} ... RELOCATE AVAILABILITY ${availability}`).copyPdb(ref);
       let done = false;
       running.then(() => (done = true), () => (done = true));
       const started = Date.now();
@@ -187,19 +219,28 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
   CancellationScope.current().cancelRequested.catch(() => {
     journal.note(`cancel requested during ${journal.status.stage}: after the open there is no automatic undo; the run goes on (reject at a recover-* gate to stop it)`);
   });
-  const remaining = ['open', 'verify', 'start-services', 'save-state-target', ...(availability === 'MAX' ? ['drop-tombstone'] : [])];
   return CancellationScope.nonCancellable(async () => {
-    await recoverable('open', () => long.openPdb({ cdb: targetCdb, pdb }), true);
+    const openMode = upgrade ? 'UPGRADE' : 'READ WRITE';
+    await recoverable('open', () => long(sql(targetCdb, statements.openPdb(pdb, openMode))).openPdb({ cdb: targetCdb, pdb, mode: openMode }), true);
     undoLog.clear();
+    if (upgrade) {
+      const d = await journal.stage('upgrade', () => gates.wait('upgrade', upgradeQuestion(), { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' }),
+        (x) => (x.decision === 'approved' ? `upgraded, said ${x.by.join(', ')}` : 'not approved'));
+      if (d.decision !== 'approved') return stopAfterOpen('upgrade', `the upgrade was not confirmed (${d.decision === 'rejected' ? `rejected by ${d.by}` : 'timed out'})`);
+      remaining.splice(remaining.indexOf('upgrade'), 1);
+      await recoverable('reopen', () => long(`${sql(targetCdb, statements.closePdb(pdb))}; then ${statements.openPdb(pdb).sql}`).reopenAfterUpgrade({ cdb: targetCdb, pdb }));
+    }
     const verification = await recoverable('verify', async () => {
-      const checks = await db.verifyRelocation(ref);
+      const checks = await act(dbSteps, `verify (read-only): ${pdb} in ${targetCdb} and ${sourceCdb}, PDB_PLUG_IN_VIOLATIONS`).verifyRelocation(ref);
       const failed = checks.filter((c) => c.outcome === 'fail');
       if (failed.length) throw ApplicationFailure.nonRetryable(`verification failed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`, 'VerificationFailed');
       return checks;
     });
     journal.preflight([...journal.status.preflight, ...verification.map((c) => ({ ...c, check: `verify: ${c.check}` }))]);
-    await recoverable('start-services', () => db.startServices({ cdb: targetCdb, pdb, services: stoppedServices }));
-    await recoverable('save-state-target', () => db.savePdbState({ cdb: targetCdb, pdb }));
+    await recoverable('start-services', () =>
+      act(dbSteps, stoppedServices.length ? `[${targetCdb}] DBMS_SERVICE.START_SERVICE ${stoppedServices.join(', ')} in ${pdb}` : 'no service to start')
+        .startServices({ cdb: targetCdb, pdb, services: stoppedServices }));
+    await recoverable('save-state-target', () => act(dbSteps, sql(targetCdb, statements.savePdbState(pdb))).savePdbState({ cdb: targetCdb, pdb }));
 
     if (availability === 'MAX') {
       let drop = true;
@@ -215,24 +256,27 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
           if (remaining.includes('drop-tombstone')) remaining.splice(remaining.indexOf('drop-tombstone'), 1);
         }
       }
-      if (drop) await recoverable('drop-tombstone', () => db.dropTombstone({ cdb: sourceCdb, pdb }));
+      if (drop) await recoverable('drop-tombstone', () => act(dbSteps, sql(sourceCdb, statements.dropPdb(pdb))).dropTombstone({ cdb: sourceCdb, pdb }));
     } else journal.skip('drop-tombstone', 'AVAILABILITY NORMAL leaves no tombstone');
 
     journal.finish('completed', `${pdb} is open READ WRITE in ${targetCdb}${stoppedServices.length ? ` with ${stoppedServices.join(', ')}` : ''}. Back it up: it cannot be recovered in ${targetCdb} until it is.`);
     return { outcome: 'completed' as const, status: journal.status };
   });
+  }
 
   /** Stops the services, watches the session count, and applies the drain-timeout policy. */
   async function drain(): Promise<string[]> {
-    const services = (await db.listPdbServices({ cdb: sourceCdb, pdb })).filter((s) => !s.isDefault && s.runningOn.length > 0).map((s) => s.name);
+    const services = servicesToDrain(await db.listPdbServices({ cdb: sourceCdb, pdb }));
     if (!services.length) return [];
     undoLog.add({
-      step: `start ${services.join(', ')} again in ${sourceCdb}`,
-      run: () => undo.restoreSourceServices({ cdb: sourceCdb, pdb, services }),
+      step: `start service${services.length > 1 ? 's' : ''} ${services.join(', ')} of ${pdb} again in ${sourceCdb}`,
+      run: () => act(undoSteps, `undo: [${sourceCdb}] DBMS_SERVICE.START_SERVICE ${services.join(', ')} in ${pdb}`).restoreSourceServices({ cdb: sourceCdb, pdb, services }),
     });
     // The drain timeout counts from the stop: STOP_SERVICE itself may wait for sessions.
     const deadline = Date.now() + input.drain.timeoutMs;
-    await long.stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds: Math.ceil(input.drain.timeoutMs / 1000) });
+    const drainTimeoutSeconds = Math.ceil(input.drain.timeoutMs / 1000);
+    await long(`[${sourceCdb}] DBMS_SERVICE.STOP_SERVICE ${services.join(', ')} in ${pdb}: STOP_OPTION_NONE, drain_timeout ${drainTimeoutSeconds}s`)
+      .stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds });
     if (await watch(services, deadline)) return services;
 
     const left = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
@@ -244,7 +288,8 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     }
     journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${services.join(', ')} after their current transaction${approvedBy ? ` (approved by ${approvedBy})` : ''}`);
     disconnected = { sessions: left.total, ...(approvedBy ? { approvedBy } : {}) };
-    await long.disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
+    await long(`[${sourceCdb}] DBMS_SERVICE.DISCONNECT_SESSION(${services.join(' | ')}, DBMS_SERVICE.POST_TRANSACTION)`)
+      .disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
     if (await watch(services, Date.now() + input.drain.timeoutMs)) return services;
     throw ApplicationFailure.nonRetryable(`sessions remained on ${services.join(', ')} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
   }
@@ -265,6 +310,53 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
       if (c.total === 0) return true;
       if (remainingMs <= 0) return false;
       await sleep(Math.min(every, remainingMs), { summary: `next session count on ${services.join(', ')}` });
+    }
+  }
+
+  function upgradeQuestion(): string {
+    return (
+      `${pdb} is open UPGRADE in ${targetCdb}; the source in ${sourceCdb} is closed. Upgrade it now in ${targetCdb} ` +
+      `(as the oracle user: $ORACLE_HOME/bin/dbupgrade -c ${pdb}, or AutoUpgrade), then approve: orb closes it and opens it ` +
+      'READ WRITE. Reject to stop here and leave it open UPGRADE.'
+    );
+  }
+
+  /**
+   * Ends the run after the open, at an operator's word: nothing is undone, and the reason says
+   * exactly what is still to do, per object, from where the estate stands now.
+   */
+  async function stopAfterOpen(stage: string, why: string): Promise<never> {
+    let servicesDown = stoppedServices;
+    if (remaining.includes('start-services') && stoppedServices.length) {
+      const now = await db.listPdbServices({ cdb: targetCdb, pdb }).catch(() => null);
+      if (now) servicesDown = stoppedServices.filter((svc) => !now.find((s) => s.name === svc)?.runningOn.length);
+    }
+    const todo = remaining.flatMap((r) => leftToDo(r, servicesDown));
+    const reason = `${why}; ${stage === 'open' ? `the open in ${targetCdb} had succeeded, so ` : ''}the estate is left as it is. ` +
+      (todo.length ? `Still to do by hand: ${todo.map((t, i) => `(${i + 1}) ${t}`).join('; ')}` : 'Nothing is left to do by hand.');
+    journal.finish('failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', journal.status);
+  }
+
+  /** What a stage not done leaves to do by hand, one entry per object, with the statement that does it. */
+  function leftToDo(stage: string, servicesDown: string[]): string[] {
+    switch (stage) {
+      case 'open':
+        return [`open ${pdb} in ${targetCdb}: ${statements.openPdb(pdb, upgrade ? 'UPGRADE' : 'READ WRITE').sql}`];
+      case 'upgrade':
+        return [`upgrade ${pdb} in ${targetCdb} (dbupgrade -c ${pdb}, or AutoUpgrade)`];
+      case 'reopen':
+        return [`close ${pdb} in ${targetCdb} and open it READ WRITE: ${statements.closePdb(pdb).sql}; ${statements.openPdb(pdb).sql}`];
+      case 'verify':
+        return [`check ${pdb} in ${targetCdb}: open READ WRITE, no pending PDB_PLUG_IN_VIOLATIONS`];
+      case 'start-services':
+        return servicesDown.map((svc) => `start service ${svc} of ${pdb} in ${targetCdb}: DBMS_SERVICE.START_SERVICE('${svc}') in ${pdb}`);
+      case 'save-state-target':
+        return [`save the open state of ${pdb} in ${targetCdb}: ${statements.savePdbState(pdb).sql}`];
+      case 'drop-tombstone':
+        return [`drop the RELOCATED tombstone ${pdb} in ${sourceCdb} once every client connects to ${targetCdb}: ${statements.dropPdb(pdb).sql}`];
+      default:
+        return [stage];
     }
   }
 
@@ -300,9 +392,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
               continue;
             }
           }
-          const reason = `${stopped}; the open in ${targetCdb} had succeeded, so the estate is left as it is. Still to do by hand: ${remaining.join(', ')}${stoppedServices.length && remaining.includes('start-services') ? ` (services ${stoppedServices.join(', ')} are stopped)` : ''}`;
-          journal.finish('failed', reason);
-          throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', journal.status);
+          return stopAfterOpen(stage, stopped);
         }
       }
     }
