@@ -67,7 +67,8 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
   const drainSeconds = Math.ceil(input.drain.timeoutMs / 1000);
   const restoreSource = `undo: drop the copy in ${tgt} (${statements.dropPdb(pdb).sql}, only a copy never opened, while ${pdb} is intact in ${src}), make sure ${pdb} is open READ WRITE in ${src}`;
   const restoreServices = f.services.length ? `, start ${f.services.join(', ')} again in ${src}` : '';
-  const afterOpen = (stage: string) => `no automatic undo after the open: the run waits at gate "recover-${stage}" (${input.gates.operator.approvers.join(', ')}): approve retries ${stage}, reject stops and lists what is left to do`;
+  const afterOpen = (stage: string) =>
+    `no automatic undo after the open: the run waits at ${gateText(`recover-${stage}`, input.gates.operator, input.startedBy)}: approve retries ${stage}, reject stops and lists what is left to do`;
   const stages: PlanStage[] = [];
   const stage = (s: PlanStage) => stages.push(s);
 
