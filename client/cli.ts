@@ -141,6 +141,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-lab', 'do not start the lab (real databases only)')
     .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
     .addOption(new Option('--ready-file <file>', 'write a JSON file once everything is up (for scripts)').hideHelp())
+    .addHelpText(
+      'after',
+      '\nCtrl-C, SIGTERM and SIGHUP (closing the terminal) stop the worker, the lab and the Temporal server.\n' +
+        'The server runs under a small guard process that stops it as soon as orb dev is gone, even after\n' +
+        'kill -9. orb dev records the server in <state-dir>/temporal-server.json; if an earlier orb dev left\n' +
+        'its server running there, the next orb dev stops it (and says so) and starts a new one on the same\n' +
+        'database: workflows and the lab\'s estate are kept. Anything else listening on the ports is refused\n' +
+        '(exit 4), and so is a second orb dev on a state directory another running orb dev uses.',
+    )
     .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
