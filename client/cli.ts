@@ -469,6 +469,25 @@ export async function main(argv: string[] = process.argv, io: Io = { out: (l) =>
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
+/**
+ * Resolves once everything written to `stream` so far has reached the OS (or the stream has
+ * failed, e.g. EPIPE when the reader went away). A pipe takes 64 KiB at a time: the rest waits
+ * in the stream, and exiting before it is written would cut the output there.
+ */
+export function flushed(stream: NodeJS.WritableStream & { destroyed?: boolean; writable?: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writable === false) return resolve();
+    stream.write('', () => resolve());
+  });
 }
+
+/** `orb` itself (bin/orb): runs the CLI, lets stdout and stderr drain, exits with the CLI's code. */
+export async function runAndExit(argv: string[] = process.argv): Promise<never> {
+  // A reader that goes away early (orb list --json | head) is not an error of orb's.
+  for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+  const code = await main(argv);
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+if (require.main === module) void runAndExit();

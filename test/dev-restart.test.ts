@@ -16,11 +16,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ListedRun } from '../client/runbooks';
 import type { ServerRecord } from '../client/dev-server-record';
-import { closedPort, runCli, type CliRun } from './helpers/processes';
+import { ORB_BIN, closedPort, runCli, type CliRun } from './helpers/processes';
 import { temporalCliPath } from './helpers/temporal-cli';
 import { until } from './helpers/until';
 
-const ORB = path.join(__dirname, '..', '..', 'bin', 'orb');
 const ID = 'relocate-pdb:CDB1:SALES';
 
 interface Ports {
@@ -63,7 +62,7 @@ function stateDir(): string {
 
 function spawnDev(dir: string, p: Ports): Dev {
   const args = ['dev', '--state-dir', dir, '--port', String(p.temporal), '--ui-port', String(p.ui), '--lab-port', String(p.lab), '--no-worker', '--seed', 'test'];
-  const child = spawn(process.execPath, [ORB, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ORB_BIN, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
