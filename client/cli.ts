@@ -12,7 +12,7 @@ import { formatDuration } from '../common/duration';
 import { connectClient, taskQueue as defaultTaskQueue, temporalSettings, workflowUiUrl, type TemporalSettings } from './connection';
 import { CliError, EXIT, errorMessage } from './errors';
 import { buildRelocateInput, userName, type RelocateOptions } from './relocate-input';
-import { progressLine, renderStatus, shellArg, table } from './render';
+import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
 import {
   cancelOutcome,
   cancelRun,
@@ -226,7 +226,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--on-gate-timeout <action>', 'reject|wait when a gate times out (default reject)')
     .option('--allow-self-approval', 'let the person who started the run approve it', false)
     .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)')
-    .option('--wait', 'wait for the run to end, printing progress', false)
+    .option('--wait', 'wait for the run to end, printing progress (stages, gates, each new attempt of a step being retried)', false)
     .option('--json', 'print JSON', false)
     .addHelpText(
       'after',
@@ -250,11 +250,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         if (!o.json) printStarted(io, started.workflowId, ui, input, polling, tq);
         if (!o.wait) return;
         let prev: RunbookStatus | null = null;
+        let prevRetrying: RunStatus['retrying'] = [];
         const final = await waitForRun(client, s, started.workflowId, (r) => {
-          if (o.json || !r.status) return;
-          const line = progressLine(prev, r.status);
-          if (line) io.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
-          prev = r.status;
+          if (o.json) return;
+          const lines = [r.status ? progressLine(prev, r.status) : null, retryProgressLine(prevRetrying, r.retrying)];
+          for (const line of lines) if (line) io.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
+          prev = r.status ?? prev;
+          prevRetrying = r.retrying;
         });
         if (o.json) json({ workflowId: started.workflowId, runId: started.runId, namespace: s.namespace, uiUrl: ui, input, final });
         else io.out(`\n${renderRun(final, s)}`);
@@ -265,7 +267,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- status -------------------------------------------------------------------------
   program
     .command('status')
-    .description('show a run: stages, progress, the open gate and who may approve it, approvals, compensation')
+    .description('show a run: stages, progress, a step being retried (attempt, next attempt, last error), the open gate and who may approve it, approvals, compensation')
     .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES (see orb list)')
     .option('--json', 'print JSON', false)
     .action(async (id: string, o: { json: boolean }) => {
@@ -279,7 +281,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- list ---------------------------------------------------------------------------
   program
     .command('list')
-    .description('list orb runs (newest first) with their stage and whether they wait for approval')
+    .description('list orb runs (newest first) with their stage (and a step being retried) and whether they wait for approval')
     .option('--running', 'only running ones', false)
     .option('--limit <n>', 'at most this many', intOption('--limit', 1, 1000), 50)
     .option('--json', 'print JSON', false)
@@ -293,7 +295,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           runs.map((r) => [
             r.workflowId,
             r.executionStatus,
-            r.stage ?? '-',
+            [r.stage ?? '-', retryingSummary(r.retrying)].filter(Boolean).join(', '),
             r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no',
             r.startTime.slice(0, 19).replace('T', ' '),
             r.closeTime ? r.closeTime.slice(0, 19).replace('T', ' ') : '-',
@@ -429,12 +431,13 @@ function renderRun(r: RunStatus, s: TemporalSettings): string {
   const ui = workflowUiUrl(s.namespace, r.workflowId);
   if (r.status) {
     const note = r.note ?? (r.source === 'query' ? undefined : `read from the workflow's ${r.source === 'result' ? 'result' : 'failure'} in history`);
-    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note });
+    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note, retrying: r.retrying });
   }
   return [
     `${r.workflowId}`,
     `  workflow: ${r.executionStatus}   stage: ${r.stage ?? '-'}   awaiting approval: ${r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no'}`,
     `  started ${r.startTime}${r.closeTime ? `, closed ${r.closeTime}` : ''}`,
+    ...renderRetrying(r.retrying),
     `  web UI: ${ui}`,
     ...(r.failure ? [`  failure: ${r.failure}`] : []),
     ...(r.note ? [`  note: ${r.note}`] : []),
