@@ -128,6 +128,7 @@ export async function stopLeftoverServer(stateDir: string, dbFile: string, grace
   if (ours.length) await terminate(targets, ours, graceMs);
   removeRecord(stateDir);
   return ours.length
-    ? `stopped the Temporal dev server (pid ${rec.serverPid}, ${rec.address}) that an earlier orb dev (pid ${rec.orbPid}) left running on ${dbFile}`
+    ? `stopped the Temporal dev server (pid ${rec.serverPid}, ${rec.address}) ` +
+        `that an earlier orb dev (pid ${rec.orbPid}) left running on ${dbFile}`
     : null;
 }

@@ -154,7 +154,9 @@ async function checkPorts(o: DevOptions): Promise<void> {
     );
   }
   if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);
-  if (o.lab && (await portInUse(o.ip, o.labPort))) throw new NotFoundError(`port ${o.labPort} (lab) on ${o.ip} is in use: choose another with --lab-port`);
+  if (o.lab && (await portInUse(o.ip, o.labPort))) {
+    throw new NotFoundError(`port ${o.labPort} (lab) on ${o.ip} is in use: choose another with --lab-port`);
+  }
 }
 
 /** Starts the guard, which starts the server; resolves with the server's pid once it runs. */
@@ -162,7 +164,8 @@ function spawnGuarded(cli: string, args: string[], logFile: string): Promise<{ g
   const fd = openSync(logFile, 'a');
   // Detached (own process group): the terminal's Ctrl-C reaches orb only, which stops the
   // worker first and the server last. The IPC channel tells the guard when orb is gone.
-  const guard = spawn(process.execPath, [path.join(__dirname, 'dev-server-guard.js'), cli, ...args], { detached: true, stdio: ['ignore', fd, fd, 'ipc'] });
+  const guardJs = path.join(__dirname, 'dev-server-guard.js');
+  const guard = spawn(process.execPath, [guardJs, cli, ...args], { detached: true, stdio: ['ignore', fd, fd, 'ipc'] });
   closeSync(fd);
   return new Promise((resolve, reject) => {
     guard.once('message', (m: GuardMessage) => resolve({ guard, serverPid: m.serverPid }));
@@ -185,7 +188,8 @@ async function startDevServer(o: DevOptions, out: (l: string) => void): Promise<
   const { guard, serverPid } = await spawnGuarded(cli, args, logFile);
   const server = new DevServer(guard, logFile, o.stateDir);
   process.once('exit', () => server.kill('SIGKILL'));
-  writeRecord(o.stateDir, { orbPid: process.pid, guardPid: guard.pid!, serverPid, dbFile, address, uiPort: o.uiPort, startedAt: new Date().toISOString() });
+  const startedAt = new Date().toISOString();
+  writeRecord(o.stateDir, { orbPid: process.pid, guardPid: guard.pid!, serverPid, dbFile, address, uiPort: o.uiPort, startedAt });
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (!server.running) {

@@ -61,7 +61,8 @@ function stateDir(): string {
 }
 
 function spawnDev(dir: string, p: Ports): Dev {
-  const args = ['dev', '--state-dir', dir, '--port', String(p.temporal), '--ui-port', String(p.ui), '--lab-port', String(p.lab), '--no-worker', '--seed', 'test'];
+  const ports = ['--port', String(p.temporal), '--ui-port', String(p.ui), '--lab-port', String(p.lab)];
+  const args = ['dev', '--state-dir', dir, ...ports, '--no-worker', '--seed', 'test'];
   const child = spawn(process.execPath, [ORB_BIN, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -129,7 +130,11 @@ describe('orb dev after a crash (real processes)', () => {
     const started = await runCli(['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2', '--json'], env(ports.temporal));
     assert.equal(started.code, 0, show(started));
     const runId = (JSON.parse(started.stdout) as { runId: string }).runId;
-    const op = await fetch(`http://127.0.0.1:${ports.lab}/cdbs/CDB1/ops/savePdbState`, { method: 'POST', body: JSON.stringify({ args: { pdb: 'SALES' } }), headers: { 'content-type': 'application/json' } });
+    const op = await fetch(`http://127.0.0.1:${ports.lab}/cdbs/CDB1/ops/savePdbState`, {
+      method: 'POST',
+      body: JSON.stringify({ args: { pdb: 'SALES' } }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(op.status, 200, await op.text());
 
     // kill -9 of orb dev: its guard stops the server.
@@ -155,7 +160,10 @@ describe('orb dev after a crash (real processes)', () => {
     await ready(c);
     assert.match(
       c.output(),
-      new RegExp(`stopped the Temporal dev server \\(pid ${recB.serverPid}, 127\\.0\\.0\\.1:${ports.temporal}\\) that an earlier orb dev \\(pid ${recB.orbPid}\\) left running`),
+      new RegExp(
+        `stopped the Temporal dev server \\(pid ${recB.serverPid}, 127\\.0\\.0\\.1:${ports.temporal}\\) ` +
+          `that an earlier orb dev \\(pid ${recB.orbPid}\\) left running`,
+      ),
     );
     assert.equal(alive(recB.serverPid), false);
     assert.equal((await listed(ports))?.runId, runId, 'the run is still there');
@@ -184,12 +192,21 @@ describe('orb dev after a crash (real processes)', () => {
     children.push(bystander);
     try {
       const pid = bystander.pid!;
-      const fake: ServerRecord = { orbPid: pid, guardPid: pid, serverPid: pid, dbFile: path.resolve(dir, 'temporal.db'), address: `127.0.0.1:${ports.temporal}`, uiPort: ports.ui, startedAt: new Date().toISOString() };
+      const fake: ServerRecord = {
+        orbPid: pid,
+        guardPid: pid,
+        serverPid: pid,
+        dbFile: path.resolve(dir, 'temporal.db'),
+        address: `127.0.0.1:${ports.temporal}`,
+        uiPort: ports.ui,
+        startedAt: new Date().toISOString(),
+      };
       writeFileSync(path.join(dir, 'temporal-server.json'), JSON.stringify(fake));
 
       const dev = spawnDev(dir, ports);
       assert.equal((await dev.exited).code, 4, dev.output());
-      assert.match(dev.output(), new RegExp(`something is already listening on 127\\.0\\.0\\.1:${ports.temporal}, and it is not a Temporal server an earlier orb dev left running`));
+      const refused = `something is already listening on 127\\.0\\.0\\.1:${ports.temporal}, and it is not a Temporal server an earlier orb dev left`;
+      assert.match(dev.output(), new RegExp(refused));
       assert.ok(alive(pid), 'the unrelated process named in the record is untouched');
     } finally {
       bystander.kill('SIGKILL');

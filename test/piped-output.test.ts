@@ -24,7 +24,8 @@ let env: TestWorkflowEnvironment;
 /** `node <entry> ...args | cat` (bash, pipefail: orb's exit code); resolves with what came through the pipe. */
 function throughPipe(entry: string, args: string[], cliEnv: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', 'set -o pipefail; "$@" | cat', 'orb-into-a-pipe', process.execPath, entry, ...args], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = ['-c', 'set -o pipefail; "$@" | cat', 'orb-into-a-pipe', process.execPath, entry, ...args];
+    const child = spawn('bash', script, { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +37,11 @@ function throughPipe(entry: string, args: string[], cliEnv: NodeJS.ProcessEnv): 
 describe('piped output is complete', () => {
   before(async () => {
     env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: ALL_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath() },
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'error' },
+      },
     });
     for (let i = 0; i < RUNS; i++) {
       await env.client.workflow.start('relocatePdb', {
@@ -57,7 +62,12 @@ describe('piped output is complete', () => {
 
   for (const [name, entry] of [['bin/orb', ORB_BIN], ['dist/client/cli.js', CLI]] as const) {
     test(`${name} list --json into a pipe: every run, valid JSON`, async () => {
-      const cliEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' };
+      const cliEnv: NodeJS.ProcessEnv = {
+        ...process.env,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+      };
       delete cliEnv.TEMPORAL_PROFILE;
       delete cliEnv.TEMPORAL_API_KEY;
       const r = await throughPipe(entry, ['list', '--json', '--limit', '1000'], cliEnv);
