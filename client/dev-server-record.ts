@@ -71,7 +71,7 @@ export function processInfo(pid: number): ProcessInfo | null {
     }
   }
   const ps = spawnSync('ps', ['-ww', '-o', 'ppid=,stat=,command=', '-p', String(pid)], { encoding: 'utf8' });
-  const m = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(ps.stdout ?? '');
+  const m = /^(\d+)\s+(\S+)\s+(.*)$/.exec((ps.stdout ?? '').trim());
   return m ? { ppid: Number(m[1]), zombie: m[2]!.startsWith('Z'), args: [m[3]!.trim()] } : null;
 }
 

@@ -22,7 +22,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import type { TemporalSettings } from './connection';
 import type { GuardMessage } from './dev-server-guard';
-import { removeRecord, stopLeftoverServer, writeRecord } from './dev-server-record';
+import { recordPath, removeRecord, stopLeftoverServer, writeRecord } from './dev-server-record';
 
 /** What lab/server.ts provides. */
 export interface LabHandle {
@@ -149,8 +149,8 @@ async function checkPorts(o: DevOptions): Promise<void> {
   const address = `${o.ip}:${o.port}`;
   if (await portInUse(o.ip, o.port)) {
     throw new NotFoundError(
-      `something is already listening on ${address}, and it is not a Temporal server an earlier orb dev left running with ` +
-        `the state directory ${o.stateDir} (another \`orb dev\` with another --state-dir?). Stop it, or use --port/--ui-port.`,
+      `something is already listening on ${address}, and it is not a Temporal server that ${recordPath(o.stateDir)} ` +
+        `says an earlier orb dev left running (another \`orb dev\` with another --state-dir?). Stop it, or use --port/--ui-port.`,
     );
   }
   if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);

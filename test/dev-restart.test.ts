@@ -205,7 +205,7 @@ describe('orb dev after a crash (real processes)', () => {
 
       const dev = spawnDev(dir, ports);
       assert.equal((await dev.exited).code, 4, dev.output());
-      const refused = `something is already listening on 127\\.0\\.0\\.1:${ports.temporal}, and it is not a Temporal server an earlier orb dev left`;
+      const refused = `something is already listening on 127\\.0\\.0\\.1:${ports.temporal}, and it is not a Temporal server that .*temporal-server\\.json says`;
       assert.match(dev.output(), new RegExp(refused));
       assert.ok(alive(pid), 'the unrelated process named in the record is untouched');
     } finally {
