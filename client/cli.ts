@@ -12,7 +12,7 @@ import { formatDuration } from '../common/duration';
 import { connectClient, taskQueue as defaultTaskQueue, temporalSettings, workflowUiUrl, type TemporalSettings } from './connection';
 import { CliError, EXIT, errorMessage } from './errors';
 import { buildRelocateInput, userName, type RelocateOptions } from './relocate-input';
-import { progressLine, renderStatus, shellArg, table } from './render';
+import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
 import { renderPlan } from './render-plan';
 import {
   cancelOutcome,
@@ -165,6 +165,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-lab', 'do not start the lab (real databases only)')
     .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
     .addOption(new Option('--ready-file <file>', 'write a JSON file once everything is up (for scripts)').hideHelp())
+    .addHelpText(
+      'after',
+      '\nCtrl-C, SIGTERM and SIGHUP (closing the terminal) stop the worker, the lab and the Temporal server.\n' +
+        'The server runs under a small guard process that stops it as soon as orb dev is gone, even after\n' +
+        'kill -9. orb dev records the server in <state-dir>/temporal-server.json; if an earlier orb dev left\n' +
+        'its server running there, the next orb dev stops it (and says so) and starts a new one on the same\n' +
+        'database: workflows and the lab\'s estate are kept. Anything else listening on the ports is refused\n' +
+        '(exit 4), and so is a second orb dev on a state directory another running orb dev uses.',
+    )
     .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
@@ -225,7 +234,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   relocateOptions(start
     .command('relocate-pdb')
     .description('relocate a PDB to another CDB (CREATE PLUGGABLE DATABASE ... RELOCATE), with approval gates'))
-    .option('--wait', 'wait for the run to end, printing progress', false)
+    .option('--wait', 'wait for the run to end, printing progress (stages, gates, each new attempt of a step being retried)', false)
     .option('--json', 'print JSON', false)
     .addHelpText(
       'after',
@@ -249,11 +258,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         if (!o.json) printStarted(io, started.workflowId, ui, input, polling, tq);
         if (!o.wait) return;
         let prev: RunbookStatus | null = null;
+        let prevRetrying: RunStatus['retrying'] = [];
         const final = await waitForRun(client, s, started.workflowId, (r) => {
-          if (o.json || !r.status) return;
-          const line = progressLine(prev, r.status);
-          if (line) io.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
-          prev = r.status;
+          if (o.json) return;
+          const lines = [r.status ? progressLine(prev, r.status) : null, retryProgressLine(prevRetrying, r.retrying)];
+          for (const line of lines) if (line) io.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
+          prev = r.status ?? prev;
+          prevRetrying = r.retrying;
         });
         if (o.json) json({ workflowId: started.workflowId, runId: started.runId, namespace: s.namespace, uiUrl: ui, input, final });
         else io.out(`\n${renderRun(final, s)}`);
@@ -292,7 +303,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- status -------------------------------------------------------------------------
   program
     .command('status')
-    .description('show a run: stages, progress, the open gate and who may approve it, approvals, compensation')
+    .description('show a run: stages, progress, a step being retried (attempt, next attempt, last error), the open gate and who may approve it, approvals, compensation')
     .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES (see orb list)')
     .option('--json', 'print JSON', false)
     .action(async (id: string, o: { json: boolean }) => {
@@ -306,7 +317,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- list ---------------------------------------------------------------------------
   program
     .command('list')
-    .description('list orb runs (newest first) with their stage and whether they wait for approval')
+    .description('list orb runs (newest first) with their stage (and a step being retried) and whether they wait for approval')
     .option('--running', 'only running ones', false)
     .option('--limit <n>', 'at most this many', intOption('--limit', 1, 1000), 50)
     .option('--json', 'print JSON', false)
@@ -320,7 +331,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           runs.map((r) => [
             r.workflowId,
             r.executionStatus,
-            r.stage ?? '-',
+            [r.stage ?? '-', retryingSummary(r.retrying)].filter(Boolean).join(', '),
             r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no',
             r.startTime.slice(0, 19).replace('T', ' '),
             r.closeTime ? r.closeTime.slice(0, 19).replace('T', ' ') : '-',
@@ -456,12 +467,13 @@ function renderRun(r: RunStatus, s: TemporalSettings): string {
   const ui = workflowUiUrl(s.namespace, r.workflowId);
   if (r.status) {
     const note = r.note ?? (r.source === 'query' ? undefined : `read from the workflow's ${r.source === 'result' ? 'result' : 'failure'} in history`);
-    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note });
+    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note, retrying: r.retrying });
   }
   return [
     `${r.workflowId}`,
     `  workflow: ${r.executionStatus}   stage: ${r.stage ?? '-'}   awaiting approval: ${r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no'}`,
     `  started ${r.startTime}${r.closeTime ? `, closed ${r.closeTime}` : ''}`,
+    ...renderRetrying(r.retrying),
     `  web UI: ${ui}`,
     ...(r.failure ? [`  failure: ${r.failure}`] : []),
     ...(r.note ? [`  note: ${r.note}`] : []),
@@ -496,6 +508,25 @@ export async function main(argv: string[] = process.argv, io: Io = { out: (l) =>
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
+/**
+ * Resolves once everything written to `stream` so far has reached the OS (or the stream has
+ * failed, e.g. EPIPE when the reader went away). A pipe takes 64 KiB at a time: the rest waits
+ * in the stream, and exiting before it is written would cut the output there.
+ */
+export function flushed(stream: NodeJS.WritableStream & { destroyed?: boolean; writable?: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writable === false) return resolve();
+    stream.write('', () => resolve());
+  });
 }
+
+/** `orb` itself (bin/orb): runs the CLI, lets stdout and stderr drain, exits with the CLI's code. */
+export async function runAndExit(argv: string[] = process.argv): Promise<never> {
+  // A reader that goes away early (orb list --json | head) is not an error of orb's.
+  for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+  const code = await main(argv);
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+if (require.main === module) void runAndExit();

@@ -1,8 +1,12 @@
 /**
  * `orb dev`: a Temporal development server (persistent SQLite file, orb's search
- * attributes registered), the lab and a worker, all in the foreground. Ctrl-C stops
- * the worker (finishing running tasks), then the lab, then the server. The state
- * directory keeps every workflow and the lab's estate across restarts.
+ * attributes registered), the lab and a worker, all in the foreground. Ctrl-C (SIGINT),
+ * SIGTERM and SIGHUP stop the worker (finishing running tasks), then the lab, then the
+ * server. The state directory keeps every workflow and the lab's estate across restarts.
+ *
+ * The server runs under a guard process (dev-server-guard.ts) that stops it when orb dev
+ * is gone, even after a SIGKILL; orb dev records the server in the state directory, and the
+ * next orb dev stops a server an earlier one left running there (dev-server-record.ts).
  *
  * `orb lab`: the lab alone, in the foreground.
  */
@@ -17,6 +21,8 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import type { TemporalSettings } from './connection';
+import type { GuardMessage } from './dev-server-guard';
+import { recordPath, removeRecord, stopLeftoverServer, writeRecord } from './dev-server-record';
 
 /** What lab/server.ts provides. */
 export interface LabHandle {
@@ -100,11 +106,13 @@ export interface DevOptions {
   out?: (line: string) => void;
 }
 
+/** The server's guard process (the leader of the server's process group) and the server's log. */
 class DevServer {
   exited: Promise<number | null>;
   constructor(
     readonly child: ChildProcess,
     readonly logFile: string,
+    readonly stateDir: string,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   }
@@ -124,35 +132,64 @@ class DevServer {
     }
   }
   async stop(graceMs = 10_000): Promise<void> {
-    if (!this.running) return;
-    this.kill('SIGTERM');
-    const t = delay(graceMs).then(() => 'timeout' as const);
-    if ((await Promise.race([this.exited, t])) === 'timeout') {
-      this.kill('SIGKILL');
-      await this.exited;
+    if (this.running) {
+      this.kill('SIGTERM');
+      const t = delay(graceMs).then(() => 'timeout' as const);
+      if ((await Promise.race([this.exited, t])) === 'timeout') {
+        this.kill('SIGKILL');
+        await this.exited;
+      }
     }
+    removeRecord(this.stateDir);
   }
+}
+
+/** Refuses ports something else listens on (after any leftover server of ours is stopped). */
+async function checkPorts(o: DevOptions): Promise<void> {
+  const address = `${o.ip}:${o.port}`;
+  if (await portInUse(o.ip, o.port)) {
+    throw new NotFoundError(
+      `something is already listening on ${address}, and it is not a Temporal server that ${recordPath(o.stateDir)} ` +
+        `says an earlier orb dev left running (another \`orb dev\` with another --state-dir?). Stop it, or use --port/--ui-port.`,
+    );
+  }
+  if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);
+  if (o.lab && (await portInUse(o.ip, o.labPort))) {
+    throw new NotFoundError(`port ${o.labPort} (lab) on ${o.ip} is in use: choose another with --lab-port`);
+  }
+}
+
+/** Starts the guard, which starts the server; resolves with the server's pid once it runs. */
+function spawnGuarded(cli: string, args: string[], logFile: string): Promise<{ guard: ChildProcess; serverPid: number }> {
+  const fd = openSync(logFile, 'a');
+  // Detached (own process group): the terminal's Ctrl-C reaches orb only, which stops the
+  // worker first and the server last. The IPC channel tells the guard when orb is gone.
+  const guardJs = path.join(__dirname, 'dev-server-guard.js');
+  const guard = spawn(process.execPath, [guardJs, cli, ...args], { detached: true, stdio: ['ignore', fd, fd, 'ipc'] });
+  closeSync(fd);
+  return new Promise((resolve, reject) => {
+    guard.once('message', (m: GuardMessage) => resolve({ guard, serverPid: m.serverPid }));
+    guard.once('exit', () => reject(new UnreachableError(`the Temporal dev server did not start. The end of ${logFile}:\n${tail(logFile)}`)));
+    guard.once('error', (e) => reject(new UnreachableError(`cannot start the Temporal dev server's guard: ${e.message}`)));
+  });
 }
 
 async function startDevServer(o: DevOptions, out: (l: string) => void): Promise<DevServer> {
   const address = `${o.ip}:${o.port}`;
-  if (await portInUse(o.ip, o.port)) {
-    throw new NotFoundError(`something is already listening on ${address} (another \`orb dev\`?). Stop it, or use --port/--ui-port.`);
-  }
-  if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);
-  const cli = locateTemporalCli();
   mkdirSync(o.stateDir, { recursive: true });
-  const dbFile = path.join(o.stateDir, 'temporal.db');
+  const dbFile = path.resolve(o.stateDir, 'temporal.db');
+  const leftover = await stopLeftoverServer(o.stateDir, dbFile);
+  if (leftover) out(`${leftover}; starting a new one (workflows are kept in ${dbFile})`);
+  await checkPorts(o);
+  const cli = locateTemporalCli();
   const logFile = path.join(o.stateDir, 'temporal.log');
   const args = devServerArgs({ ip: o.ip, port: o.port, uiPort: o.uiPort, dbFile, namespace: o.namespace });
-  const fd = openSync(logFile, 'a');
   out(`starting the Temporal dev server: ${cli} ${args.join(' ')}`);
-  // Detached (own process group): the terminal's Ctrl-C reaches orb only, which stops the
-  // worker first and the server last.
-  const child = spawn(cli, args, { detached: true, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const server = new DevServer(child, logFile);
+  const { guard, serverPid } = await spawnGuarded(cli, args, logFile);
+  const server = new DevServer(guard, logFile, o.stateDir);
   process.once('exit', () => server.kill('SIGKILL'));
+  const startedAt = new Date().toISOString();
+  writeRecord(o.stateDir, { orbPid: process.pid, guardPid: guard.pid!, serverPid, dbFile, address, uiPort: o.uiPort, startedAt });
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (!server.running) {
@@ -187,8 +224,8 @@ export async function runDev(o: DevOptions): Promise<number> {
         process.exit(130);
       }
     };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
+    // SIGHUP: the terminal was closed. Stopping like Ctrl-C leaves no server behind.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, on);
   });
 
   const server = await startDevServer(o, out);

@@ -1,6 +1,7 @@
 /** Plain-text rendering of runbook status for the terminal. */
 import { formatDuration } from '../common/duration';
 import type { RunbookStatus } from '../common/runbook-types';
+import type { RetryingActivity } from './retrying';
 
 export function table(headers: string[], rows: string[][], indent = '  '): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -38,12 +39,61 @@ export interface RenderContext {
   uiUrl?: string;
   /** Set when the status came from history/visibility rather than a live query */
   note?: string;
+  /** Activities Temporal is retrying */
+  retrying?: RetryingActivity[];
+}
+
+/** "attempt 3 of 20" (or "attempt 3" with no limit) */
+function attempts(a: RetryingActivity): string {
+  return `attempt ${a.attempt}${a.maximumAttempts ? ` of ${a.maximumAttempts}` : ''}`;
+}
+
+/** When the attempt after the failure happens: "next attempt at 05:46:12 UTC (in 4s)", "running since ..." */
+function nextAttempt(a: RetryingActivity, now: number): string {
+  if (a.state === 'running') return `running since ${clock(a.lastStartedAt)} UTC${a.lastWorker ? ` on ${a.lastWorker}` : ''}`;
+  if (a.state === 'waiting' && a.nextAttemptAt) {
+    const ms = new Date(a.nextAttemptAt).getTime() - now;
+    return `next attempt at ${clock(a.nextAttemptAt)} UTC (${ms > 0 ? `in ${formatDuration(Math.ceil(ms / 1000) * 1000)}` : 'due now'})`;
+  }
+  return a.state === 'waiting' ? 'waiting for a worker' : a.state;
+}
+
+function errorText(a: RetryingActivity, max = 400): string {
+  const e = a.lastError;
+  if (!e) return 'none recorded';
+  const text = e.message.length > max ? `${e.message.slice(0, max)}…` : e.message;
+  const when = a.lastAttemptEndedAt ? `at ${clock(a.lastAttemptEndedAt)} UTC` : '';
+  const about = [e.code, when].filter(Boolean).join(', ');
+  return `${about ? `(${about}) ` : ''}${text}`;
+}
+
+/** Two lines per activity Temporal is retrying: which, which attempt, when the next is, and the last error. */
+export function renderRetrying(list: readonly RetryingActivity[], indent = '  ', now = Date.now()): string[] {
+  return list.flatMap((a) => [
+    `${indent}retrying: ${a.stage ? `stage ${a.stage}, ` : ''}activity ${a.activity}: ${attempts(a)}, ${nextAttempt(a, now)}`,
+    `${indent}  last error ${errorText(a)}`,
+  ]);
+}
+
+/** Short form for orb list: "retrying (attempt 3 of 20, ORA-03113)" */
+export function retryingSummary(list: readonly RetryingActivity[] | null): string {
+  if (!list?.length) return '';
+  return list.map((a) => `retrying (${attempts(a)}${a.lastError?.code ? `, ${a.lastError.code}` : ''})`).join(', ');
+}
+
+/** A progress line for each new attempt of an activity that failed (orb start --wait), or null. */
+export function retryProgressLine(prev: readonly RetryingActivity[], cur: readonly RetryingActivity[]): string | null {
+  const fresh = cur.filter((a) => !prev.some((p) => p.activity === a.activity && p.attempt === a.attempt));
+  if (!fresh.length) return null;
+  const now = Date.now();
+  return fresh.map((a) => `${a.activity} retrying: ${attempts(a)}, ${nextAttempt(a, now)}; last error ${errorText(a, 200)}`).join('; ');
 }
 
 export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
   const out: string[] = [];
   out.push(`${ctx.workflowId}  (${s.runbook}, started by ${s.startedBy})`);
   out.push(`  state: ${s.state}   stage: ${s.stage}${ctx.executionStatus ? `   workflow: ${ctx.executionStatus}` : ''}`);
+  out.push(...renderRetrying(ctx.retrying ?? []));
   if (ctx.uiUrl) out.push(`  web UI: ${ctx.uiUrl}`);
   if (ctx.note) out.push(`  note: ${ctx.note}`);
   if (s.reason) out.push(`  reason: ${s.reason}`);

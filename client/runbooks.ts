@@ -30,6 +30,7 @@ import {
 import { OrbAwaitingApproval, OrbPdb, OrbRunbook, OrbSourceCdb, OrbStage, OrbTargetCdb } from '../common/search-attributes';
 import { type TemporalSettings, unreachableHint } from './connection';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
+import { retryingActivities, type RetryingActivity } from './retrying';
 
 export const RELOCATE_RUNBOOK = 'relocate-pdb';
 export const RELOCATE_WORKFLOW_TYPE = 'relocatePdb';
@@ -210,6 +211,8 @@ export interface RunStatus {
   note?: string;
   /** Failure message of a failed/cancelled/terminated workflow */
   failure?: string;
+  /** Activities Temporal is retrying (attempt, next attempt, last error); empty when none */
+  retrying: RetryingActivity[];
 }
 
 function isRunbookStatus(v: unknown): v is RunbookStatus {
@@ -242,6 +245,7 @@ export async function getRunStatus(client: Client, settings: TemporalSettings, w
     awaitingApproval: d.typedSearchAttributes.get(OrbAwaitingApproval) ?? null,
     status: null,
     source: 'visibility',
+    retrying: retryingActivities(d.raw.pendingActivities, d.typedSearchAttributes.get(OrbStage) ?? null),
   };
   const handle = client.workflow.getHandle(workflowId, d.runId);
   if (d.status.name === 'COMPLETED') {
@@ -263,7 +267,8 @@ export async function getRunStatus(client: Client, settings: TemporalSettings, w
     }
   }
   try {
-    return { ...base, status: await queryStatus(client, workflowId, queryTimeoutMs), source: 'query' };
+    const status = await queryStatus(client, workflowId, queryTimeoutMs);
+    return { ...base, status, source: 'query', retrying: base.retrying.map((a) => ({ ...a, stage: status.stage })) };
   } catch (err) {
     const code = grpcCode(err);
     const why =
@@ -293,6 +298,20 @@ export interface ListedRun {
   executionStatus: string;
   startTime: string;
   closeTime: string | null;
+  /** For a running run, the activities Temporal is retrying; null for a closed run or when they could not be read */
+  retrying: RetryingActivity[] | null;
+}
+
+/** Reads the retrying activities of the running runs, a few describes at a time; a run that cannot be described keeps null. */
+async function addRetrying(client: Client, runs: ListedRun[], concurrency = 8): Promise<void> {
+  const running = runs.filter((r) => r.executionStatus === 'RUNNING');
+  const next = async (): Promise<void> => {
+    for (let r = running.shift(); r; r = running.shift()) {
+      const d = await client.workflow.getHandle(r.workflowId, r.runId).describe().catch(() => null);
+      if (d) r.retrying = retryingActivities(d.raw.pendingActivities, r.stage);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, next));
 }
 
 export async function listRuns(client: Client, settings: TemporalSettings, opts: { limit: number; all: boolean }): Promise<ListedRun[]> {
@@ -313,9 +332,11 @@ export async function listRuns(client: Client, settings: TemporalSettings, opts:
         executionStatus: w.status.name,
         startTime: w.startTime.toISOString(),
         closeTime: w.closeTime ? w.closeTime.toISOString() : null,
+        retrying: null,
       });
       if (out.length >= opts.limit) break;
     }
+    await addRetrying(client, out);
   } catch (err) {
     mapTemporalError(err, settings);
   }

@@ -177,6 +177,7 @@ describe('orb cancel says what a cancellation does, and --wait judges how the ru
     awaitingApproval: null,
     status,
     source: status ? 'query' : 'visibility',
+    retrying: [],
   });
 
   it('before the open: the run compensates', () => {

@@ -4,6 +4,8 @@ import path from 'node:path';
 
 /** The compiled CLI, as `bin/orb` runs it. */
 export const CLI = path.join(__dirname, '..', '..', 'client', 'cli.js');
+/** `bin/orb` itself, the command users run. */
+export const ORB_BIN = path.join(__dirname, '..', '..', '..', 'bin', 'orb');
 
 export interface CliRun {
   code: number | null;
