@@ -121,8 +121,8 @@ describe('relocation activities are idempotent by state', () => {
   test('openPdb and startServices are idempotent', async () => {
     const env = new MockActivityEnvironment();
     await run(env, acts.copyPdb, ref);
-    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: false });
-    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: true });
+    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: false, openMode: 'READ WRITE' });
+    assert.deepEqual(await run(env, acts.openPdb, { cdb: 'CDB2', pdb: 'SALES' }), { alreadyOpen: true, openMode: 'READ WRITE' });
     const services = ['SALES_RW'];
     assert.deepEqual(await run(env, acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), ['SALES_RW']);
     assert.deepEqual(await run(env, acts.startServices, { cdb: 'CDB2', pdb: 'SALES', services }), []);
