@@ -136,6 +136,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       connection: env.nativeConnection,
       taskQueue,
       ...(existsSync(BUNDLE) ? { workflowBundle: { codePath: BUNDLE } } : { workflowsPath: require.resolve('../../workflows') }),
+      dataConverter: { payloadConverterPath: require.resolve('../../common/payload-converter') },
       activities: createActivities(estate, { copyPollMs: opts.copyPollMs ?? 300 }),
     });
     running = worker.run();
