@@ -58,7 +58,7 @@ describe('approval gates keep their policy', () => {
     const h = await o.start({ ...bad, sourceCdb: 'CDB1' });
     const r = await o.result(h);
     assert.ok(!r.ok && r.type === 'InvalidInput', !r.ok ? r.type : '');
-    assert.match(!r.ok ? r.message : '', /pdb: must be a PDB name/);
+    assert.match(!r.ok ? r.message : '', /pdb: "SALES; DROP TABLESPACE USERS" is not a valid Oracle identifier/);
     assert.match(!r.ok ? r.message : '', /drain\.timeoutMs/);
     assert.equal((await o.api.oplog()).length, 0, 'nothing reached the estate');
   });

@@ -14,7 +14,7 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
-import { relocateInputProblems } from '../common/relocate-input-schema';
+import { parseRelocateInput } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { causeMessage } from './shared/failure-text';
@@ -67,10 +67,11 @@ async function settledOr(p: Promise<unknown>, ms: number, summary: string): Prom
   }
 }
 
-export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbResult> {
-  const problems = relocateInputProblems(input);
-  if (problems) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was done: ${problems}`, 'InvalidInput');
-
+export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbResult> {
+  // Whoever started the run, the input is checked here (and canonicalised) before anything else.
+  const parsed = parseRelocateInput(raw);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was done: ${parsed.problems.join('; ')}`, 'InvalidInput');
+  const input = parsed.input;
   const journal = new RunbookJournal(RELOCATE_PDB, input.startedBy);
   const gates = new ApprovalGates(journal, input.startedBy);
   const undoLog = new Compensations(journal);
