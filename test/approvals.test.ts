@@ -23,7 +23,7 @@ describe('approval gates keep their policy', () => {
     assert.match(String(refused[1]![1]), /mallory is not an approver/);
     assert.match(String(refused[2]![1]), /gate "copy" is not open/);
     assert.match(String(refused[3]![1]), /already approved/);
-    assert.match(String(refused[4]![1]), /does not say who sent it/);
+    assert.match(String(refused[4]![1]), /^not a valid approve signal: by: "" is not a valid user name/);
     assert.equal(s.stages.find((x) => x.name === 'drain'), undefined, 'nothing moved past the gate');
 
     await o.approve(h, 'cutover', 'carol', 'second approval');
