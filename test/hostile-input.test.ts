@@ -2,20 +2,25 @@
  * Whatever reaches a run from outside is checked by the workflow itself: signals of any type,
  * shape and size sent with the real `temporal` CLI (and hundreds more with the SDK) change
  * nothing, fail no workflow task, are recorded as refused with the field and the rule, and keep
- * the status (query answer and result) under a computed bound.
+ * the status (query answer and result) under a computed bound; a run started around orb with
+ * `temporal workflow start` is listed by `orb list` with its identity and runs like any other,
+ * and a malformed one fails at once, naming the field.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { relocateWorkflowId } from '../common/runbook-types';
+import type { ListedRun } from '../client/runbooks';
+import { relocateWorkflowId, type RunbookStatus } from '../common/runbook-types';
 import { REFUSED_KEPT } from '../common/approval-schema';
 import { clippedLength } from '../common/untrusted-text';
 import { ACCEPTED_RECORD_MAX_BYTES, MAX_REFUSED_KEPT, REFUSAL_REASON_MAX, REFUSED_RECORD_MAX_BYTES } from '../workflows/shared/runbook-journal';
-import { orbSuite, relocateInput } from './helpers/orb-env';
+import { orbSuite, pdbEverywhere, relocateInput } from './helpers/orb-env';
 import { temporal } from './helpers/temporal-cli';
+import { runCli } from './helpers/processes';
+import { until } from './helpers/until';
 
 const ID = relocateWorkflowId('CDB1', 'SALES');
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
@@ -26,11 +31,30 @@ const STATUS_LIMIT_BYTES = 256 * 1024;
 describe('hostile input to a run', () => {
   const o = orbSuite();
   const dir = mkdtempSync(join(tmpdir(), 'orb-hostile-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   const signal = (name: string, ...inputArgs: string[]) => temporal(o.env.address, ['workflow', 'signal', '--workflow-id', ID, '--name', name, ...inputArgs]);
+  const orb = (args: string[]) =>
+    runCli(args, {
+      ...process.env,
+      TEMPORAL_ADDRESS: o.env.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+      TEMPORAL_PROFILE: undefined,
+      ORB_TASK_QUEUE: o.taskQueue,
+      ORB_ESTATE: o.estateFile,
+    });
   async function workflowTaskFailures(h: WorkflowHandle): Promise<string[]> {
     const history = await h.fetchHistory();
     return (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).map((e) => JSON.stringify(e.workflowTaskFailedEventAttributes?.failure?.message));
+  }
+  async function listed(id: string, ok: (r: ListedRun) => boolean): Promise<ListedRun | undefined> {
+    const read = async () => {
+      const l = await orb(['list', '--json']);
+      assert.equal(l.code, 0, l.stderr);
+      return (JSON.parse(l.stdout) as ListedRun[]).find((r) => r.workflowId === id);
+    };
+    return until(`orb list to show ${id}`, read, (r) => r !== undefined && ok(r));
   }
 
   test('signals of any type, shape and size change nothing, fail no task, are refused with the reason; the status stays bounded', async (t) => {
@@ -122,6 +146,59 @@ describe('hostile input to a run', () => {
     assert.ok(bytes(r.value) < STATUS_LIMIT_BYTES, `result ${bytes(r.value)} bytes`);
     assert.ok(r.value.status.approvals.some((a) => a.by === 'bob' && a.comment === 'CHG-1234' && !a.refusedBecause));
     assert.deepEqual(await workflowTaskFailures(h), [], 'no workflow task failed');
-    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a relocation started with the temporal CLI, without search attributes, is listed by orb list and runs to completion', async () => {
+    // Lower-case names, as someone might type them: the workflow makes them canonical itself.
+    const input = { ...relocateInput(), pdb: 'sales' };
+    const started = await temporal(o.env.address, ['workflow', 'start', '--type', 'relocatePdb', '--task-queue', o.taskQueue, '--workflow-id', ID, '--input', JSON.stringify(input)]);
+    assert.equal(started.code, 0, started.stderr);
+    const run = await listed(ID, (r) => r.pdb !== null);
+    assert.deepEqual([run?.runbook, run?.pdb, run?.sourceCdb, run?.targetCdb], ['relocate-pdb', 'SALES', 'CDB1', 'CDB2']);
+    const h = o.env.client.workflow.getHandle(ID);
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    const approved = await orb(['approve', ID, '--gate', 'cutover', '--by', 'bob']);
+    assert.equal(approved.code, 0, approved.stderr);
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });
+    await listed(ID, (x) => x.stage === 'completed');
+  });
+
+  test('a malformed input started around orb fails at once with InvalidInput naming the fields, and stays findable', async () => {
+    const id = 'relocate-pdb:CDB1:malformed';
+    // A 32-byte PDB name (the rule counts bytes inside the workflow too), a bad user, an unknown
+    // field; and a search attribute of the sender's own that the input does not back.
+    const bad = { ...relocateInput(), pdb: 'É'.repeat(16), startedBy: 'al ice', sudo: true };
+    const started = await temporal(o.env.address, [
+      'workflow', 'start', '--type', 'relocatePdb', '--task-queue', o.taskQueue, '--workflow-id', id, '--input', JSON.stringify(bad), '--search-attribute', 'OrbPdb="HR"',
+    ]);
+    assert.equal(started.code, 0, started.stderr);
+    const h = o.env.client.workflow.getHandle(id);
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'InvalidInput', JSON.stringify(r));
+    assert.match(r.message, /^invalid relocate-pdb input, nothing was done: /);
+    assert.match(r.message, /pdb: must be at most 30 bytes long \(got 32\)/);
+    assert.match(r.message, /startedBy: "al ice" is not a valid user name/);
+    assert.match(r.message, /\(input\): has unknown field\(s\) "sudo"/);
+    const run = await listed(id, (x) => x.stage === 'failed at input');
+    assert.deepEqual([run?.runbook, run?.pdb, run?.sourceCdb, run?.targetCdb, run?.executionStatus], ['relocate-pdb', null, 'CDB1', 'CDB2', 'FAILED']);
+    const status = await orb(['status', id, '--json']);
+    const st = (JSON.parse(status.stdout) as { status: RunbookStatus | null }).status;
+    assert.equal(st?.stage, 'failed at input');
+    assert.match(st?.reason ?? '', /pdb: must be at most 30 bytes/);
+    assert.deepEqual(await workflowTaskFailures(h), [], 'no workflow task failed');
+
+    // An input that cannot even be decoded is refused the same way, instead of failing every workflow task.
+    const undecodable = await temporal(o.env.address, [
+      'workflow', 'start', '--type', 'relocatePdb', '--task-queue', o.taskQueue, '--workflow-id', `${id}-2`, '--input-meta', 'encoding=binary/evil', '--input', '"x"',
+    ]);
+    assert.equal(undecodable.code, 0, undecodable.stderr);
+    const h2 = o.env.client.workflow.getHandle(`${id}-2`);
+    const r2 = await o.result(h2);
+    assert.ok(!r2.ok && r2.type === 'InvalidInput', JSON.stringify(r2));
+    assert.match(r2.message, /\(input\): could not be decoded \(encoding binary\/evil: Unknown encoding/);
+    assert.deepEqual(await workflowTaskFailures(h2), []);
+    assert.deepEqual(await o.api.oplog(), [], 'nothing reached the estate');
   });
 });

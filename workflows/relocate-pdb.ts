@@ -14,11 +14,11 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
-import { parseRelocateInput } from '../common/relocate-input-schema';
+import { parseRelocateInput, relocateIdentity } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { causeMessage } from './shared/failure-text';
-import { RunbookJournal } from './shared/runbook-journal';
+import { startRunbook } from './shared/runbook-start';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 
 const db = proxyActivities<OrbActivities>(dbSteps);
@@ -69,10 +69,7 @@ async function settledOr(p: Promise<unknown>, ms: number, summary: string): Prom
 
 export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbResult> {
   // Whoever started the run, the input is checked here (and canonicalised) before anything else.
-  const parsed = parseRelocateInput(raw);
-  if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was done: ${parsed.problems.join('; ')}`, 'InvalidInput');
-  const input = parsed.input;
-  const journal = new RunbookJournal(RELOCATE_PDB, input.startedBy);
+  const { input, journal } = startRunbook(RELOCATE_PDB, raw, parseRelocateInput(raw), relocateIdentity(raw));
   const gates = new ApprovalGates(journal, input.startedBy);
   const undoLog = new Compensations(journal);
   const { pdb, sourceCdb, targetCdb, dbLink, availability } = input;
