@@ -1,4 +1,4 @@
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 import { parseApproval, refusedFields, type ApprovalPayload } from '../../common/approval-schema';
 import type { ApprovalRecord, GatePolicy, OpenGate } from '../../common/runbook-types';
 import { SIGNAL_APPROVE, SIGNAL_REJECT } from '../../common/runbook-types';
@@ -8,6 +8,10 @@ import { REFUSAL_REASON_MAX, type RunbookJournal } from './runbook-journal';
 // The payload is whatever the sender sent (orb, the temporal CLI, the Web UI): checked, never trusted.
 export const approveSignal = defineSignal<[unknown]>(SIGNAL_APPROVE);
 export const rejectSignal = defineSignal<[unknown]>(SIGNAL_REJECT);
+// The same decisions as Updates (what `orb approve` / `orb reject` send): a validator refuses a
+// malformed payload before anything is written to the history, and the sender gets the record.
+export const approveUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_APPROVE);
+export const rejectUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_REJECT);
 
 export type GateDecision =
   | { decision: 'approved'; by: string[] }
@@ -24,7 +28,9 @@ type Slot = { gate: OpenGate; policy: GatePolicy; rejection?: { by: string; comm
  * self-approval is off, a second approval from the same person, or anything after the gate was
  * decided (rejected, or given its approvals), changes nothing and is recorded with the reason
  * (visible in the status query and in history). The handler never throws: nothing anyone sends
- * can fail a workflow task.
+ * can fail a workflow task. Decisions come as signals (the temporal CLI, the Web UI) or as
+ * Updates of the same names (orb approve / orb reject), whose validator refuses a malformed
+ * payload before it reaches the history and whose answer is the record.
  */
 export class ApprovalGates {
   private open: Slot | null = null;
@@ -33,29 +39,36 @@ export class ApprovalGates {
     private readonly journal: RunbookJournal,
     private readonly initiator: string,
   ) {
-    setHandler(approveSignal, (raw) => this.onSignal('approve', raw));
-    setHandler(rejectSignal, (raw) => this.onSignal('reject', raw));
+    setHandler(approveSignal, (raw) => void this.decide('approve', raw));
+    setHandler(rejectSignal, (raw) => void this.decide('reject', raw));
+    setHandler(approveUpdate, (raw) => this.decide('approve', raw), { validator: (raw) => validate('approve', raw) });
+    setHandler(rejectUpdate, (raw) => this.decide('reject', raw), { validator: (raw) => validate('reject', raw) });
   }
 
-  private refuse(decision: Decision, fields: ReturnType<typeof refusedFields>, reason: string): void {
-    this.journal.approval({ ...fields, decision, at: new Date().toISOString(), refusedBecause: clip(reason, REFUSAL_REASON_MAX) });
+  private refuse(decision: Decision, fields: ReturnType<typeof refusedFields>, reason: string): ApprovalRecord {
+    const record = { ...fields, decision, at: new Date().toISOString(), refusedBecause: clip(reason, REFUSAL_REASON_MAX) };
+    this.journal.approval(record);
+    return record;
   }
 
-  private accept(decision: Decision, s: ApprovalPayload): void {
+  private accept(decision: Decision, s: ApprovalPayload): ApprovalRecord {
     const comment = s.comment !== undefined ? { comment: s.comment } : {};
-    this.journal.approval({ gate: s.gate, by: s.by, ...comment, decision, at: new Date().toISOString() });
+    const record = { gate: s.gate, by: s.by, ...comment, decision, at: new Date().toISOString() };
+    this.journal.approval(record);
+    return record;
   }
 
-  private onSignal(decision: Decision, raw: unknown): void {
+  /** Applies a decision, whatever was sent, and returns what was recorded. Never throws. */
+  private decide(decision: Decision, raw: unknown): ApprovalRecord {
     try {
       const p = parseApproval(raw);
       if (!p.ok) return this.refuse(decision, refusedFields(raw), `not a valid ${decision} signal: ${p.problems}`);
       const why = this.policyRefusal(decision, p.signal);
       if (why) return this.refuse(decision, refusedFields(p.signal), why);
-      this.apply(decision, p.signal);
+      return this.apply(decision, p.signal);
     } catch (err) {
       // A bug here must not fail workflow tasks over and over: record it, change nothing.
-      this.refuse(decision, refusedFields(raw), `could not be processed: ${err instanceof Error ? err.message : String(err)}`);
+      return this.refuse(decision, refusedFields(raw), `could not be processed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -81,15 +94,16 @@ export class ApprovalGates {
     return null;
   }
 
-  private apply(decision: Decision, s: ApprovalPayload): void {
+  private apply(decision: Decision, s: ApprovalPayload): ApprovalRecord {
     const slot = this.open!;
-    this.accept(decision, s);
+    const record = this.accept(decision, s);
     if (decision === 'reject') {
       slot.rejection = { by: s.by, ...(s.comment !== undefined ? { comment: s.comment } : {}) };
-      return;
+      return record;
     }
     slot.gate.approvedBy.push(s.by);
     this.journal.gateOpened(slot.gate);
+    return record;
   }
 
   /**
@@ -127,4 +141,10 @@ export class ApprovalGates {
       this.journal.gateOpened(null);
     }
   }
+}
+
+/** Update validator: a payload that breaks the approval schema is refused, and leaves no trace in the history. */
+function validate(decision: Decision, raw: unknown): void {
+  const p = parseApproval(raw);
+  if (!p.ok) throw ApplicationFailure.nonRetryable(`not a valid ${decision} update: ${p.problems}`, 'InvalidInput');
 }
