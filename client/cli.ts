@@ -11,7 +11,9 @@ import type { RelocatePdbInput } from '../common/runbook-types';
 import { formatDuration } from '../common/duration';
 import { connectClient, taskQueue as defaultTaskQueue, temporalSettings, workflowUiUrl, type TemporalSettings } from './connection';
 import { CliError, EXIT, errorMessage } from './errors';
-import { buildRelocateInput, userName, type RelocateOptions } from './relocate-input';
+import { buildRelocateInput, type RelocateOptions } from './relocate-input';
+import { approvalSignalSchema, type ApprovalPayload } from '../common/approval-schema';
+import { firstRule } from '../common/validation';
 import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
 import { renderPlan } from './render-plan';
 import {
@@ -92,7 +94,7 @@ function relocateOptions(cmd: Command): Command {
     .option('--keep-tombstone-gate', 'AVAILABILITY MAX: ask for approval before dropping the tombstone', false)
     .option('--upgrade', 'into a higher major release: open the PDB UPGRADE, wait at gate "upgrade" while you upgrade it (dbupgrade), then open it', false)
     .option('--approvers <list>', 'who may approve every gate of the run: group:<name> of the estate, or members of its groups; comma-separated or repeated (default group:dbas)', collect)
-    .option('--required-approvals <n>', 'distinct approvals each gate needs', '1')
+    .option('--required-approvals <n>', 'distinct approvals each gate needs (1 to 20)', '1')
     .option('--gate-timeout <duration>', 'how long a gate waits (default: forever)')
     .option('--on-gate-timeout <action>', 'reject|wait when a gate times out (default reject)')
     .option('--allow-self-approval', 'let the person who started the run approve it', false)
@@ -110,11 +112,14 @@ function workflowIdArg(value: unknown): string {
   return value.trim();
 }
 
-function gateArg(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value)) {
-    throw new InputError('--gate', `${JSON.stringify(value)} is not a gate name (such as cutover; orb status shows the open gate)`);
-  }
-  return value;
+/**
+ * The approve/reject payload from --gate, --by and --comment, through the schema the workflow
+ * checks every approval with: what orb sends, the workflow accepts. A refusal names the option.
+ */
+export function decisionPayload(o: { gate?: unknown; by?: unknown; comment?: unknown }): ApprovalPayload {
+  const r = approvalSignalSchema.safeParse({ gate: o.gate, by: o.by, ...(o.comment !== undefined ? { comment: o.comment } : {}) });
+  if (!r.success) throw new InputError(`--${String(r.error.issues[0]!.path[0] ?? 'gate')}`, firstRule(r.error));
+  return r.data;
 }
 
 interface Io {
@@ -349,14 +354,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES')
       .requiredOption('--gate <name>', 'the gate (orb status shows the open one)')
       .requiredOption('--by <name>', 'who decides (recorded in the run)')
-      .option('--comment <text>', 'why (recorded in the run)')
+      .option('--comment <text>', 'why (recorded in the run; at most 2000 characters, no control characters)')
       .option('--json', 'print JSON', false)
       .action(async (id: string, o: { gate: string; by: string; comment?: string; json: boolean }) => {
         const workflowId = workflowIdArg(id);
-        const gate = gateArg(o.gate);
-        const by = userName('--by', o.by);
-        if (o.comment !== undefined && o.comment.length > 2000) throw new InputError('--comment', 'must be at most 2000 characters');
-        const res = await withClient((client, s) => sendDecision(client, s, workflowId, decision, { gate, by, ...(o.comment !== undefined ? { comment: o.comment } : {}) }));
+        const payload = decisionPayload(o);
+        const { gate, by } = payload;
+        const res = await withClient((client, s) => sendDecision(client, s, workflowId, decision, payload));
         if (o.json) json({ workflowId, decision, gate, by, ...res });
         else if (res.record?.refusedBecause) io.err(`orb: ${decision} of gate "${gate}" by ${by} was REFUSED by the run: ${res.record.refusedBecause}`);
         else if (res.record) io.out(`${decision === 'approve' ? 'approved' : 'rejected'}: gate "${gate}" of ${workflowId} by ${by}`);

@@ -8,9 +8,13 @@ import os from 'node:os';
 import type { EstateConfig } from '../common/estate-config';
 import { requireCdb } from '../common/estate-config';
 import { parseDuration } from '../common/duration';
-import { dbLinkName, pdbName } from '../common/identifiers';
+import { dbLinkName, pdbName, userName } from '../common/identifiers';
 import { InputError } from '../common/input-error';
+import { DRAIN_TIMEOUT_MAX_MS, GATE_TIMEOUT_MAX_MS, relocatePdbInputSchema, requiredApprovalsSchema } from '../common/relocate-input-schema';
 import type { GatePolicy, OnDrainTimeout, RelocatePdbInput } from '../common/runbook-types';
+import { checked, firstRule } from '../common/validation';
+
+export { DRAIN_TIMEOUT_MAX_MS, GATE_TIMEOUT_MAX_MS, userName };
 
 /** Options as commander hands them over (strings, booleans, repeated lists). */
 export interface RelocateOptions {
@@ -39,22 +43,7 @@ export interface RelocateOptions {
 }
 
 export const DRAIN_TIMEOUT_DEFAULT = '5m';
-export const DRAIN_TIMEOUT_MAX_MS = 24 * 3_600_000;
-export const GATE_TIMEOUT_MAX_MS = 30 * 24 * 3_600_000;
 export const DEFAULT_APPROVER_GROUP = 'dbas';
-
-const USER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-/** A person's name as gates record it: a login-like name, nothing that could be mistaken for a group. */
-export function userName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !USER.test(value.trim())) {
-    throw new InputError(
-      field,
-      `${JSON.stringify(value)} is not a valid user name: a letter or digit, then letters, digits, . _ @ -, at most 64 characters`,
-    );
-  }
-  return value.trim();
-}
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null) return fallback;
@@ -114,10 +103,45 @@ export function resolveApprovers(field: string, value: unknown, estate: EstateCo
   return [...new Set(out)];
 }
 
-function positiveInt(field: string, value: unknown): number {
+function approvalCount(field: string, value: unknown): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!/^[1-9][0-9]{0,2}$/.test(text)) throw new InputError(field, `${JSON.stringify(value)} is not a whole number from 1 to 999`);
-  return Number(text);
+  return checked(field, requiredApprovalsSchema, /^\d{1,6}$/.test(text) ? Number(text) : text);
+}
+
+const INPUT_OPTIONS: Record<string, string> = {
+  pdb: '--pdb',
+  sourceCdb: '--from',
+  targetCdb: '--to',
+  dbLink: '--db-link',
+  availability: '--availability',
+  startedBy: '--started-by',
+};
+const GATE_OPTIONS: Record<string, string> = {
+  approvers: '--approvers',
+  requiredApprovals: '--required-approvals',
+  timeoutMs: '--gate-timeout',
+  onTimeout: '--on-gate-timeout',
+  allowInitiator: '--allow-self-approval',
+};
+
+/** The option an input field comes from, for the workflow's own checks run on what the CLI built. */
+function optionOf(path: readonly PropertyKey[]): string {
+  const [top, sub, leaf] = path.map(String);
+  if (top === 'drain') return sub === 'onTimeout' ? '--on-drain-timeout' : '--drain-timeout';
+  if (top === 'gates') {
+    return GATE_OPTIONS[leaf ?? ''] ?? '--approvers';
+  }
+  return INPUT_OPTIONS[top ?? ''] ?? 'input';
+}
+
+/**
+ * The built input through the very schema the workflow checks its input with: what orb starts,
+ * the workflow accepts. A refusal names the option the field came from.
+ */
+function asWorkflowWillSee(input: RelocatePdbInput): RelocatePdbInput {
+  const r = relocatePdbInputSchema.safeParse(input);
+  if (!r.success) throw new InputError(optionOf(r.error.issues[0]!.path), firstRule(r.error));
+  return r.data;
 }
 
 export function defaultStartedBy(env: NodeJS.ProcessEnv = process.env): string {
@@ -182,7 +206,7 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
   }
 
   const allowInitiator = opts.allowSelfApproval === true;
-  const requiredApprovals = opts.requiredApprovals === undefined ? 1 : positiveInt('--required-approvals', opts.requiredApprovals);
+  const requiredApprovals = opts.requiredApprovals === undefined ? 1 : approvalCount('--required-approvals', opts.requiredApprovals);
   const eligible = approvers.filter((a) => allowInitiator || a !== startedBy);
   if (eligible.length < requiredApprovals) {
     throw new InputError(
@@ -206,7 +230,7 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
   // not stop or undo anything by itself).
   const operator: GatePolicy = { approvers: [...approvers], requiredApprovals, timeoutMs: null, onTimeout: 'wait', allowInitiator };
 
-  return {
+  return asWorkflowWillSee({
     pdb,
     sourceCdb,
     targetCdb,
@@ -225,5 +249,5 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
       operator,
     },
     startedBy,
-  };
+  });
 }

@@ -10,6 +10,8 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
   type WorkflowExecutionDescription,
   type WorkflowExecutionInfo,
@@ -345,14 +347,20 @@ export async function listRuns(client: Client, settings: TemporalSettings, opts:
 
 export interface DecisionOutcome {
   delivered: true;
-  /** What the workflow recorded for this signal, when it could be read back */
+  /** An Update, answered by the run at once; or, when no worker answers, the signal, read when one does */
+  via: 'update' | 'signal';
+  /** What the workflow recorded for this decision, when it could be read back */
   record: ApprovalRecord | null;
   note?: string;
 }
 
 /**
- * Sends an approve/reject signal and reads back what the workflow made of it (the gate
- * policy may refuse it: wrong gate, not an approver, self-approval, ...).
+ * Sends an approve/reject decision and returns what the workflow made of it (the gate policy
+ * may refuse it: wrong gate, not an approver, self-approval, ...). With a worker polling it is
+ * an Update: the run answers with its record at once, and a payload its validator refuses never
+ * reaches the history; this also works when a flood has used up the run's signal budget
+ * (history.maximumSignalsPerExecution). With no worker it is the signal, which waits in the
+ * history until a worker runs the workflow again.
  */
 export async function sendDecision(
   client: Client,
@@ -362,13 +370,57 @@ export async function sendDecision(
   signal: ApprovalSignal,
   readBackMs = 5000,
 ): Promise<DecisionOutcome> {
+  let d: WorkflowExecutionDescription;
+  try {
+    d = await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    mapTemporalError(err, settings, workflowId);
+  }
+  if (d.status.name !== 'RUNNING') {
+    throw new NotFoundError(`workflow ${workflowId} is not running (${d.status.name}): there is no gate to ${decision}`);
+  }
+  if (await hasWorkerPolling(client, settings, d.taskQueue)) {
+    const record = await decideByUpdate(client, settings, workflowId, decision, signal);
+    if (record) return { delivered: true, via: 'update', record };
+  }
+  return decideBySignal(client, settings, workflowId, decision, signal, readBackMs);
+}
+
+/** The decision as an Update; null when the run did not answer in time (the caller signals instead). */
+async function decideByUpdate(
+  client: Client,
+  settings: TemporalSettings,
+  workflowId: string,
+  decision: 'approve' | 'reject',
+  signal: ApprovalSignal,
+): Promise<ApprovalRecord | null> {
+  const name = decision === 'approve' ? SIGNAL_APPROVE : SIGNAL_REJECT;
+  try {
+    const handle = client.workflow.getHandle(workflowId);
+    return await client.withDeadline(Date.now() + 10_000, () => handle.executeUpdate<ApprovalRecord, [ApprovalSignal]>(name, { args: [signal] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      // orb checks the payload with the workflow's own schema, so only a run of other code gets here.
+      throw new CliError(`the run refused the ${decision}: ${err.cause?.message ?? err.message}`, EXIT.BAD_INPUT);
+    }
+    const code = grpcCode(err);
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || code === GRPC_DEADLINE_EXCEEDED) return null;
+    mapTemporalError(err, settings, workflowId);
+  }
+}
+
+/** The decision as a signal, then the run's record of it read back while a worker answers. */
+async function decideBySignal(
+  client: Client,
+  settings: TemporalSettings,
+  workflowId: string,
+  decision: 'approve' | 'reject',
+  signal: ApprovalSignal,
+  readBackMs: number,
+): Promise<DecisionOutcome> {
   const handle = client.workflow.getHandle(workflowId);
   let before: number | null = null;
   try {
-    const d = await handle.describe();
-    if (d.status.name !== 'RUNNING') {
-      throw new NotFoundError(`workflow ${workflowId} is not running (${d.status.name}): there is no gate to ${decision}`);
-    }
     before = await queryStatus(client, workflowId, 3000).then(
       (s) => s.approvals.length,
       () => null,
@@ -377,19 +429,20 @@ export async function sendDecision(
   } catch (err) {
     mapTemporalError(err, settings, workflowId);
   }
-  if (before === null) return { delivered: true, record: null, note: 'no worker answered the status query, so whether the gate accepted it is not known yet (see orb status)' };
+  const unknown = 'no worker answered the status query, so whether the gate accepted it is not known yet (see orb status)';
+  if (before === null) return { delivered: true, via: 'signal', record: null, note: unknown };
   const deadline = Date.now() + readBackMs;
   while (Date.now() < deadline) {
     try {
       const s = await queryStatus(client, workflowId, 2000);
       const rec = s.approvals.slice(before).find((a) => a.by === signal.by.trim() && a.gate === signal.gate && a.decision === decision);
-      if (rec) return { delivered: true, record: rec };
+      if (rec) return { delivered: true, via: 'signal', record: rec };
     } catch {
       /* keep trying until the deadline */
     }
     await delay(250);
   }
-  return { delivered: true, record: null, note: 'the workflow has not recorded it yet (see orb status)' };
+  return { delivered: true, via: 'signal', record: null, note: 'the workflow has not recorded it yet (see orb status)' };
 }
 
 /**

@@ -1,67 +1,110 @@
+/**
+ * The relocate-pdb input: one schema, used by `orb start relocate-pdb` on the input it built
+ * from its options (naming the option in its errors) and by the workflow on whatever input it
+ * was started with (naming the field): a run started from the Web UI or `temporal workflow
+ * start` gets the same checks, and a malformed input ends the run at once instead of looping on
+ * workflow-task failures. The names follow the rules of identifiers.ts. Pure (zod only): safe in
+ * workflow code.
+ */
 import { z } from 'zod';
 import type { RelocatePdbInput } from './runbook-types';
+import { cdbNameSchema, dbLinkNameSchema, pdbNameSchema, userNameSchema } from './identifiers';
+import { problemLines, type FieldName } from './validation';
+import { kindOf } from './untrusted-text';
+import { undecodableProblem } from './undecodable-payload';
 
-/**
- * The shape of a relocate-pdb workflow input, checked again by the workflow itself: a run
- * started from the Web UI or `temporal workflow start` bypasses orb's CLI validation, and a
- * malformed input must end the run at once with a message naming the field, not loop on
- * workflow-task failures. Pure (zod only): safe in workflow code.
- */
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_$#]{0,127}$/, 'must be an Oracle identifier (a letter, then letters, digits, _ $ #)');
-const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'must be a user name: letters, digits, . _ @ -, no spaces');
-const gatePolicy = z
-  .object({
-    approvers: z.array(userName).min(1, 'must name at least one approver'),
-    requiredApprovals: z.number().int().min(1),
-    timeoutMs: z.number().int().positive().nullable(),
-    onTimeout: z.enum(['reject', 'wait']),
-    allowInitiator: z.boolean(),
-  })
-  .strict();
+export const DRAIN_TIMEOUT_MAX_MS = 24 * 3_600_000;
+export const GATE_TIMEOUT_MAX_MS = 30 * 24 * 3_600_000;
+/** Names a gate's policy may list (the input, the status and every gate record stay small). */
+export const APPROVERS_MAX = 100;
+/** Distinct approvals a gate may require. */
+export const REQUIRED_APPROVALS_MAX = 20;
+const POLL_MAX_MS = 3_600_000;
+
+const wholeMs = (what: string, max: number, maxText: string) =>
+  z
+    .number({ error: `must be ${what} in milliseconds (a number)` })
+    .int(`must be a whole number of milliseconds`)
+    .positive('must be greater than zero')
+    .max(max, `must be at most ${maxText}`);
+
+export const requiredApprovalsSchema = z
+  .number({ error: `must be a whole number from 1 to ${REQUIRED_APPROVALS_MAX}` })
+  .int(`must be a whole number from 1 to ${REQUIRED_APPROVALS_MAX}`)
+  .min(1, `must be a whole number from 1 to ${REQUIRED_APPROVALS_MAX}`)
+  .max(REQUIRED_APPROVALS_MAX, `must be a whole number from 1 to ${REQUIRED_APPROVALS_MAX}`);
+
+export const approversSchema = z
+  .array(userNameSchema, { error: 'must be a list of user names' })
+  .min(1, 'must name at least one approver')
+  .max(APPROVERS_MAX, `must name at most ${APPROVERS_MAX} approvers`);
+
+const gatePolicy = z.strictObject({
+  approvers: approversSchema,
+  requiredApprovals: requiredApprovalsSchema,
+  timeoutMs: wholeMs('a gate timeout', GATE_TIMEOUT_MAX_MS, '30 days').nullable(),
+  onTimeout: z.enum(['reject', 'wait']),
+  allowInitiator: z.boolean(),
+});
 
 export const relocatePdbInputSchema = z
-  .object({
-    pdb: z.string().regex(/^[A-Z][A-Z0-9_]{0,29}$/, 'must be a PDB name in upper case (as Oracle stores it): a letter, then letters, digits or _, at most 30'),
-    sourceCdb: name,
-    targetCdb: name,
-    dbLink: z.string().regex(/^[A-Za-z][A-Za-z0-9_$#]*(\.[A-Za-z][A-Za-z0-9_$#]*)*$/, 'must be a database link name').max(128),
-    availability: z.enum(['NORMAL', 'MAX']),
-    upgrade: z.boolean().optional(),
-    drain: z
-      .object({
-        timeoutMs: z.number().int().positive().max(24 * 3600_000),
+  .strictObject(
+    {
+      pdb: pdbNameSchema,
+      sourceCdb: cdbNameSchema,
+      targetCdb: cdbNameSchema,
+      dbLink: dbLinkNameSchema,
+      availability: z.enum(['NORMAL', 'MAX']),
+      upgrade: z.boolean().optional(),
+      drain: z.strictObject({
+        timeoutMs: wholeMs('the drain timeout', DRAIN_TIMEOUT_MAX_MS, '24h'),
         onTimeout: z.enum(['disconnect', 'ask', 'abort']),
-        pollMs: z.number().int().min(100),
-      })
-      .strict(),
-    gates: z
-      .object({
+        pollMs: z.number().int().min(100).max(POLL_MAX_MS),
+      }),
+      gates: z.strictObject({
         beforeCopy: gatePolicy.nullable(),
         cutover: gatePolicy.nullable(),
         dropTombstone: gatePolicy.nullable(),
         operator: gatePolicy,
-      })
-      .strict(),
-    startedBy: userName,
-  })
-  .strict()
+      }),
+      startedBy: userNameSchema,
+    },
+    { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be a relocate-pdb input object, not ${kindOf(i.input)}` : undefined) },
+  )
   .refine((i) => i.sourceCdb.toUpperCase() !== i.targetCdb.toUpperCase(), { message: 'must differ from sourceCdb', path: ['targetCdb'] })
   .superRefine((i, ctx) => {
     // A gate that nobody may approve would wait forever.
     for (const [name, g] of Object.entries(i.gates)) {
       if (!g) continue;
-      const eligible = g.approvers.filter((a) => g.allowInitiator || a !== i.startedBy);
-      if (new Set(eligible).size < g.requiredApprovals) {
-        ctx.addIssue({ code: 'custom', path: ['gates', name, 'requiredApprovals'], message: `needs ${g.requiredApprovals} distinct approvals but only ${new Set(eligible).size} approver(s) other than the initiator are named` });
+      const eligible = new Set(g.approvers.filter((a) => g.allowInitiator || a !== i.startedBy)).size;
+      if (eligible < g.requiredApprovals) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gates', name, 'requiredApprovals'],
+          message: `needs ${g.requiredApprovals} distinct approvals but only ${eligible} approver(s) other than the initiator are named`,
+        });
       }
     }
   });
 
-/** Returns null when the input is well-formed, else one line per problem: "field.path: rule". */
-export function relocateInputProblems(input: unknown): string | null {
-  const r = relocatePdbInputSchema.safeParse(input);
-  if (r.success) return null;
-  return r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+export type ParsedRelocateInput = { ok: true; input: RelocatePdbInput } | { ok: false; problems: string[] };
+
+/** The input in canonical form (upper-case PDB and link names), or one line per problem: "field: rule". */
+export function parseRelocateInput(raw: unknown, name?: FieldName): ParsedRelocateInput {
+  const undecodable = undecodableProblem(raw);
+  if (undecodable) return { ok: false, problems: [`(input): ${undecodable}`] };
+  const r = relocatePdbInputSchema.safeParse(raw);
+  return r.success ? { ok: true, input: r.data } : { ok: false, problems: problemLines(r.error, name) };
+}
+
+/** The fields that identify a relocation (search attributes), each only if it keeps its own rule. */
+export function relocateIdentity(raw: unknown): { pdb?: string; sourceCdb?: string; targetCdb?: string } {
+  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const field = <S extends z.ZodType<string>>(k: string, s: S) => {
+    const r = Object.prototype.hasOwnProperty.call(o, k) ? s.safeParse(o[k]) : null;
+    return r?.success ? { [k]: r.data } : {};
+  };
+  return { ...field('pdb', pdbNameSchema), ...field('sourceCdb', cdbNameSchema), ...field('targetCdb', cdbNameSchema) };
 }
 
 // Compile-time check that the schema and the type agree.

@@ -17,7 +17,7 @@ export interface GatePolicy {
   allowInitiator: boolean;
 }
 
-/** Payload of the `approve` and `reject` signals. */
+/** Payload of the `approve` and `reject` signals and updates; its rules: common/approval-schema.ts. */
 export interface ApprovalSignal {
   gate: string;
   by: string;

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // orb's converter turns undecodable signals and inputs into values the workflow refuses.
+    payloadConverterPath: require.resolve('../common/payload-converter'),
     // webpack's own chatter is not interesting during a build; errors still throw.
     logger: {
       log: () => undefined,

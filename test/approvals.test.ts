@@ -23,7 +23,7 @@ describe('approval gates keep their policy', () => {
     assert.match(String(refused[1]![1]), /mallory is not an approver/);
     assert.match(String(refused[2]![1]), /gate "copy" is not open/);
     assert.match(String(refused[3]![1]), /already approved/);
-    assert.match(String(refused[4]![1]), /does not say who sent it/);
+    assert.match(String(refused[4]![1]), /^not a valid approve signal: by: "" is not a valid user name/);
     assert.equal(s.stages.find((x) => x.name === 'drain'), undefined, 'nothing moved past the gate');
 
     await o.approve(h, 'cutover', 'carol', 'second approval');
@@ -58,7 +58,7 @@ describe('approval gates keep their policy', () => {
     const h = await o.start({ ...bad, sourceCdb: 'CDB1' });
     const r = await o.result(h);
     assert.ok(!r.ok && r.type === 'InvalidInput', !r.ok ? r.type : '');
-    assert.match(!r.ok ? r.message : '', /pdb: must be a PDB name/);
+    assert.match(!r.ok ? r.message : '', /pdb: "SALES; DROP TABLESPACE USERS" is not a valid Oracle identifier/);
     assert.match(!r.ok ? r.message : '', /drain\.timeoutMs/);
     assert.equal((await o.api.oplog()).length, 0, 'nothing reached the estate');
   });

@@ -10,15 +10,20 @@ import { InputError } from '../common/input-error';
 
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
-export type WorkflowCodeOption = { workflowBundle: { codePath: string } } | { workflowsPath: string };
+/** orb's payload converter (common/payload-converter.ts): in the bundle and in the worker alike. */
+export const PAYLOAD_CONVERTER_PATH = require.resolve('../common/payload-converter');
+
+type DataConverterOption = { dataConverter: { payloadConverterPath: string } };
+export type WorkflowCodeOption = ({ workflowBundle: { codePath: string } } | { workflowsPath: string }) & DataConverterOption;
 
 export function workflowCode(env: NodeJS.ProcessEnv = process.env): WorkflowCodeOption {
-  if (env.ORB_DEV_BUNDLE === '1') return { workflowsPath: require.resolve('../workflows') };
+  const dataConverter = { payloadConverterPath: PAYLOAD_CONVERTER_PATH };
+  if (env.ORB_DEV_BUNDLE === '1') return { workflowsPath: require.resolve('../workflows'), dataConverter };
   if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
     throw new InputError(
       'workflow bundle',
       `${WORKFLOW_BUNDLE_PATH} is missing: run \`npm run build\` (or set ORB_DEV_BUNDLE=1 to bundle at worker start)`,
     );
   }
-  return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, dataConverter };
 }

@@ -6,14 +6,15 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { RelocationPlan } from '../activities/relocation-plan';
-import { relocateInputProblems } from '../common/relocate-input-schema';
+import { parseRelocateInput } from '../common/relocate-input-schema';
 import type { RelocatePdbInput } from '../common/runbook-types';
 
 export const PLAN_RELOCATE_PDB = 'planRelocatePdb';
 
-export async function planRelocatePdb(input: RelocatePdbInput): Promise<RelocationPlan> {
-  const problems = relocateInputProblems(input);
-  if (problems) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was planned: ${problems}`, 'InvalidInput');
+export async function planRelocatePdb(raw: RelocatePdbInput): Promise<RelocationPlan> {
+  const parsed = parseRelocateInput(raw);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was planned: ${parsed.problems.join('; ')}`, 'InvalidInput');
+  const input = parsed.input;
   const { planRelocation } = proxyActivities<OrbActivities>({
     startToCloseTimeout: '5m',
     // A plan is asked for by someone waiting at a terminal: a few quick tries, then say why.

@@ -15,11 +15,11 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
-import { relocateInputProblems } from '../common/relocate-input-schema';
+import { parseRelocateInput, relocateIdentity } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { causeMessage } from './shared/failure-text';
-import { RunbookJournal } from './shared/runbook-journal';
+import { startRunbook } from './shared/runbook-start';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 import { takeTargetFence } from './shared/target-fence';
 import { servicesToDrain } from '../common/drainable';
@@ -74,11 +74,9 @@ async function settledOr(p: Promise<unknown>, ms: number, summary: string): Prom
   }
 }
 
-export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbResult> {
-  const problems = relocateInputProblems(input);
-  if (problems) throw ApplicationFailure.nonRetryable(`invalid relocate-pdb input, nothing was done: ${problems}`, 'InvalidInput');
-
-  const journal = new RunbookJournal(RELOCATE_PDB, input.startedBy);
+export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbResult> {
+  // Whoever started the run, the input is checked here (and canonicalised) before anything else.
+  const { input, journal } = startRunbook(RELOCATE_PDB, raw, parseRelocateInput(raw), relocateIdentity(raw));
   const gates = new ApprovalGates(journal, input.startedBy);
   const undoLog = new Compensations(journal);
   const { pdb, sourceCdb, targetCdb, dbLink, availability } = input;

@@ -101,7 +101,8 @@ export interface OrbEnv {
  */
 let runtimeInstalled = false;
 
-export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?: number } = {}): Promise<OrbEnv> {
+/** serverArgs: extra flags for the dev server, e.g. --dynamic-config-value limits. */
+export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?: number; serverArgs?: string[] } = {}): Promise<OrbEnv> {
   if (!runtimeInstalled) {
     // Worker chatter only when something is wrong: failures the tests expect are asserted, not logged.
     Runtime.install({ logger: new DefaultLogger((process.env.ORB_TEST_LOG_LEVEL as 'ERROR') ?? 'ERROR') });
@@ -114,6 +115,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'error' },
+      ...(opts.serverArgs ? { extraArgs: opts.serverArgs } : {}),
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'orb-test-'));
@@ -139,6 +141,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       connection: env.nativeConnection,
       taskQueue,
       ...(existsSync(BUNDLE) ? { workflowBundle: { codePath: BUNDLE } } : { workflowsPath: require.resolve('../../workflows') }),
+      dataConverter: { payloadConverterPath: require.resolve('../../common/payload-converter') },
       activities: createActivities(estate, { copyPollMs: opts.copyPollMs ?? 300 }),
     });
     running = worker.run();

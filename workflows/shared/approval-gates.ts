@@ -1,67 +1,109 @@
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
-import type { ApprovalRecord, ApprovalSignal, GatePolicy, OpenGate } from '../../common/runbook-types';
+import { ApplicationFailure, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
+import { parseApproval, refusedFields, type ApprovalPayload } from '../../common/approval-schema';
+import type { ApprovalRecord, GatePolicy, OpenGate } from '../../common/runbook-types';
 import { SIGNAL_APPROVE, SIGNAL_REJECT } from '../../common/runbook-types';
-import type { RunbookJournal } from './runbook-journal';
+import { clip } from '../../common/untrusted-text';
+import { REFUSAL_REASON_MAX, type RunbookJournal } from './runbook-journal';
 
-export const approveSignal = defineSignal<[ApprovalSignal]>(SIGNAL_APPROVE);
-export const rejectSignal = defineSignal<[ApprovalSignal]>(SIGNAL_REJECT);
+// The payload is whatever the sender sent (orb, the temporal CLI, the Web UI): checked, never trusted.
+export const approveSignal = defineSignal<[unknown]>(SIGNAL_APPROVE);
+export const rejectSignal = defineSignal<[unknown]>(SIGNAL_REJECT);
+// The same decisions as Updates (what `orb approve` / `orb reject` send): a validator refuses a
+// malformed payload before anything is written to the history, and the sender gets the record.
+export const approveUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_APPROVE);
+export const rejectUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_REJECT);
 
 export type GateDecision =
   | { decision: 'approved'; by: string[] }
   | { decision: 'rejected'; by: string; comment?: string }
   | { decision: 'timed-out' };
 
+type Decision = ApprovalRecord['decision'];
+type Slot = { gate: OpenGate; policy: GatePolicy; rejection?: { by: string; comment?: string } };
+
 /**
- * Approval gates, shared by every runbook. One gate is open at a time. A signal for a
- * gate that is not open, from someone the policy does not name, from the initiator when
- * self-approval is off, or a second approval from the same person, changes nothing and is
- * recorded with the reason (visible in the status query and in history).
+ * Approval gates, shared by every runbook. One gate is open at a time. A signal that is not a
+ * well-formed {gate, by, comment} (any type, size or shape: see common/approval-schema.ts), for
+ * a gate that is not open, from someone the policy does not name, from the initiator when
+ * self-approval is off, a second approval from the same person, or anything after the gate was
+ * decided (rejected, or given its approvals), changes nothing and is recorded with the reason
+ * (visible in the status query and in history). The handler never throws: nothing anyone sends
+ * can fail a workflow task. Decisions come as signals (the temporal CLI, the Web UI) or as
+ * Updates of the same names (orb approve / orb reject), whose validator refuses a malformed
+ * payload before it reaches the history and whose answer is the record.
  */
 export class ApprovalGates {
-  private open: { gate: OpenGate; policy: GatePolicy; rejection?: { by: string; comment?: string } } | null = null;
+  private open: Slot | null = null;
 
   constructor(
     private readonly journal: RunbookJournal,
     private readonly initiator: string,
   ) {
-    setHandler(approveSignal, (s) => this.onSignal('approve', s));
-    setHandler(rejectSignal, (s) => this.onSignal('reject', s));
+    setHandler(approveSignal, (raw) => void this.decide('approve', raw));
+    setHandler(rejectSignal, (raw) => void this.decide('reject', raw));
+    setHandler(approveUpdate, (raw) => this.decide('approve', raw), { validator: (raw) => validate('approve', raw) });
+    setHandler(rejectUpdate, (raw) => this.decide('reject', raw), { validator: (raw) => validate('reject', raw) });
   }
 
-  private refuse(decision: ApprovalRecord['decision'], s: ApprovalSignal, reason: string): void {
-    this.journal.approval({ ...this.clean(s), decision, at: new Date().toISOString(), refusedBecause: reason });
+  private refuse(decision: Decision, fields: ReturnType<typeof refusedFields>, reason: string): ApprovalRecord {
+    const record = { ...fields, decision, at: new Date().toISOString(), refusedBecause: clip(reason, REFUSAL_REASON_MAX) };
+    this.journal.approval(record);
+    return record;
   }
 
-  private clean(s: ApprovalSignal): ApprovalSignal {
-    // Signals come from outside: keep only the fields we know, as strings.
-    return {
-      gate: String(s?.gate ?? ''),
-      by: String(s?.by ?? '').trim(),
-      ...(s?.comment !== undefined ? { comment: String(s.comment) } : {}),
-    };
+  private accept(decision: Decision, s: ApprovalPayload): ApprovalRecord {
+    const comment = s.comment !== undefined ? { comment: s.comment } : {};
+    const record = { gate: s.gate, by: s.by, ...comment, decision, at: new Date().toISOString() };
+    this.journal.approval(record);
+    return record;
   }
 
-  private onSignal(decision: 'approve' | 'reject', raw: ApprovalSignal): void {
-    const s = this.clean(raw);
-    if (!s.by) return this.refuse(decision, s, 'the signal does not say who sent it ("by" is empty)');
-    if (!this.open) return this.refuse(decision, s, `no gate is open (gate "${s.gate}" was named)`);
-    const { gate, policy } = this.open;
-    if (s.gate !== gate.name) return this.refuse(decision, s, `gate "${s.gate}" is not open; the open gate is "${gate.name}"`);
-    const named = policy.approvers.length === 0 || policy.approvers.includes(s.by);
-    const isInitiator = s.by === this.initiator;
-    if (decision === 'reject') {
-      // Anyone who may approve may reject; the initiator may always stop their own run.
-      if (!named && !isInitiator) return this.refuse(decision, s, `${s.by} is not an approver of gate "${gate.name}" (approvers: ${policy.approvers.join(', ')})`);
-      this.journal.approval({ ...s, decision, at: new Date().toISOString() });
-      this.open.rejection = { by: s.by, comment: s.comment };
-      return;
+  /** Applies a decision, whatever was sent, and returns what was recorded. Never throws. */
+  private decide(decision: Decision, raw: unknown): ApprovalRecord {
+    try {
+      const p = parseApproval(raw);
+      if (!p.ok) return this.refuse(decision, refusedFields(raw), `not a valid ${decision} signal: ${p.problems}`);
+      const why = this.policyRefusal(decision, p.signal);
+      if (why) return this.refuse(decision, refusedFields(p.signal), why);
+      return this.apply(decision, p.signal);
+    } catch (err) {
+      // A bug here must not fail workflow tasks over and over: record it, change nothing.
+      return this.refuse(decision, refusedFields(raw), `could not be processed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!named) return this.refuse(decision, s, `${s.by} is not an approver of gate "${gate.name}" (approvers: ${policy.approvers.join(', ')})`);
-    if (isInitiator && !policy.allowInitiator) return this.refuse(decision, s, `${s.by} started this runbook and the gate's policy does not allow self-approval`);
-    if (gate.approvedBy.includes(s.by)) return this.refuse(decision, s, `${s.by} has already approved gate "${gate.name}"; approvals must come from ${policy.requiredApprovals} distinct people`);
-    gate.approvedBy.push(s.by);
-    this.journal.approval({ ...s, decision, at: new Date().toISOString() });
-    this.journal.gateOpened(gate);
+  }
+
+  /** Why the open gate's policy refuses this decision, or null. */
+  private policyRefusal(decision: Decision, s: ApprovalPayload): string | null {
+    if (!this.open) return `no gate is open (gate "${s.gate}" was named)`;
+    const { gate, policy, rejection } = this.open;
+    if (s.gate !== gate.name) return `gate "${s.gate}" is not open; the open gate is "${gate.name}"`;
+    if (rejection) return `gate "${gate.name}" has already been rejected by ${rejection.by}`;
+    const needed = policy.requiredApprovals;
+    if (gate.approvedBy.length >= needed) return `gate "${gate.name}" already has the ${needed} approval(s) it needs`;
+    const named = policy.approvers.length === 0 || policy.approvers.includes(s.by);
+    const notApprover = `${s.by} is not an approver of gate "${gate.name}" (approvers: ${policy.approvers.join(', ')})`;
+    // Anyone who may approve may reject; the initiator may always stop their own run.
+    if (decision === 'reject') return named || s.by === this.initiator ? null : notApprover;
+    if (!named) return notApprover;
+    if (s.by === this.initiator && !policy.allowInitiator) {
+      return `${s.by} started this runbook and the gate's policy does not allow self-approval`;
+    }
+    if (gate.approvedBy.includes(s.by)) {
+      return `${s.by} has already approved gate "${gate.name}"; approvals must come from ${needed} distinct people`;
+    }
+    return null;
+  }
+
+  private apply(decision: Decision, s: ApprovalPayload): ApprovalRecord {
+    const slot = this.open!;
+    const record = this.accept(decision, s);
+    if (decision === 'reject') {
+      slot.rejection = { by: s.by, ...(s.comment !== undefined ? { comment: s.comment } : {}) };
+      return record;
+    }
+    slot.gate.approvedBy.push(s.by);
+    this.journal.gateOpened(slot.gate);
+    return record;
   }
 
   /**
@@ -80,7 +122,7 @@ export class ApprovalGates {
       openedAt: openedAt.toISOString(),
       timeoutAt: policy.timeoutMs !== null ? new Date(openedAt.getTime() + policy.timeoutMs).toISOString() : null,
     };
-    const slot: { gate: OpenGate; policy: GatePolicy; rejection?: { by: string; comment?: string } } = { gate, policy };
+    const slot: Slot = { gate, policy };
     this.open = slot;
     this.journal.gateOpened(gate);
     const decided = () => slot.rejection !== undefined || gate.approvedBy.length >= policy.requiredApprovals;
@@ -99,4 +141,10 @@ export class ApprovalGates {
       this.journal.gateOpened(null);
     }
   }
+}
+
+/** Update validator: a payload that breaks the approval schema is refused, and leaves no trace in the history. */
+function validate(decision: Decision, raw: unknown): void {
+  const p = parseApproval(raw);
+  if (!p.ok) throw ApplicationFailure.nonRetryable(`not a valid ${decision} update: ${p.problems}`, 'InvalidInput');
 }

@@ -11,11 +11,30 @@ import type {
 import { QUERY_STATUS } from '../../common/runbook-types';
 import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
 import { causeMessage } from './failure-text';
+import { COMMENT_MAX, GATE_NAME_MAX, REFUSED_KEPT } from '../../common/approval-schema';
+import { clippedLength } from '../../common/untrusted-text';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
-/** Refused approvals kept in the status (the oldest go first). */
-const MAX_REFUSED_KEPT = 100;
+/**
+ * Refused approvals kept in the status (the oldest go first; every signal stays in the history).
+ * With every kept string clipped, a refused record is at most REFUSED_RECORD_MAX_BYTES, so what
+ * anyone sends adds at most MAX_REFUSED_KEPT x that (about 130 KB) to the status, which travels
+ * in query answers and in the run's result or failure: far below Temporal's payload limits
+ * (warning at 512 KB, error at 2 MB), whatever is sent.
+ */
+export const MAX_REFUSED_KEPT = 50;
+/** Longest reason kept for a refusal, in characters. */
+export const REFUSAL_REASON_MAX = 400;
+/** UTF-8 bytes per kept character, at worst: no kept string holds anything JSON escapes as \uXXXX. */
+const WORST_BYTES_PER_CHAR = 3;
+const RECORD_OVERHEAD_BYTES = 120; // field names, quotes, the timestamp and the decision
+const REFUSED_KEPT_CHARS = [REFUSED_KEPT.gate, REFUSED_KEPT.by, REFUSED_KEPT.comment, REFUSAL_REASON_MAX]
+  .map(clippedLength)
+  .reduce((a, b) => a + b, 0);
+export const REFUSED_RECORD_MAX_BYTES = WORST_BYTES_PER_CHAR * REFUSED_KEPT_CHARS + RECORD_OVERHEAD_BYTES;
+/** An accepted record: gate and user names are ASCII by their rules, the comment at most COMMENT_MAX characters. */
+export const ACCEPTED_RECORD_MAX_BYTES = GATE_NAME_MAX + 64 + WORST_BYTES_PER_CHAR * COMMENT_MAX + RECORD_OVERHEAD_BYTES;
 
 function now(): string {
   // Workflow time (deterministic): Date in workflow code is the SDK's replay-safe clock.
