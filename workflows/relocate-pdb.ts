@@ -27,9 +27,6 @@ import { describeStatement, statements } from '../activities/oracle/statements';
 
 /** Activities with a summary the Web UI's timeline shows: what the step does, in the DBA's words or its statement. */
 const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
-const db = proxyActivities<OrbActivities>(dbSteps);
-const undo = proxyActivities<OrbActivities>(undoSteps);
-const progress = proxyActivities<OrbActivities>(progressSteps);
 /** `[CDB2] ALTER PLUGGABLE DATABASE ...`: a statement as a summary, and where it runs. */
 const sql = (cdb: string, s: Parameters<typeof describeStatement>[0]) => `[${cdb}] ${describeStatement(s)}`;
 
@@ -81,6 +78,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   const undoLog = new Compensations(journal);
   const { pdb, sourceCdb, targetCdb, dbLink, availability } = input;
   const upgrade = input.upgrade === true;
+  journal.describe(`Relocate ${pdb}: ${sourceCdb} → ${targetCdb} (AVAILABILITY ${availability}${upgrade ? ', with upgrade' : ''}) over ${dbLink}, started by ${input.startedBy}`);
   const ref = { pdb, sourceCdb, targetCdb, dbLink, availability, upgrade };
   const long = (summary: string) => act(longSteps(input.drain.timeoutMs), summary);
 
@@ -151,7 +149,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     if (input.gates.beforeCopy) {
       await journal.stage('approve-copy', () =>
         approval('copy', `Copy ${pdb} from ${sourceCdb} to ${targetCdb} (CREATE PLUGGABLE DATABASE ... RELOCATE AVAILABILITY ${availability})?`, input.gates.beforeCopy!),
-      );
+      (by) => `approved by ${by.join(', ')}`);
     } else journal.skip('approve-copy', 'no gate before the copy was asked for');
 
     // From here the target may hold a copy: undo drops it (never while it is open, never
@@ -174,7 +172,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
         for (let reads = 0; !done; reads++) {
           await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
           if (done) break;
-          const p = await progress.readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
+          const p = await act(progressSteps, `read the copy's progress in ${targetCdb} (GV$SESSION_LONGOPS)`).readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
           if (p && !done) journal.progress(p);
         }
       } catch (err) {
@@ -191,7 +189,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     if (input.gates.cutover) {
       await journal.stage('approve-cutover', () =>
         approval('cutover', `Cut over: drain ${pdb}'s services in ${sourceCdb} and open ${pdb} in ${targetCdb}?`, input.gates.cutover!),
-      );
+      (by) => `approved by ${by.join(', ')}`);
     } else journal.skip('approve-cutover', 'the cutover gate was turned off');
 
     stoppedServices = await journal.stage('drain', () => drain(), (s) =>
@@ -264,7 +262,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
 
   /** Stops the services, watches the session count, and applies the drain-timeout policy. */
   async function drain(): Promise<string[]> {
-    const services = servicesToDrain(await db.listPdbServices({ cdb: sourceCdb, pdb }));
+    const services = servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
     if (!services.length) return [];
     undoLog.add({
       step: `start service${services.length > 1 ? 's' : ''} ${services.join(', ')} of ${pdb} again in ${sourceCdb}`,
@@ -277,7 +275,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
       .stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds });
     if (await watch(services, deadline)) return services;
 
-    const left = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
+    const left = await act(dbSteps, `count sessions on ${services.join(', ')} in ${sourceCdb} (GV$SESSION)`).countServiceSessions({ cdb: sourceCdb, pdb, services });
     const what = `${left.total} session(s) still on ${Object.entries(left.perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} (${n})`).join(', ')} after the drain timeout`;
     if (input.drain.onTimeout === 'abort') throw ApplicationFailure.nonRetryable(`${what}; the runbook was told to abort`, 'DrainTimeout');
     let approvedBy: string | undefined;
@@ -297,7 +295,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     const every = watchInterval(input.drain.pollMs, input.drain.timeoutMs);
     let first: number | null = null;
     for (;;) {
-      const c = await db.countServiceSessions({ cdb: sourceCdb, pdb, services });
+      const c = await act(dbSteps, `count sessions on ${services.join(', ')} in ${sourceCdb} (GV$SESSION)`).countServiceSessions({ cdb: sourceCdb, pdb, services });
       first ??= c.total;
       const remainingMs = Math.max(0, deadline - Date.now());
       journal.progress({
@@ -326,7 +324,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   async function stopAfterOpen(stage: string, why: string): Promise<never> {
     let servicesDown = stoppedServices;
     if (remaining.includes('start-services') && stoppedServices.length) {
-      const now = await db.listPdbServices({ cdb: targetCdb, pdb }).catch(() => null);
+      const now = await act(dbSteps, `list ${pdb}'s services in ${targetCdb} (CDB_SERVICES)`).listPdbServices({ cdb: targetCdb, pdb }).catch(() => null);
       if (now) servicesDown = stoppedServices.filter((svc) => !now.find((s) => s.name === svc)?.runningOn.length);
     }
     const todo = remaining.flatMap((r) => leftToDo(r, servicesDown));
@@ -379,7 +377,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
           const by = d.decision === 'rejected' ? d.by : 'timeout';
           const stopped = `${stage} failed (${why}) and ${by} chose to stop`;
           if (openStage) {
-            const states = await db.readPdbStates({ pdb, sourceCdb, targetCdb });
+            const states = await act(dbSteps, `read ${pdb} in ${sourceCdb} and ${targetCdb} (CDB_PDBS, V$PDBS)`).readPdbStates({ pdb, sourceCdb, targetCdb });
             const targetOpen = states.target?.openMode === 'READ WRITE' || states.target?.openMode === 'READ ONLY';
             if (!targetOpen && states.source?.status === 'NORMAL') return compensateAndEnd(stopped);
             if (!targetOpen) {

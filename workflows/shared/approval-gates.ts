@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, defineSignal, defineUpdate, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { parseApproval, refusedFields, type ApprovalPayload } from '../../common/approval-schema';
 import type { ApprovalRecord, GatePolicy, OpenGate } from '../../common/runbook-types';
 import { SIGNAL_APPROVE, SIGNAL_REJECT } from '../../common/runbook-types';
@@ -125,14 +125,15 @@ export class ApprovalGates {
     const slot: Slot = { gate, policy };
     this.open = slot;
     this.journal.gateOpened(gate);
-    const decided = () => slot.rejection !== undefined || gate.approvedBy.length >= policy.requiredApprovals;
+    const decided = condition(() => slot.rejection !== undefined || gate.approvedBy.length >= policy.requiredApprovals);
+    const marker = gateMarker(gate, workflowInfo().workflowId);
     try {
       if (policy.timeoutMs !== null) {
-        const inTime = await condition(decided, policy.timeoutMs);
+        const inTime = await decidedOrTimer(decided, policy.timeoutMs, marker);
         if (!inTime && policy.onTimeout === 'reject') return { decision: 'timed-out' };
         if (!inTime) gate.timeoutAt = null;
       }
-      await condition(decided);
+      while (!(await decidedOrTimer(decided, GATE_MARKER_MS, marker)));
       const rejection = slot.rejection;
       if (rejection) return { decision: 'rejected', by: rejection.by, comment: rejection.comment };
       return { decision: 'approved', by: [...gate.approvedBy] };
@@ -140,6 +141,33 @@ export class ApprovalGates {
       this.open = null;
       this.journal.gateOpened(null);
     }
+  }
+}
+
+/** How long one marker timer of a gate without a timeout lasts; a new one follows until the gate is decided. */
+const GATE_MARKER_MS = 30 * 24 * 3600_000;
+
+/**
+ * The summary of the timer a waiting gate keeps pending: the Web UI's timeline shows it at the
+ * top, so whoever opens the run sees the gate, who may decide it and how, without a click.
+ */
+function gateMarker(g: OpenGate, workflowId: string): string {
+  const who = g.approvers.length > 8 ? `${g.approvers.slice(0, 8).join(', ')} and ${g.approvers.length - 8} more` : g.approvers.join(', ');
+  return `WAITING at gate "${g.name}": ${g.requiredApprovals} approval(s) from ${who || 'anyone'} — orb approve ${workflowId} --gate ${g.name} --by <name>`;
+}
+
+/**
+ * Resolves true when `decided` settles, false when `ms` pass first; the timer carries the
+ * summary and is cancelled once the gate is decided (no timer is left behind).
+ */
+async function decidedOrTimer(decided: Promise<void>, ms: number, summary: string): Promise<boolean> {
+  const scope = new CancellationScope();
+  const timer = scope.run(() => sleep(ms, { summary }));
+  timer.catch(() => undefined);
+  try {
+    return await Promise.race([decided.then(() => true), timer.then(() => false)]);
+  } finally {
+    scope.cancel();
   }
 }
 

@@ -72,11 +72,23 @@ export class RunbookJournal {
     return running[running.length - 1];
   }
 
+  /** What the run does, in one line (e.g. "Relocate SALES: CDB1 → CDB2 (AVAILABILITY NORMAL)"), shown first in the Web UI's details. */
+  private headline: string | null = null;
+
+  describe(headline: string): void {
+    this.headline = headline;
+    this.publish();
+  }
+
   private publish(): void {
     const s = this.status;
-    const gate = s.openGate ? ` — waiting at gate "${s.openGate.name}" for ${s.openGate.approvers.join(', ') || 'anyone'}` : '';
-    const progress = s.progress ? ` — ${s.progress.percent.toFixed(0)}% ${s.progress.detail}` : '';
-    setCurrentDetails(`**${s.runbook}**: stage \`${s.stage}\` (${s.state})${gate}${progress}`);
+    const gate = s.openGate
+      ? `\n\n**Waiting at gate \`${s.openGate.name}\`**: ${s.openGate.question}\n\nMay approve: ${s.openGate.approvers.join(', ') || 'anyone'} ` +
+        `(${s.openGate.approvedBy.length} of ${s.openGate.requiredApprovals} so far)`
+      : '';
+    const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${s.progress.detail}` : '';
+    const what = this.headline ? `**${this.headline}**\n\n` : `**${s.runbook}**: `;
+    setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}`);
   }
 
   /** Runs one stage, recording its outcome. A stage that throws is recorded as failed. */
