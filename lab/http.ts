@@ -71,6 +71,11 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
     if (patchMatch[2] === 'pdbs') return send(res, 200, { result: lab.patchPdb(cdb, decodeURIComponent(patchMatch[3]!), body) });
     return send(res, 200, { result: lab.patchCdb(cdb, body) });
   }
+  const viewsMatch = /^\/cdbs\/([^/]+)\/copy-views$/.exec(path);
+  if (viewsMatch) {
+    if (method !== 'GET') throw notAllowed(method, path);
+    return send(res, 200, lab.copyViews(decodeURIComponent(viewsMatch[1]!)));
+  }
   const faultMatch = /^\/faults\/(\d+)$/.exec(path);
   if (faultMatch) {
     if (method !== 'DELETE') throw notAllowed(method, path);

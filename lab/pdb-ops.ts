@@ -4,10 +4,14 @@
  * would raise. Codes not in the shared reference are chosen from Oracle's error catalogue and
  * commented where they are used.
  */
+import { ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_PREFIX } from '../activities/oracle/copy-progress';
 import type { Availability, CdbFacts, CopyProgress, DbLinkInfo, PdbState, PlugInViolation, UserPrivileges } from '../activities/oracle/port';
+import { BY_HAND_MODULE, copyProgress, planTasks, takeCopiers } from './copies';
+import { renumber } from './datafiles';
 import { ora } from './lab-error';
 import { findCdb, findPdb, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, sameName, type SimContext } from './estate';
-import { MB, type LabCdb, type LabCopy, type LabPdb, type LabPlugInViolation } from './model';
+import type { LabCdb, LabCopy, LabDbLink, LabPdb, LabPlugInViolation } from './model';
+import { linkConnectOra, remoteOra } from './ora-messages';
 
 export function getFacts(cdb: LabCdb): CdbFacts {
   return {
@@ -24,10 +28,12 @@ export function getFacts(cdb: LabCdb): CdbFacts {
   };
 }
 
-export function getPdb(cdb: LabCdb, name: string): PdbState | null {
+/** CDB_PDBS + V$PDBS. A PDB still being created has no size yet (UNVERIFIED: V$PDBS.TOTAL_SIZE 0 until the CREATE ends). */
+export function getPdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState | null {
   const pdb = findPdb(cdb, name);
   if (!pdb) return null;
-  return { name: pdb.name, status: pdb.status, openMode: pdb.openMode, totalSizeBytes: pdb.totalSizeBytes };
+  const size = runningCopyOf(ctx, cdb.name, pdb.name) ? 0 : pdb.totalSizeBytes;
+  return { name: pdb.name, status: pdb.status, openMode: pdb.openMode, totalSizeBytes: size };
 }
 
 export function getDbLink(cdb: LabCdb, name: string): DbLinkInfo | null {
@@ -61,57 +67,81 @@ function runningCopyOf(ctx: SimContext, cdb: string, pdb: string): LabCopy | und
   return ctx.state.copies.find((c) => c.state === 'running' && sameName(c.cdb, cdb) && sameName(c.pdb, pdb));
 }
 
-/**
- * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <a>, run in `target`.
- * Checks the prerequisites in the order Oracle meets them, then creates the target PDB
- * (RELOCATING, MOUNTED) and the copy. Returns the copy; the caller waits for it.
- */
-export function startRelocate(
-  ctx: SimContext,
-  target: LabCdb,
-  args: { pdb: string; dbLink: string; availability: Availability },
-  oplogSeq: number,
-  abortAt: LabCopy['abortAt'],
-): LabCopy {
-  const { state } = ctx;
-  const pdbName = args.pdb.toUpperCase();
-  if (findPdb(target, pdbName)) throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
+/** What a createPdbRelocate call carries (lab/API.md): `runTag` only when orb issues it (a CREATE by hand has none). */
+export interface RelocateArgs {
+  pdb: string;
+  dbLink: string;
+  availability: Availability;
+  runTag?: string;
+}
 
-  const link = target.dbLinks.find((l) => sameName(l.name, args.dbLink));
-  if (!link) throw ora('ORA-02019', `ORA-02019: connection description for remote database not found (${args.dbLink.toUpperCase()})`);
-  const source = link.toCdb ? findCdb(state, link.toCdb) : undefined;
-  if (!source) throw ora('ORA-12154', `ORA-12154: TNS:could not resolve the connect identifier specified (link ${link.name})`);
+/** The source CDB, through the target's link: ORA-02019 without the link, ORA-17627 when it cannot connect. */
+function linkSource(ctx: SimContext, target: LabCdb, pdbName: string, dbLink: string): { link: LabDbLink; source: LabCdb } {
+  const link = target.dbLinks.find((l) => sameName(l.name, dbLink));
+  if (!link) throw ora('ORA-02019', `ORA-02019: connection description for remote database not found (${dbLink.toUpperCase()})`);
+  const source = link.toCdb ? findCdb(ctx.state, link.toCdb) : undefined;
+  if (!source) throw linkConnectOra(`ORA-12154: TNS:could not resolve the connect identifier specified (link ${link.name})`);
   if (sameName(source.name, target.name)) {
     // A relocation into the CDB that already holds the PDB: Oracle refuses the name first.
     throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
   }
-
-  // The link user, as seen by the source CDB.
+  // Logging on as the link's user happens in the source; a refusal comes back as a connect failure.
   const user = source.users.find((u) => sameName(u.username, link.username));
-  if (!user) throw ora('ORA-01017', `ORA-01017: invalid username/password; logon denied (link ${link.name} user ${link.username} in ${source.name})`);
-  if (!user.systemPrivileges.includes('CREATE SESSION')) {
-    throw ora('ORA-01045', `ORA-01045: user ${user.username} lacks CREATE SESSION privilege; logon denied`);
+  if (!user) {
+    throw linkConnectOra(`ORA-01017: invalid username/password; logon denied (link ${link.name} user ${link.username} in ${source.name})`);
   }
+  if (!user.systemPrivileges.includes('CREATE SESSION')) {
+    throw linkConnectOra(`ORA-01045: user ${user.username} lacks CREATE SESSION privilege; logon denied`);
+  }
+  return { link, source };
+}
+
+/**
+ * What the source CDB checks when asked to give up the PDB; it refuses with its own error, which
+ * reaches the target wrapped in ORA-17628 (the reference names ORA-01031 and ORA-65035 there).
+ * UNVERIFIED which side raises which check: the link user's privileges, the source PDB's existence
+ * and state, local undo and ARCHIVELOG are the source's to check, so they are raised as remote.
+ */
+function checkSource(ctx: SimContext, link: LabDbLink, source: LabCdb, pdbName: string): LabPdb {
+  const user = source.users.find((u) => sameName(u.username, link.username))!;
   const missing: string[] = [];
   if (!user.common) missing.push('common user');
   if (!user.systemPrivileges.includes('CREATE PLUGGABLE DATABASE')) missing.push('CREATE PLUGGABLE DATABASE');
   if (!user.sysoper) missing.push('SYSOPER');
-  if (missing.length) throw ora('ORA-01031', `ORA-01031: insufficient privileges (link user ${user.username} in ${source.name} lacks ${missing.join(', ')})`);
+  if (missing.length) {
+    throw remoteOra(`ORA-01031: insufficient privileges (link user ${user.username} in ${source.name} lacks ${missing.join(', ')})`);
+  }
 
   const src = findPdb(source, pdbName);
-  if (!src) throw ora('ORA-65011', `ORA-65011: Pluggable database ${pdbName} does not exist.`);
+  if (!src) throw remoteOra(`ORA-65011: Pluggable database ${pdbName} does not exist.`);
   // ORA-65036: pluggable database not open in required mode — the source must be a NORMAL PDB open READ WRITE.
   if (src.status !== 'NORMAL' || src.openMode !== 'READ WRITE') {
-    throw ora('ORA-65036', `ORA-65036: pluggable database ${pdbName} not open in required mode (in ${source.name}: status ${src.status}, open mode ${src.openMode ?? 'none'})`);
+    const now = `in ${source.name}: status ${src.status}, open mode ${src.openMode ?? 'none'}`;
+    throw remoteOra(`ORA-65036: pluggable database ${pdbName} not open in required mode (${now})`);
   }
-  const inFlight = state.cdbs.some((c) => c.pdbs.some((p) => p.status === 'RELOCATING' && p.relocatedFrom && sameName(p.relocatedFrom.cdb, source.name) && sameName(p.relocatedFrom.pdb, pdbName)));
-  if (inFlight) {
-    throw ora('ORA-65036', `ORA-65036: pluggable database ${pdbName} not open in required mode (a relocation of it is already under way)`);
+  if (relocationOf(ctx, source.name, pdbName)) {
+    throw remoteOra(`ORA-65036: pluggable database ${pdbName} not open in required mode (a relocation of it is already under way)`);
   }
   // ORA-65035: unable to create pluggable database from <pdb> — a hot clone/relocate needs the
   // source in local undo mode and ARCHIVELOG (Oracle raises 65035 for both).
-  if (!source.localUndo) throw ora('ORA-65035', `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name} (source CDB ${source.name} is not in local undo mode)`);
-  if (source.logMode !== 'ARCHIVELOG') throw ora('ORA-65035', `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name} (source CDB ${source.name} is in NOARCHIVELOG mode)`);
+  const unable = `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name}`;
+  if (!source.localUndo) throw remoteOra(`${unable} (source CDB ${source.name} is not in local undo mode)`);
+  if (source.logMode !== 'ARCHIVELOG') throw remoteOra(`${unable} (source CDB ${source.name} is in NOARCHIVELOG mode)`);
+  return src;
+}
+
+/** A relocation of the source PDB already under way (copying, or copied and not opened yet). */
+function relocationOf(ctx: SimContext, sourceCdb: string, pdbName: string): boolean {
+  const fromHere = (cdb: string, pdb: string) => sameName(cdb, sourceCdb) && sameName(pdb, pdbName);
+  const copying = ctx.state.copies.some((c) => c.state === 'running' && fromHere(c.sourceCdb, c.sourcePdb));
+  const copied = ctx.state.cdbs.some((c) =>
+    c.pdbs.some((p) => p.status === 'RELOCATING' && p.relocatedFrom !== null && fromHere(p.relocatedFrom.cdb, p.relocatedFrom.pdb)),
+  );
+  return copying || copied;
+}
+
+/** What the target checks once it knows the source: byte order and character sets. */
+function checkCompatible(source: LabCdb, target: LabCdb): void {
   // ORA-38958: Source platform is in different byte order than target platform (cross-endian plug needs RMAN CONVERT).
   if (source.endianFormat !== target.endianFormat) {
     throw ora('ORA-38958', `ORA-38958: Source platform ${source.platformName} is in different byte order than target platform ${target.platformName}`);
@@ -123,49 +153,107 @@ export function startRelocate(
   if (target.ncharCharacterSet !== source.ncharCharacterSet) {
     throw ora('ORA-65119', `ORA-65119: incompatible national character set (PDB ${source.ncharCharacterSet}, CDB ${target.ncharCharacterSet})`);
   }
+}
 
-  // Options installed in the source but not in the target become plug-in violations (the PDB
-  // still opens, restricted in real Oracle; the lab opens it and keeps the rows visible).
-  const violations: LabPlugInViolation[] = [];
-  for (const o of source.options) {
-    if (o.status !== 'VALID') continue;
-    const t = target.options.find((x) => x.compId === o.compId && x.status === 'VALID');
-    if (!t) {
-      violations.push({
-        type: 'ERROR',
-        message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,
-        status: 'PENDING',
-        cause: 'OPTION',
-        action: 'Fix the database option in the PDB or the CDB',
-      });
-    }
-  }
+/**
+ * Options installed in the source but not in the target become plug-in violations (the PDB still
+ * opens, restricted in real Oracle; the lab opens it and keeps the rows visible).
+ */
+function optionViolations(source: LabCdb, target: LabCdb): LabPlugInViolation[] {
+  return source.options
+    .filter((o) => o.status === 'VALID' && !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
+    .map((o) => ({
+      type: 'ERROR',
+      message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,
+      status: 'PENDING',
+      cause: 'OPTION',
+      action: 'Fix the database option in the PDB or the CDB',
+    }));
+}
+
+/**
+ * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <a>, run in `target`.
+ * Checks the prerequisites in the order Oracle meets them — the target's name space, the link,
+ * logging on to the source, the source's own checks, then compatibility — then creates the target
+ * PDB (UNUSABLE while it is being created, as CDB_PDBS shows a PDB under construction) and the copy.
+ * Returns the copy; the caller waits for it.
+ */
+export function startRelocate(
+  ctx: SimContext,
+  target: LabCdb,
+  args: RelocateArgs,
+  oplogSeq: number,
+  abortAt: LabCopy['abortAt'],
+): LabCopy {
+  const pdbName = args.pdb.toUpperCase();
+  if (findPdb(target, pdbName)) throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
+  const { link, source } = linkSource(ctx, target, pdbName, args.dbLink);
+  const src = checkSource(ctx, link, source, pdbName);
+  checkCompatible(source, target);
 
   const pdb: LabPdb = {
     name: pdbName,
-    status: 'RELOCATING',
+    // UNVERIFIED: the GUID stays the same through a relocation (a clone gets a new one).
+    guid: src.guid,
+    datafiles: renumber(target, src.datafiles),
+    status: 'UNUSABLE',
     openMode: 'MOUNTED',
     totalSizeBytes: src.totalSizeBytes,
     savedState: null,
     services: [],
-    violations,
+    violations: optionViolations(source, target),
     relocatedFrom: { cdb: source.name, pdb: src.name, availability: args.availability },
   };
   target.pdbs.push(pdb);
-  if (!state.relocatedPdbs.includes(pdbName)) state.relocatedPdbs.push(pdbName);
+  if (!ctx.state.relocatedPdbs.includes(pdbName)) ctx.state.relocatedPdbs.push(pdbName);
+  const copy = newCopy(ctx, target, pdb, { ...args, link: link.name, source: src, sourceCdb: source.name }, oplogSeq, abortAt);
+  ctx.state.copies.push(copy);
+  return copy;
+}
 
-  const copy: LabCopy = {
+/** The session running the CREATE and its copiers, on the target's first instance (where lab calls connect). */
+function newCopy(
+  ctx: SimContext,
+  target: LabCdb,
+  pdb: LabPdb,
+  a: RelocateArgs & { link: string; source: LabPdb; sourceCdb: string },
+  oplogSeq: number,
+  abortAt: LabCopy['abortAt'],
+): LabCopy {
+  const { state } = ctx;
+  const instId = target.instances[0]!.number;
+  const dop = Math.max(1, Math.min(state.settings.copyParallelism, pdb.datafiles.length));
+  const rate = state.settings.copyRateBytesPerSec;
+  // The copy takes size / rate however the files fall to the copiers (the seed's copy times stay
+  // what they were): each copier goes at the speed that makes the busiest one finish then.
+  const totalBytes = pdb.datafiles.reduce((n, f) => n + f.bytes, 0);
+  const plan = (perCopier: number) => planTasks(target.name, pdb.guid, pdb.datafiles, target.blockSize, dop, perCopier);
+  const busiest = Math.max(1, ...plan(1).map((t) => t.endSec));
+  const tasks = plan((rate * busiest) / Math.max(1, totalBytes));
+  const sid = state.nextSid++;
+  return {
     id: state.nextId++,
-    sid: state.nextSid++,
-    opname: 'kpdbfCopyTaskCbk',
     cdb: target.name,
-    pdb: pdbName,
-    sourceCdb: source.name,
-    sourcePdb: src.name,
-    availability: args.availability,
-    totalBytes: src.totalSizeBytes,
-    copiedBytes: 0,
-    rateBytesPerSec: state.settings.copyRateBytesPerSec,
+    pdb: pdb.name,
+    sourceCdb: a.sourceCdb,
+    sourcePdb: a.source.name,
+    availability: a.availability,
+    session: {
+      instId,
+      sid,
+      serial: 1 + ((sid * 104_729) % 65_000),
+      module: a.runTag ? ORB_MODULE : BY_HAND_MODULE,
+      action: a.runTag ? `${RELOCATE_ACTION_PREFIX}${a.runTag}` : null,
+      clientInfo: a.runTag ? `${RELOCATE_CLIENT_INFO_PREFIX}${pdb.name}` : null,
+      sqlText: `CREATE PLUGGABLE DATABASE ${pdb.name} FROM ${a.source.name}@${a.link} RELOCATE AVAILABILITY ${a.availability}`,
+    },
+    copiers: takeCopiers(state, target, instId, dop),
+    tasks,
+    blockSize: target.blockSize,
+    totalBytes,
+    rateBytesPerSec: rate,
+    durationSec: Math.max(0, ...tasks.map((t) => t.endSec)),
+    progressSec: 0,
     startedAtMs: ctx.nowMs,
     accountedToMs: ctx.nowMs,
     abortAt,
@@ -173,27 +261,11 @@ export function startRelocate(
     error: null,
     oplogSeq,
   };
-  state.copies.push(copy);
-  return copy;
 }
 
-/** V$SESSION_LONGOPS, opname 'kpdbfCopyTaskCbk', sofar < totalwork, in this CDB. */
+/** Every CREATE PLUGGABLE DATABASE under way in this CDB, read from the views it shows (lab/copies.ts). */
 export function getCopyProgress(ctx: SimContext, cdb: LabCdb): CopyProgress[] {
-  return ctx.state.copies
-    .filter((c) => c.state === 'running' && sameName(c.cdb, cdb.name))
-    .map((c) => {
-      const totalwork = Math.max(1, Math.ceil(c.totalBytes / MB));
-      const sofar = Math.min(totalwork - 1, Math.floor(c.copiedBytes / MB));
-      return {
-        sid: c.sid,
-        target: c.pdb,
-        sofar,
-        totalwork,
-        units: 'MB',
-        elapsedSeconds: Math.floor((ctx.nowMs - c.startedAtMs) / 1000),
-        timeRemainingSeconds: Math.ceil((c.totalBytes - c.copiedBytes) / c.rateBytesPerSec),
-      };
-    });
+  return copyProgress(ctx.state, cdb, ctx.nowMs);
 }
 
 /** ALTER PLUGGABLE DATABASE <pdb> OPEN READ WRITE INSTANCES=ALL */

@@ -12,11 +12,15 @@
  *   CDB3: 19c on AIX-Based Systems (64-bit) (platform 6, Big endian): HR (8 GiB) lives there.
  *     Relocating HR from CDB3 to CDB2 fails the endianness prerequisite (preflight reads
  *     getFacts of both CDBs; CREATE ... RELOCATE itself answers ORA-38958).
- *   A SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
+ *   DB_BLOCK_SIZE 8192 everywhere. A PDB's datafiles (lab/datafiles.ts): SYSTEM, SYSAUX and
+ *     UNDOTBS1 at 10 % of its size each, four USERS files sharing the rest.
+ *   Copies use 4 parallel copiers (one datafile each at a time) and take size / copy rate:
+ *   a SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
  *
  * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
  *   = ~43 simulated s = ~4.3 real s; session half-life 2 simulated s; fewer sessions.
  */
+import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
 import { seedFromString } from './random';
 
@@ -76,6 +80,7 @@ function cdb(name: string, over: Partial<LabCdb> = {}): LabCdb {
     ncharCharacterSet: 'AL16UTF16',
     localUndo: true,
     logMode: 'ARCHIVELOG',
+    blockSize: 8192,
     options: OPTIONS_19C.map((o) => ({ ...o })),
     instances: [{ name: inst, number: 1 }],
     dbLinks: [],
@@ -97,9 +102,12 @@ function link(name: string, toCdb: string): LabCdb['dbLinks'][number] {
   };
 }
 
-function openPdb(name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
+/** A PDB open READ WRITE in `cdb` with its services running on `instances`; its datafiles follow datafileLayout. */
+function openPdb(cdb: LabCdb, name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
   return {
     name,
+    guid: guidFor(`${cdb.name}/${name}`),
+    datafiles: datafileLayout(cdb, sizeBytes),
     status: 'NORMAL',
     openMode: 'READ WRITE',
     totalSizeBytes: sizeBytes,
@@ -149,7 +157,7 @@ export function buildSeed(name: SeedName): LabState {
   const hrApp = service('HR_APP', { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 });
 
   const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
-  cdb1.pdbs.push(openPdb('SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
+  cdb1.pdbs.push(openPdb(cdb1, 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
   const cdb2 = cdb('CDB2', { dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3')] });
   const cdb3 = cdb('CDB3', {
     platformId: 6,
@@ -157,7 +165,7 @@ export function buildSeed(name: SeedName): LabState {
     endianFormat: 'Big',
     dbLinks: [link('CDB2_LINK', 'CDB2')],
   });
-  cdb3.pdbs.push(openPdb('HR', shape.hrBytes, [hrApp], ['cdb3']));
+  cdb3.pdbs.push(openPdb(cdb3, 'HR', shape.hrBytes, [hrApp], ['cdb3']));
 
   const sessions: LabSession[] = [];
   let sid = 100;
@@ -174,7 +182,12 @@ export function buildSeed(name: SeedName): LabState {
   return {
     version: LAB_STATE_VERSION,
     seed: name,
-    settings: { speed: shape.speed, copyRateBytesPerSec: shape.copyRateBytesPerSec, sessionHalfLifeSec: shape.sessionHalfLifeSec },
+    settings: {
+      speed: shape.speed,
+      copyRateBytesPerSec: shape.copyRateBytesPerSec,
+      sessionHalfLifeSec: shape.sessionHalfLifeSec,
+      copyParallelism: 4,
+    },
     simNowMs: SIM_EPOCH_MS,
     rng: seedFromString(name),
     nextSid: sid,
@@ -185,6 +198,8 @@ export function buildSeed(name: SeedName): LabState {
     sessions,
     drains: [],
     copies: [],
+    pxServers: [],
+    longops: [],
     faults: [],
     oplog: [],
     nextOplogSeq: 1,

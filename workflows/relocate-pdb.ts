@@ -17,7 +17,7 @@ import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } fro
 import { relocateInputProblems } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
-import { causeMessage } from './shared/failure-text';
+import { causeMessage, causeType } from './shared/failure-text';
 import { RunbookJournal } from './shared/runbook-journal';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 
@@ -133,10 +133,22 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
     // From here the target may hold a copy: undo drops it (never while it is open, never
     // unless the source is intact) and makes sure the source is open READ WRITE.
     undoLog.add({ step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`, run: () => undo.ensurePdbOpen({ cdb: sourceCdb, pdb }) });
-    undoLog.add({ step: `drop the copy of ${pdb} in ${targetCdb}`, run: () => undo.dropRelocatedCopy({ pdb, sourceCdb, targetCdb }) });
+    // A copy stage refused because someone else is creating the PDB (ForeignCopy) created
+    // nothing of this run's: what is in the target is theirs, and the drop is not done.
+    let foreign: string | null = null;
+    undoLog.add({
+      step: `drop the copy of ${pdb} in ${targetCdb}`,
+      run: () => {
+        if (foreign) throw ApplicationFailure.nonRetryable(`this run created nothing in ${targetCdb}: ${foreign}`, 'NotOurCopy');
+        return undo.dropRelocatedCopy({ pdb, sourceCdb, targetCdb });
+      },
+    });
 
     await journal.stage('copy', async () => {
-      const running = copy.copyPdb(ref);
+      const running = copy.copyPdb(ref).catch((err) => {
+        if (causeType(err) === 'ForeignCopy') foreign = causeMessage(err);
+        throw err;
+      });
       let done = false;
       running.then(() => (done = true), () => (done = true));
       const started = Date.now();
@@ -144,7 +156,7 @@ export async function relocatePdb(input: RelocatePdbInput): Promise<RelocatePdbR
         for (let reads = 0; !done; reads++) {
           await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
           if (done) break;
-          const p = await progress.readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
+          const p = await progress.readCopyProgress({ cdb: targetCdb, pdb, sourceCdb }).catch(() => null);
           if (p && !done) journal.progress(p);
         }
       } catch (err) {

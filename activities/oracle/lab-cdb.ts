@@ -106,8 +106,9 @@ export function labCdb(url: string, cdb: string): CdbPort {
     savePdbState: async (pdb: string) => {
       await op('savePdbState', { pdb });
     },
-    createPdbRelocate: async (args: { pdb: string; dbLink: string; availability: Availability }) => {
-      await op('createPdbRelocate', { pdb: args.pdb, dbLink: args.dbLink, availability: args.availability }, null);
+    createPdbRelocate: async (args: { pdb: string; dbLink: string; availability: Availability; runTag: string }) => {
+      const { pdb, dbLink, availability, runTag } = args;
+      await op('createPdbRelocate', { pdb, dbLink, availability, runTag }, null);
     },
     getCopyProgress: () => op<CopyProgress[]>('getCopyProgress'),
     openPdb: async (pdb: string) => {

@@ -42,12 +42,13 @@ export function labApi(url: string) {
     estate: () => call<any>('GET', '/estate'),
     oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any }[] }>('GET', '/oplog').then((r) => r.entries),
     invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
-    fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
+    fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; nested?: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),
     faults: () => call<{ faults: { id: number; op: string; fired: number; remaining: number | null }[] }>('GET', '/faults').then((r) => r.faults),
     clearFaults: () => call<void>('DELETE', '/faults'),
     reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
     patchPdb: (cdb: string, pdb: string, body: { status?: string; openMode?: string | null }) => call<unknown>('PATCH', `/cdbs/${cdb}/pdbs/${pdb}`, body),
+    patchCdb: (cdb: string, body: Record<string, unknown>) => call<unknown>('PATCH', `/cdbs/${cdb}`, body),
     clock: (speed: number) => call<{ speed: number }>('POST', '/clock', { speed }),
     addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
     op: <T = any>(cdb: string, op: string, args: Record<string, unknown> = {}) =>
