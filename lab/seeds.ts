@@ -12,13 +12,16 @@
  *   CDB3: 19c on AIX-Based Systems (64-bit) (platform 6, Big endian): HR (8 GiB) lives there.
  *     Relocating HR from CDB3 to CDB2 fails the endianness prerequisite (preflight reads
  *     getFacts of both CDBs; CREATE ... RELOCATE itself answers ORA-38958).
+ *   CDB4: two instances (cdb4_1, cdb4_2, a RAC database) with FIN (4 GiB), service FIN_APP
+ *     running on both, 3 sessions on each instance; no links (it is there for the per-instance
+ *     rules of DBMS_SERVICE).
  *   DB_BLOCK_SIZE 8192 everywhere. A PDB's datafiles (lab/datafiles.ts): SYSTEM, SYSAUX and
  *     UNDOTBS1 at 10 % of its size each, four USERS files sharing the rest.
  *   Copies use 4 parallel copiers (one datafile each at a time) and take size / copy rate:
  *   a SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
  *
  * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
- *   = ~43 simulated s = ~4.3 real s; session half-life 2 simulated s; fewer sessions.
+ *   = ~43 simulated s = ~4.3 real s; FIN 512 MiB; session half-life 2 simulated s; fewer sessions.
  */
 import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
@@ -127,11 +130,12 @@ interface SeedShape {
   rwSessions: number;
   roSessions: number;
   roLongRunning: number;
+  finBytes: number;
 }
 
 const SHAPES: Record<SeedName, SeedShape> = {
-  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2 },
-  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2 },
+  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2, finBytes: 4 * GB },
+  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2, finBytes: 512 * MB },
 };
 
 export function isSeedName(name: string): name is SeedName {
@@ -166,6 +170,10 @@ export function buildSeed(name: SeedName): LabState {
     dbLinks: [link('CDB2_LINK', 'CDB2')],
   });
   cdb3.pdbs.push(openPdb(cdb3, 'HR', shape.hrBytes, [hrApp], ['cdb3']));
+  // CDB4: two instances (RAC), for the rules DBMS_SERVICE follows per instance.
+  const cdb4 = cdb('CDB4', { instances: [{ name: 'cdb4_1', number: 1 }, { name: 'cdb4_2', number: 2 }] });
+  const finApp = service('FIN_APP', { drainTimeout: 60, stopOption: 'TRANSACTIONAL' });
+  cdb4.pdbs.push(openPdb(cdb4, 'FIN', shape.finBytes, [finApp], ['cdb4_1', 'cdb4_2']));
 
   const sessions: LabSession[] = [];
   let sid = 100;
@@ -178,6 +186,8 @@ export function buildSeed(name: SeedName): LabState {
   add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roSessions, false);
   add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roLongRunning, true);
   add('CDB3', 'HR', 'HR_APP', 'cdb3', 3, false);
+  add('CDB4', 'FIN', 'FIN_APP', 'cdb4_1', 3, false);
+  add('CDB4', 'FIN', 'FIN_APP', 'cdb4_2', 3, false);
 
   return {
     version: LAB_STATE_VERSION,
@@ -192,7 +202,7 @@ export function buildSeed(name: SeedName): LabState {
     rng: seedFromString(name),
     nextSid: sid,
     nextId: 1,
-    cdbs: [cdb1, cdb2, cdb3],
+    cdbs: [cdb1, cdb2, cdb3, cdb4],
     autonomousDatabases: [],
     oicConnections: [],
     sessions,

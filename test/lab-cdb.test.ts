@@ -94,7 +94,7 @@ describe('lab CDB port: Oracle rules', () => {
 
   test('a CDB the lab does not have is a permanent LAB-404 naming it and the CDBs there are, not ORA-12514', async () => {
     const e = await rejectsWith(labCdb(lab.url, 'cdb9').getFacts(), 'LAB-404');
-    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3)');
+    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3, CDB4)');
     assert.equal(classifyOracleError(e).kind, 'permanent', 'orb does not retry an estate/lab mismatch');
     await rejectsWith(labCdb(lab.url, 'CDB9').openPdb('SALES'), 'LAB-404');
     const r = await labHttp<{ error: { code: string } }>(lab.url, 'POST', '/cdbs/CDB9/ops/getPdb', { args: { pdb: 'SALES' } });
@@ -276,6 +276,31 @@ describe('lab CDB port: Oracle rules', () => {
     assert.equal(v[0]!.type, 'ERROR');
     assert.match(v[0]!.message, /SDO/);
     assert.deepEqual(await cdb1.countSessions('SALES'), [], 'nobody uses the default service');
+  });
+
+  test('DBMS_SERVICE per instance on a two-instance CDB: unknown instance ORA-44313, drain options for another instance ORA-44791, DISCONNECT_SESSION local only', async () => {
+    const cdb4 = labCdb(lab.url, 'CDB4'); // instances cdb4_1 (where the lab's calls connect) and cdb4_2
+    const running = async () => (await cdb4.listServices('FIN')).find((s) => s.name === 'FIN_APP')?.runningOn;
+    assert.deepEqual(await cdb4.countSessions('FIN_APP'), [{ instance: 'cdb4_1', count: 3 }, { instance: 'cdb4_2', count: 3 }]);
+
+    const unknown = await rejectsWith(cdb4.startService('FIN', 'FIN_APP', 'cdb4_9'), 'ORA-44313');
+    assert.equal(classifyOracleError(unknown).kind, 'permanent');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_9', stopOption: 'NONE', drainTimeoutSeconds: 0 }), 'ORA-44313');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'NONE', drainTimeoutSeconds: 60 }), 'ORA-44791');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'TRANSACTIONAL', drainTimeoutSeconds: 0 }), 'ORA-44791');
+    const all = await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { stopOption: 'NONE', drainTimeoutSeconds: 60 }), 'ORA-44791');
+    assert.equal(classifyOracleError(all).kind, 'permanent');
+    assert.deepEqual(await running(), ['cdb4_1', 'cdb4_2'], 'the refused calls stopped nothing');
+
+    await cdb4.disconnectSessions('FIN', 'FIN_APP', 'IMMEDIATE');
+    assert.deepEqual(await cdb4.countSessions('FIN_APP'), [{ instance: 'cdb4_2', count: 3 }], 'only the local instance’s sessions were disconnected');
+
+    // Drain options on the local instance, none for the other one: both allowed.
+    await cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_1', stopOption: 'TRANSACTIONAL', drainTimeoutSeconds: 60 });
+    await cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'NONE', drainTimeoutSeconds: 0 });
+    assert.deepEqual(await running(), []);
+    await cdb4.startService('FIN', 'FIN_APP', 'cdb4_2');
+    assert.deepEqual(await running(), ['cdb4_2']);
   });
 
   test('an unreachable lab fails like a lost listener (NJS-503), and the error is an OracleError', async () => {
