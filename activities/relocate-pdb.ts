@@ -205,8 +205,10 @@ export function relocationActivities(openPort: OpenCdb, opts: { copyPollMs?: num
       const csOk = tf.characterSet === 'AL32UTF8' || tf.characterSet === sf.characterSet;
       check(checks, 'compatible character sets', csOk ? 'pass' : 'fail',
         csOk ? `target ${tf.characterSet}, source ${sf.characterSet}` : `target character set ${tf.characterSet} is neither AL32UTF8 nor the source's ${sf.characterSet}`);
-      check(checks, 'national character sets', sf.ncharCharacterSet === tf.ncharCharacterSet ? 'pass' : 'warn',
-        `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}`);
+      // The national character set must be the same (reference; CREATE ... RELOCATE raises ORA-65119).
+      const ncharOk = sf.ncharCharacterSet === tf.ncharCharacterSet;
+      check(checks, 'national character sets', ncharOk ? 'pass' : 'fail', ncharOk ? `both CDBs use ${sf.ncharCharacterSet}`
+        : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
 
       const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
       const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);

@@ -229,4 +229,11 @@ describe('relocation activities are idempotent by state', () => {
     assert.match(name?.reason ?? '', /CDB2 is already creating SALES: CREATE PLUGGABLE DATABASE under way in session \d+,\d+,\d+ \(MODULE sqlplus/);
     await byHand;
   });
+
+  test('preflight fails a national character set that differs (ORA-65119)', async () => {
+    await api.patchCdb('CDB2', { ncharCharacterSet: 'UTF8' });
+    const nchar = (await run(new MockActivityEnvironment(), acts.preflightRelocation, ref)).find((c) => c.check === 'national character sets');
+    assert.equal(nchar?.outcome, 'fail');
+    assert.match(nchar?.reason ?? '', /AL16UTF16.*UTF8.*must be the same \(ORA-65119\)/);
+  });
 });
