@@ -1,5 +1,6 @@
 import { Context, log, sleep, ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import type { CdbFacts, CdbPort, CopyProgress, PdbState, ServiceInfo } from './oracle/port';
+import { describeCopy, runTagOf } from './oracle/copy-progress';
 import type { Availability } from './oracle/port';
 import { relocateWorkflowId, type CheckResult, type ProgressRecord, type RelocatePdbInput } from '../common/runbook-types';
 import { servicesToDrain } from '../common/drainable';
@@ -43,18 +44,79 @@ function describePdb(p: PdbState | null): string {
 }
 
 
-/** A copy under way for this PDB (its target names the PDB, or is unknown: see CopyProgress in port.ts). */
-function copyOf(pdb: string, copies: CopyProgress[]): CopyProgress | undefined {
-  return copies.find((c) => c.target === null || c.target.toUpperCase() === pdb || c.target.toUpperCase().endsWith(`.${pdb}`));
+/**
+ * The CREATEs under way for this PDB name, whoever started them, and those whose PDB orb cannot
+ * name (no statement text yet): those could be creating it too, so they count (the cautious reading).
+ */
+function copiesOf(pdb: string, copies: CopyProgress[]): CopyProgress[] {
+  return copies.filter((c) => c.pdb === null || c.pdb === pdb);
 }
 
-export function toProgress(c: CopyProgress): ProgressRecord {
-  const percent = c.totalwork > 0 ? Math.min(100, (100 * c.sofar) / c.totalwork) : 0;
-  return {
-    percent,
-    timeRemainingSeconds: c.timeRemainingSeconds,
-    detail: `copied ${c.sofar} of ${c.totalwork} ${c.units ?? ''}`.trim() + (c.timeRemainingSeconds !== null ? `, about ${c.timeRemainingSeconds}s left` : ''),
-  };
+/** The copy of this PDB this run started, if one is under way. */
+function ownCopy(pdb: string, runTag: string, copies: CopyProgress[]): CopyProgress | undefined {
+  return copiesOf(pdb, copies).find((c) => c.runTag === runTag);
+}
+
+/** The identity of the run an activity belongs to, as orb tags its CREATE session with it. */
+function currentRunTag(): string {
+  const { workflowExecution, activityId } = Context.current().info;
+  // An activity outside any workflow (not how orb runs them) is a run of its own.
+  return runTagOf(workflowExecution ?? { workflowId: 'standalone', runId: activityId });
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** 3325952000 → "3.1 GiB", 21474836480 → "20 GiB". */
+export function formatBytes(n: number): string {
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const text = u === 0 || v >= 100 ? String(Math.round(v)) : v.toFixed(1).replace(/\.0$/, '');
+  return `${text} ${UNITS[u]}`;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Progress of a copy for the status: bytes and blocks copied, copier sessions, time left.
+ * Files not started yet have no longops row, so the rows' total grows as the copy goes on; when
+ * the source PDB's size is known (V$PDBS.TOTAL_SIZE in the source: an estimate of what will be
+ * copied, tempfiles possibly included) it is the total instead, and the time left is the rest at
+ * the rate seen so far. Otherwise the time left is Oracle's estimate for the files under way.
+ */
+export function toProgress(c: CopyProgress, sourceBytes: number | null = null): ProgressRecord {
+  const bs = c.blockSize;
+  const totalBlocks = Math.max(c.blocksTotal, bs && sourceBytes ? Math.ceil(sourceBytes / bs) : 0);
+  const doneBytes = c.bytesDone ?? 0;
+  const totalBytes = bs ? totalBlocks * bs : 0;
+  const percent = totalBlocks > 0 ? Math.min(100, (100 * c.blocksDone) / totalBlocks) : 0;
+  const rate = c.elapsedSeconds > 0 ? doneBytes / c.elapsedSeconds : 0;
+  const byRate = sourceBytes && rate > 0 ? Math.ceil((totalBytes - doneBytes) / rate) : null;
+  const timeRemainingSeconds = byRate !== null ? Math.max(0, byRate) : c.timeRemainingSeconds;
+  const sessions = `${c.copierSessions} copier session${c.copierSessions === 1 ? '' : 's'}`;
+  const blocks = `${count(c.blocksDone)} of ${count(totalBlocks)} blocks, ${sessions}`;
+  const copied = bs ? `copied ${formatBytes(doneBytes)} of ${formatBytes(totalBytes)} (${blocks})` : `copied ${blocks}`;
+  const left = timeRemainingSeconds !== null ? `, about ${formatSeconds(timeRemainingSeconds)} left` : '';
+  return { percent, timeRemainingSeconds, detail: copied + left };
+}
+
+/** Non-retryable: a CREATE of this PDB that this run did not start is under way in the target. */
+function foreignCopy(r: RelocationRef, c: CopyProgress): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `${r.targetCdb} is already creating ${r.pdb}: a CREATE PLUGGABLE DATABASE this run did not start is under way in ` +
+      `${describeCopy(c)}. orb neither joins a copy it did not start nor drops it; let it end (or stop it), ` +
+      `deal with what it leaves in ${r.targetCdb}, then start again`,
+    'ForeignCopy',
+  );
 }
 
 export interface RelocationActivityOptions {
@@ -90,6 +152,38 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     };
   }
 
+  /** The source PDB's size (V$PDBS.TOTAL_SIZE), for the copy's progress; null when it cannot be read (progress is best effort). */
+  async function sourceSize(r: { pdb: string; sourceCdb: string }): Promise<number | null> {
+    try {
+      return (await openCdb(r.sourceCdb).getPdb(r.pdb))?.totalSizeBytes || null;
+    } catch (err) {
+      log.warn('could not read the source PDB size', { error: (err as Error).message });
+      return null;
+    }
+  }
+
+  /** Issues the CREATE and, until it returns, reports this run's copy every copyPollMs (best effort). */
+  async function runCreate(target: CdbPort, r: RelocationRef, runTag: string, report: (c?: CopyProgress) => void): Promise<void> {
+    let settled = false;
+    const args = relocateStatementArgs(await relocationFacts(r));
+    const create = target.createPdbRelocate({ ...args, runTag }).finally(() => {
+      settled = true;
+    });
+    create.catch(() => undefined);
+    while (!settled) {
+      await Promise.race([create.catch(() => undefined), sleep(copyPollMs)]);
+      if (settled) break;
+      try {
+        report(ownCopy(r.pdb, runTag, await target.getCopyProgress()));
+      } catch (err) {
+        // Progress is best effort: the copy itself decides the outcome.
+        log.warn('could not read copy progress', { error: (err as Error).message });
+        report(undefined);
+      }
+    }
+    await create;
+  }
+
   const relocation = {
     /**
      * Preflight: every prerequisite of a PDB relocation, read-only. Each check passes, fails
@@ -109,9 +203,14 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
         check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode ?? 'not open'}; a relocation needs it open READ WRITE`);
       else check(checks, 'source PDB exists', 'pass', `${r.pdb} in ${r.sourceCdb} is NORMAL and ${sp.openMode}`);
 
-      if (tp) check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
-      else if (copyOf(r.pdb, copies)) check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} is already copying ${r.pdb}`);
-      else check(checks, 'target has no PDB of that name', 'pass', `${r.targetCdb} has no PDB named ${r.pdb}`);
+      const creating = copiesOf(r.pdb, copies);
+      if (creating.length) {
+        const who = creating.map(describeCopy).join('; ');
+        check(checks, 'target has no PDB of that name', 'fail',
+          `${r.targetCdb} is already creating ${r.pdb}: CREATE PLUGGABLE DATABASE under way in ${who}; wait for it to end, or choose another target`);
+      } else if (tp) {
+        check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
+      } else check(checks, 'target has no PDB of that name', 'pass', `${r.targetCdb} has no PDB named ${r.pdb}`);
 
       check(checks, 'source CDB uses local undo', sf.localUndo ? 'pass' : 'fail',
         sf.localUndo ? `${r.sourceCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.sourceCdb} runs in shared undo mode (LOCAL_UNDO_ENABLED is not TRUE); relocation needs local undo (ORA-65035)`);
@@ -131,8 +230,10 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const csOk = tf.characterSet === 'AL32UTF8' || tf.characterSet === sf.characterSet;
       check(checks, 'compatible character sets', csOk ? 'pass' : 'fail',
         csOk ? `target ${tf.characterSet}, source ${sf.characterSet}` : `target character set ${tf.characterSet} is neither AL32UTF8 nor the source's ${sf.characterSet}`);
-      check(checks, 'national character sets', sf.ncharCharacterSet === tf.ncharCharacterSet ? 'pass' : 'warn',
-        `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}`);
+      // The national character set must be the same (reference; CREATE ... RELOCATE raises ORA-65119).
+      const ncharOk = sf.ncharCharacterSet === tf.ncharCharacterSet;
+      check(checks, 'national character sets', ncharOk ? 'pass' : 'fail', ncharOk ? `both CDBs use ${sf.ncharCharacterSet}`
+        : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
 
       const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
       const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);
@@ -193,17 +294,28 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     },
 
     /**
-     * The copy: CREATE PLUGGABLE DATABASE ... RELOCATE in the target, with progress from
-     * V$SESSION_LONGOPS heartbeated as percent done and time remaining. Idempotent by state:
-     * a copy already under way is joined (never a second CREATE), a finished copy is
-     * recognised, and an UNUSABLE leftover of an aborted copy is dropped before trying again.
+     * The copy: CREATE PLUGGABLE DATABASE ... RELOCATE in the target, on a session tagged with
+     * this run (copy-progress.ts), with progress heartbeated. Idempotent by state:
+     *  - a copy this run started (an earlier attempt whose worker died) is joined, never a second
+     *    CREATE;
+     *  - a CREATE of this PDB someone else started (another run, another source CDB, a DBA by
+     *    hand) is a non-retryable ForeignCopy: orb neither joins nor drops it;
+     *  - a CREATE whose PDB orb cannot name yet is waited for: it may be creating this one, and
+     *    while it runs the target PDB it creates is UNUSABLE, which must not be taken for a leftover;
+     *  - a finished copy (RELOCATING, MOUNTED) is accepted, and an UNUSABLE leftover nobody is
+     *    creating any more is dropped before trying again.
+     * A finished copy carries no tag, so whose it is cannot be read from the estate (see the
+     * run-level lock on the PDB name and target).
      */
     async copyPdb(r: RelocationRef, raced = false): Promise<{ outcome: 'copied' | 'already-copied' | 'joined-running-copy'; droppedUnusable: boolean }> {
       const ctx = Context.current();
+      const runTag = currentRunTag();
       const target = openCdb(r.targetCdb);
+      const sourceBytes = await sourceSize(r);
       let droppedUnusable = false;
       let joined = false;
-      const beat = (c: CopyProgress | undefined, note: string) => ctx.heartbeat(c ? toProgress(c) : { percent: null, timeRemainingSeconds: null, detail: note });
+      const beat = (c: CopyProgress | undefined, note: string) =>
+        ctx.heartbeat(c ? toProgress(c, sourceBytes) : { percent: null, timeRemainingSeconds: null, detail: note });
 
       // Heartbeat at once: a cancellation of the run reaches this attempt through the heartbeat
       // reply, before it decides whether to issue a CREATE.
@@ -212,16 +324,19 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
         const [state, copies] = await oracleStep(`reading ${r.pdb} in ${r.targetCdb}`, () =>
           whileHeartbeating('reading the target', () => Promise.all([target.getPdb(r.pdb), target.getCopyProgress()])),
         );
-        const running = copyOf(r.pdb, copies);
-        if (running) {
-          // A copy is under way (an earlier attempt whose worker died, or one whose CREATE has not
-          // registered the PDB yet): wait for it, never CREATE again.
-          joined = true;
-          beat(running, 'copy under way');
+        const under = copiesOf(r.pdb, copies);
+        const foreign = under.find((c) => c.pdb !== null && c.runTag !== runTag);
+        if (foreign) throw foreignCopy(r, foreign);
+        if (under.length) {
+          // Ours (an earlier attempt): join it. One orb cannot name: wait until it names a PDB or ends.
+          const mine = under.find((c) => c.runTag === runTag);
+          joined ||= mine !== undefined;
+          beat(mine, `waiting for ${under.map(describeCopy).join('; ')}: a CREATE PLUGGABLE DATABASE whose PDB is not known yet`);
           await sleep(copyPollMs);
           continue;
         }
         if (state?.status === 'UNUSABLE') {
+          // Nobody is creating it (read together with the copies above): a leftover of an aborted copy.
           log.warn('dropping the UNUSABLE target left by an aborted copy', { pdb: r.pdb, cdb: r.targetCdb });
           await oracleStep(`dropping the UNUSABLE ${r.pdb} in ${r.targetCdb}`, () =>
             whileHeartbeating(`dropping the UNUSABLE ${r.pdb} left in ${r.targetCdb} by an aborted copy`, () => target.dropPdb(r.pdb)),
@@ -244,28 +359,10 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
 
       // A cancelled attempt (the run is being compensated) must not start a copy.
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('the copy was cancelled before its CREATE was issued');
-      log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r });
+      log.info('starting CREATE PLUGGABLE DATABASE ... RELOCATE', { ...r, runTag });
       beat(undefined, 'starting the copy');
-      let settled = false;
-      const args = relocateStatementArgs(await relocationFacts(r));
-      const create = target.createPdbRelocate(args).finally(() => {
-        settled = true;
-      });
-      create.catch(() => undefined);
-      while (!settled) {
-        await Promise.race([create.catch(() => undefined), sleep(copyPollMs)]);
-        if (settled) break;
-        try {
-          const copies = await target.getCopyProgress();
-          beat(copyOf(r.pdb, copies), 'copy starting');
-        } catch (err) {
-          // Progress is best effort: the copy itself decides the outcome.
-          log.warn('could not read copy progress', { error: (err as Error).message });
-          beat(undefined, 'progress unavailable');
-        }
-      }
       try {
-        await create;
+        await runCreate(target, r, runTag, (c) => beat(c, 'copy starting'));
       } catch (err) {
         // ORA-65012: another attempt (one whose heartbeat timed out but that still ran) issued
         // the CREATE first. Read the estate again and join or accept that copy.
@@ -286,11 +383,16 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       return { source, target };
     },
 
-    /** Progress of the copy into the target, for the runbook's status (null when no copy runs). */
-    async readCopyProgress(p: PdbRef): Promise<ProgressRecord | null> {
+    /**
+     * Progress of the copy of the PDB into the target (`cdb`), for the runbook's status: this run's
+     * copy, else whatever CREATE of the PDB is under way; null when none runs. With `sourceCdb`,
+     * the source PDB's size is the total.
+     */
+    async readCopyProgress(p: PdbRef & { sourceCdb?: string }): Promise<ProgressRecord | null> {
       const copies = await oracleStep(`reading copy progress in ${p.cdb}`, () => openCdb(p.cdb).getCopyProgress());
-      const c = copyOf(p.pdb, copies);
-      return c ? toProgress(c) : null;
+      const c = ownCopy(p.pdb, currentRunTag(), copies) ?? copiesOf(p.pdb, copies)[0];
+      if (!c) return null;
+      return toProgress(c, p.sourceCdb ? await sourceSize({ pdb: p.pdb, sourceCdb: p.sourceCdb }) : null);
     },
 
     /** The services of the PDB in a CDB, as the runbook needs them. */
@@ -443,7 +545,8 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     /**
      * Compensation: drops the relocated copy in the target, but only while it is not open and
      * the source still holds the PDB (NORMAL): it never drops the only copy of a database.
-     * A copy still running is waited for (retryable) before the drop.
+     * While any session is still creating a PDB of that name (ours or anyone's: its target PDB is
+     * UNUSABLE then, like a leftover), nothing is dropped: it waits (retryable) for the CREATE to end.
      */
     async dropRelocatedCopy(r: { pdb: string; sourceCdb: string; targetCdb: string }): Promise<string> {
       const target = openCdb(r.targetCdb);
@@ -451,8 +554,13 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const [tp, sp, copies] = await oracleStep('reading both CDBs before dropping the copy', () =>
         Promise.all([target.getPdb(r.pdb), source.getPdb(r.pdb), target.getCopyProgress()]),
       );
-      if (copyOf(r.pdb, copies)) {
-        throw ApplicationFailure.retryable(`the copy of ${r.pdb} into ${r.targetCdb} is still running; waiting for it to end before dropping it`, 'CopyStillRunning');
+      const under = copiesOf(r.pdb, copies);
+      if (under.length) {
+        const who = under.map(describeCopy).join('; ');
+        throw ApplicationFailure.retryable(
+          `a CREATE PLUGGABLE DATABASE of ${r.pdb} is still under way in ${r.targetCdb} (${who}); waiting for it to end before dropping anything`,
+          'CopyStillRunning',
+        );
       }
       if (!tp) return `no ${r.pdb} in ${r.targetCdb}: nothing to drop`;
       if (tp.openMode === 'READ WRITE' || tp.openMode === 'READ ONLY') {

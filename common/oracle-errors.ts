@@ -81,6 +81,7 @@ const PERMANENT: Record<string, string> = {
   'ORA-44304': 'The service does not exist in this pluggable database.',
   'ORA-44773': 'The pluggable database is closed, so its services cannot be started or stopped; open it first.',
   'ORA-44791': 'A drain timeout or stop option cannot be given for a service on another instance; connect to that instance (or use srvctl) instead.',
+  'ORA-44313': 'The instance named for the service operation is not an instance of this database.',
   'ORA-25408': 'The call cannot be replayed safely: check whether the transaction committed before doing anything else.',
   'ORA-00600': 'The database raised an internal error (ORA-00600); open a service request with Oracle Support before retrying.',
   'ORA-07445': 'The database process crashed with an internal exception (ORA-07445); open a service request with Oracle Support before retrying.',
@@ -158,6 +159,19 @@ function classifyCode(code: string): { kind: ErrorKind; explanation: string } | 
   return null;
 }
 
+/**
+ * The remote side's code inside an ORA-17627/17628/17629: the first ORA code of the message that
+ * is not itself a link error ("ORA-17628: Oracle error 1031 returned by remote Oracle server" is
+ * followed by "ORA-01031: insufficient privileges"); failing that, the number in ORA-17628's own
+ * "Oracle error <n> returned" (a message cut before the nested line).
+ */
+function nestedCode(f: ErrorFacts): string | undefined {
+  const line = f.mentioned.find((c) => !LINK_WRAPPERS.has(c) && c.startsWith('ORA-'));
+  if (line) return line;
+  const n = /Oracle error (\d{1,5}) returned by remote/i.exec(f.message)?.[1];
+  return n ? normalize(`ORA-${n}`) : undefined;
+}
+
 /** Classifies any thrown value. Never throws. */
 export function classifyOracleError(err: unknown): ClassifiedError {
   if (err instanceof InputError) {
@@ -172,7 +186,7 @@ export function classifyOracleError(err: unknown): ClassifiedError {
   if (internal) return { kind: 'permanent', code: internal, message, explanation: PERMANENT[internal]! };
 
   if (f.primary && LINK_WRAPPERS.has(f.primary)) {
-    const nested = f.mentioned.find((c) => !LINK_WRAPPERS.has(c) && c.startsWith('ORA-'));
+    const nested = nestedCode(f);
     const wrapper = PERMANENT[f.primary]!;
     if (!nested) return { kind: 'permanent', code: f.primary, message, explanation: wrapper };
     const inner = classifyCode(nested);

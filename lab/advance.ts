@@ -1,34 +1,18 @@
 /**
  * Lazy time: brings the estate from its last accounted moment to `nowMs`.
- *  - relocation copies progress at their rate; a copy armed with an `at` fault aborts at that
- *    fraction, leaving the target PDB UNUSABLE (MOUNTED);
+ *  - relocation copies progress along their schedule (lab/copies.ts); one that completes leaves
+ *    the target PDB RELOCATING (MOUNTED), one armed with an `at` fault aborts at that fraction of
+ *    its duration, leaving it UNUSABLE (MOUNTED);
  *  - ordinary sessions of stopped services leave at their drawn time (exponential curve);
  *  - drain deadlines apply the stop option to who is still there (IMMEDIATE: everyone,
  *    TRANSACTIONAL: ordinary sessions, NONE: nobody).
  */
 import { findCdb, findPdb, removeSessions, sameName, type SimContext } from './estate';
+import { keepLongops } from './copies';
 import type { LabCopy, LabState } from './model';
+import { oraMessage, wrappedMessage } from './ora-messages';
 
-const ORA_MESSAGES: Record<string, string> = {
-  'ORA-03113': 'end-of-file on communication channel',
-  'ORA-03114': 'not connected to ORACLE',
-  'ORA-03135': 'connection lost contact',
-  'ORA-00028': 'your session has been killed',
-  'ORA-01092': 'ORACLE instance terminated. Disconnection forced',
-  'ORA-12514': 'TNS:listener does not currently know of service requested in connect descriptor',
-  'ORA-12541': 'TNS:no listener',
-  'ORA-00054': 'resource busy and acquire with NOWAIT specified or timeout expired',
-  'ORA-19504': 'failed to create file',
-  'ORA-27072': 'File I/O error',
-  'ORA-17628': 'Oracle error returned by remote Oracle server',
-  'ORA-01031': 'insufficient privileges',
-  'ORA-00600': 'internal error code, arguments: [lab]',
-};
-
-export function oraMessage(code: string, detail?: string): string {
-  const text = ORA_MESSAGES[code] ?? 'simulated error';
-  return `${code}: ${text}${detail ? ` (${detail})` : ''}`;
-}
+export { oraMessage } from './ora-messages';
 
 export function advanceState(ctx: SimContext): void {
   const { state, nowMs } = ctx;
@@ -52,45 +36,56 @@ export function advanceState(ctx: SimContext): void {
   state.simNowMs = Math.max(state.simNowMs, nowMs);
 }
 
+/** Simulated seconds after its start at which a copy ends, or aborts (an `at` fault). */
+function stopSec(copy: LabCopy): number {
+  return copy.abortAt ? copy.abortAt.fraction * copy.durationSec : copy.durationSec;
+}
+
 function advanceCopy(state: LabState, copy: LabCopy, nowMs: number): void {
-  if (nowMs <= copy.accountedToMs) return;
-  const stopAtBytes = copy.abortAt ? Math.floor(copy.abortAt.fraction * copy.totalBytes) : copy.totalBytes;
-  const reachable = copy.copiedBytes + ((nowMs - copy.accountedToMs) / 1000) * copy.rateBytesPerSec;
-  if (reachable < stopAtBytes) {
-    copy.copiedBytes = Math.floor(reachable);
+  if (nowMs <= copy.accountedToMs && copy.progressSec < stopSec(copy)) return;
+  const reachable = copy.progressSec + Math.max(0, nowMs - copy.accountedToMs) / 1000;
+  if (reachable < stopSec(copy)) {
+    copy.progressSec = reachable;
     copy.accountedToMs = nowMs;
     return;
   }
   // The copy reaches its end (or its abort point) somewhere in (accountedToMs, nowMs].
-  const endMs = copy.accountedToMs + Math.ceil(((stopAtBytes - copy.copiedBytes) / copy.rateBytesPerSec) * 1000);
-  copy.copiedBytes = stopAtBytes;
+  const endMs = Math.max(copy.accountedToMs, copyEndMs(copy));
+  copy.progressSec = stopSec(copy);
   copy.accountedToMs = endMs;
-  const target = findCdb(state, copy.cdb) && findPdb(findCdb(state, copy.cdb)!, copy.pdb);
+  endCopy(state, copy, endMs);
+}
+
+/**
+ * The CREATE ends: its rows stay in the longops view; the new PDB is RELOCATING (MOUNTED) when
+ * the copy completed, UNUSABLE when it was aborted (it can then only be dropped).
+ */
+function endCopy(state: LabState, copy: LabCopy, endMs: number): void {
+  const cdb = findCdb(state, copy.cdb);
+  const target = cdb && findPdb(cdb, copy.pdb);
   const entry = state.oplog.find((e) => e.seq === copy.oplogSeq);
-  if (copy.abortAt) {
-    copy.state = 'aborted';
-    copy.error = { code: copy.abortAt.ora, message: oraMessage(copy.abortAt.ora, `copy of ${copy.pdb} aborted at ${Math.round(copy.abortAt.fraction * 100)}%`) };
-    if (target) {
-      target.status = 'UNUSABLE';
-      target.openMode = 'MOUNTED';
+  keepLongops(state, copy);
+  const a = copy.abortAt;
+  copy.state = a ? 'aborted' : 'done';
+  if (a) {
+    const detail = `copy of ${copy.pdb} aborted at ${Math.round(a.fraction * 100)}%`;
+    copy.error = { code: a.ora, message: a.nested ? wrappedMessage(a.ora, a.nested, detail) : oraMessage(a.ora, detail) };
+  }
+  if (target) {
+    target.status = a ? 'UNUSABLE' : 'RELOCATING';
+    target.openMode = 'MOUNTED';
+  }
+  if (entry) {
+    entry.outcome = a ? 'error' : 'ok';
+    if (a) {
+      entry.error = copy.error!;
+      entry.faultId = a.faultId;
     }
-    if (entry) {
-      entry.outcome = 'error';
-      entry.error = copy.error;
-      entry.faultId = copy.abortAt.faultId;
-      entry.endedAt = new Date(endMs).toISOString();
-    }
-  } else {
-    copy.state = 'done';
-    if (entry) {
-      entry.outcome = 'ok';
-      entry.endedAt = new Date(endMs).toISOString();
-    }
+    entry.endedAt = new Date(endMs).toISOString();
   }
 }
 
 /** Simulated ms at which a running copy ends (or aborts), if nothing changes. */
 export function copyEndMs(copy: LabCopy): number {
-  const stopAtBytes = copy.abortAt ? Math.floor(copy.abortAt.fraction * copy.totalBytes) : copy.totalBytes;
-  return copy.accountedToMs + Math.ceil(((stopAtBytes - copy.copiedBytes) / copy.rateBytesPerSec) * 1000);
+  return copy.accountedToMs + Math.ceil((stopSec(copy) - copy.progressSec) * 1000);
 }

@@ -11,6 +11,7 @@ export function armFault(state: LabState, body: FaultBody): LabFault {
     object: body.object ?? null,
     kind: body.kind,
     ora: body.ora,
+    nested: body.nested ?? null,
     remaining: body.times ?? (body.kind === 'transient' ? 1 : null),
     at: body.at ?? null,
     when: body.when ?? 'before',

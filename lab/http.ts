@@ -76,6 +76,11 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
     if (method !== 'POST') throw notAllowed(method, path);
     return send(res, 200, { result: lab.upgradePdb(decodeURIComponent(upgradeMatch[1]!), decodeURIComponent(upgradeMatch[2]!)) });
   }
+  const viewsMatch = /^\/cdbs\/([^/]+)\/copy-views$/.exec(path);
+  if (viewsMatch) {
+    if (method !== 'GET') throw notAllowed(method, path);
+    return send(res, 200, lab.copyViews(decodeURIComponent(viewsMatch[1]!)));
+  }
   const faultMatch = /^\/faults\/(\d+)$/.exec(path);
   if (faultMatch) {
     if (method !== 'DELETE') throw notAllowed(method, path);

@@ -6,8 +6,8 @@
  * while copies are under way, so that a blocked createPdbRelocate answers when its copy
  * ends, and so that copy progress is saved (at most once a real second) for a restart.
  */
-import type { Availability } from '../activities/oracle/port';
-import { advanceState, oraMessage } from './advance';
+import { advanceState } from './advance';
+import { copyViews } from './copies';
 import { SimClock } from './clock';
 import { requireCdb, requirePdb, sameName, type SimContext } from './estate';
 import { armFault, takeFault } from './faults';
@@ -15,6 +15,7 @@ import { checkInvariants } from './invariants';
 import { LabError } from './lab-error';
 import type { LabLogger } from './log';
 import type { LabCdb, LabCopy, LabFault, LabOplogEntry, LabState } from './model';
+import { oraMessage, wrappedMessage } from './ora-messages';
 import * as pdbOps from './pdb-ops';
 import { loadState, saveState } from './persistence';
 import { nextRandom } from './random';
@@ -163,7 +164,9 @@ export class Lab {
   }
 
   private faultError(fault: LabFault, op: string): LabError {
-    return new LabError(fault.ora, oraMessage(fault.ora, `injected ${fault.kind} fault #${fault.id} on ${op}`), fault.kind === 'transient' ? 503 : 500, fault.id);
+    const detail = `injected ${fault.kind} fault #${fault.id} on ${op}`;
+    const message = fault.nested ? wrappedMessage(fault.ora, fault.nested, detail) : oraMessage(fault.ora, detail);
+    return new LabError(fault.ora, message, fault.kind === 'transient' ? 503 : 500, fault.id);
   }
 
   private logEntry(cdb: string, op: string, args: unknown, nowMs: number): LabOplogEntry {
@@ -187,7 +190,8 @@ export class Lab {
     entry: LabOplogEntry,
     atFault: LabFault | null,
   ): Promise<void> {
-    const abortAt: LabCopy['abortAt'] = atFault && atFault.at !== null ? { fraction: atFault.at, ora: atFault.ora, faultId: atFault.id } : null;
+    const abortAt: LabCopy['abortAt'] =
+      atFault && atFault.at !== null ? { fraction: atFault.at, ora: atFault.ora, nested: atFault.nested, faultId: atFault.id } : null;
     const copy = pdbOps.startRelocate(ctx, cdb, args, entry.seq, abortAt);
     this.log.info({ cdb: cdb.name, pdb: copy.pdb, from: copy.sourceCdb, bytes: copy.totalBytes, abortAt }, 'relocation copy started');
     const done = new Promise<void>((resolve, reject) => this.waiters.set(copy.id, { resolve, reject }));
@@ -203,7 +207,7 @@ export class Lab {
       case 'getFacts':
         return pdbOps.getFacts(cdb);
       case 'getPdb':
-        return pdbOps.getPdb(cdb, s('pdb'));
+        return pdbOps.getPdb(ctx, cdb, s('pdb'));
       case 'getDbLink':
         return pdbOps.getDbLink(cdb, s('link'));
       case 'getUserPrivileges':
@@ -379,7 +383,13 @@ export class Lab {
     if (b.encryptedTablespaces !== undefined) pdb.encryptedTablespaces = b.encryptedTablespaces.map((t) => t.toUpperCase());
     this.log.info({ cdb: cdb.name, pdb: pdb.name, patch: b }, 'pdb patched');
     this.save();
-    return pdbOps.getPdb(cdb, pdb.name);
+    return pdbOps.getPdb(this.advance(), cdb, pdb.name);
+  }
+
+  /** Lab control: the rows GV$SESSION, GV$PX_SESSION and GV$SESSION_LONGOPS show for copies in a CDB. */
+  copyViews(cdbName: string): ReturnType<typeof copyViews> {
+    const ctx = this.advance();
+    return copyViews(this.state, requireCdb(this.state, cdbName), ctx.nowMs);
   }
 
   close(): void {

@@ -11,7 +11,8 @@
  */
 import type { Availability, OpenMode, PdbStatus, ServiceInfo, StopOption } from '../activities/oracle/port';
 
-export const LAB_STATE_VERSION = 1;
+/** 2: copies run on parallel copier sessions with per-datafile longops; PDBs have a GUID and datafiles. */
+export const LAB_STATE_VERSION = 2;
 
 export interface LabInstance {
   /** V$INSTANCE.INSTANCE_NAME, e.g. cdb1 (RAC: cdb1_1, cdb1_2, ...) */
@@ -62,9 +63,21 @@ export interface LabPlugInViolation {
  */
 export type LabService = Omit<ServiceInfo, 'pdb'>;
 
+/** A datafile of a PDB (CDB_DATA_FILES): its number in the CDB, tablespace and size. */
+export interface LabDatafile {
+  fileNo: number;
+  tablespace: string;
+  bytes: number;
+  /** Where FILE_NAME_CONVERT put it; without, its OMF path (datafiles.ts datafilePath) */
+  path?: string;
+}
+
 export interface LabPdb {
   /** CDB_PDBS.PDB_NAME */
   name: string;
+  /** CDB_PDBS.GUID (32 hex digits), part of its datafiles' OMF paths */
+  guid: string;
+  datafiles: LabDatafile[];
   /** CDB_PDBS.STATUS */
   status: PdbStatus;
   /** V$PDBS.OPEN_MODE; null when the PDB has no V$PDBS row (a RELOCATED tombstone is MOUNTED) */
@@ -75,8 +88,6 @@ export interface LabPdb {
   version: string;
   /** CDB_TABLESPACES.ENCRYPTED = 'YES' (TDE) */
   encryptedTablespaces: string[];
-  /** CDB_DATA_FILES.FILE_NAME */
-  datafiles: string[];
   /** Open mode recorded by ALTER PLUGGABLE DATABASE ... SAVE STATE in this CDB (DBA_PDB_SAVED_STATES; not carried by a relocation) */
   savedState: OpenMode | null;
   services: LabService[];
@@ -98,6 +109,8 @@ export interface LabCdb {
   ncharCharacterSet: string;
   localUndo: boolean;
   logMode: 'ARCHIVELOG' | 'NOARCHIVELOG';
+  /** DB_BLOCK_SIZE in bytes */
+  blockSize: number;
   options: LabOption[];
   /** V$PARAMETER db_create_file_dest (null: no Oracle Managed Files, a CREATE needs FILE_NAME_CONVERT: ORA-65016) */
   dbCreateFileDest: string | null;
@@ -134,28 +147,83 @@ export interface LabDrain {
   deadlineMs: number;
 }
 
-/** A long operation: the datafile copy of a CREATE PLUGGABLE DATABASE ... RELOCATE. */
+/** A session as GV$SESSION keys it. */
+export interface LabSessionRef {
+  instId: number;
+  sid: number;
+  serial: number;
+}
+
+/** The session that runs a CREATE PLUGGABLE DATABASE, with what it shows in GV$SESSION / GV$SQL. */
+export interface LabCreateSession extends LabSessionRef {
+  module: string | null;
+  action: string | null;
+  clientInfo: string | null;
+  sqlText: string;
+}
+
+/** A parallel execution server of a CDB instance (kept from one statement to the next, like Oracle's). */
+export interface LabPxServer extends LabSessionRef {
+  cdb: string;
+  /** P000, P001, ... */
+  name: string;
+}
+
+/** One datafile copy task of a copy: which copier copies it, and when (simulated seconds from the copy's start). */
+export interface LabCopyTask {
+  fileNo: number;
+  path: string;
+  blocks: number;
+  /** index into LabCopy.copiers */
+  copier: number;
+  startSec: number;
+  endSec: number;
+}
+
+/** A GV$SESSION_LONGOPS 'kpdbfCopyTaskCbk' row left by a copy that has ended (it stays in the view). */
+export interface LabLongop extends LabSessionRef {
+  cdb: string;
+  qcSid: number;
+  startTimeMs: number;
+  lastUpdateMs: number;
+  target: string;
+  message: string;
+  sofar: number;
+  totalwork: number;
+  elapsedSeconds: number;
+  timeRemaining: number;
+}
+
+/**
+ * A CREATE PLUGGABLE DATABASE ... RELOCATE under way: its session, its parallel copiers and the
+ * schedule of its datafile copy tasks (each copier takes the next file when it has finished one;
+ * the whole copy takes totalBytes / rateBytesPerSec). Progress is the simulated time the copy has
+ * run (`progressSec`).
+ */
 export interface LabCopy {
   id: number;
-  /** V$SESSION_LONGOPS.SID of the session running the CREATE */
-  sid: number;
-  /** V$SESSION_LONGOPS.OPNAME of the datafile copy */
-  opname: 'kpdbfCopyTaskCbk';
-  /** The target CDB (where the statement runs and the longop is visible) */
+  /** The target CDB (where the statement runs and the longops are visible) */
   cdb: string;
   pdb: string;
   sourceCdb: string;
   sourcePdb: string;
   availability: Availability;
+  session: LabCreateSession;
+  copiers: LabSessionRef[];
+  tasks: LabCopyTask[];
+  blockSize: number;
   totalBytes: number;
-  copiedBytes: number;
-  /** bytes per simulated second */
+  /** bytes per simulated second, the copy as a whole */
   rateBytesPerSec: number;
+  /** Simulated seconds the copy takes from start to end */
+  durationSec: number;
+  /** Simulated seconds of copying accounted so far */
+  progressSec: number;
   startedAtMs: number;
-  /** Simulated time up to which copiedBytes is accounted */
+  /** Simulated time up to which progressSec is accounted */
   accountedToMs: number;
-  /** Fraction (0..1) at which a fault aborts the copy */
-  abortAt: { fraction: number; ora: string; faultId: number } | null;
+  /** Fraction (0..1) of the copy's duration at which a fault aborts it */
+  abortAt: { fraction: number; ora: string; nested: string | null; faultId: number } | null;
   state: 'running' | 'done' | 'aborted';
   error: { code: string; message: string } | null;
   /** oplog entry recording this call */
@@ -169,6 +237,8 @@ export interface LabFault {
   object: string | null;
   kind: 'transient' | 'permanent';
   ora: string;
+  /** For ORA-17627/17628/17629: the remote side's error wrapped inside (e.g. ORA-01031) */
+  nested: string | null;
   /** Remaining firings (null: unlimited) */
   remaining: number | null;
   at: number | null;
@@ -204,6 +274,8 @@ export interface LabSettings {
   copyRateBytesPerSec: number;
   /** Half-life (simulated seconds) of ordinary sessions leaving a stopped service */
   sessionHalfLifeSec: number;
+  /** Parallel execution servers a relocation copies with (at most one per datafile) */
+  copyParallelism: number;
 }
 
 /** Reserved for later runbooks (Autonomous Database switchover). */
@@ -238,6 +310,10 @@ export interface LabState {
   sessions: LabSession[];
   drains: LabDrain[];
   copies: LabCopy[];
+  /** Parallel execution servers started so far, per CDB instance */
+  pxServers: LabPxServer[];
+  /** Copy-task longops rows of copies that have ended (the newest LONGOPS_KEPT) */
+  longops: LabLongop[];
   faults: LabFault[];
   oplog: LabOplogEntry[];
   nextOplogSeq: number;

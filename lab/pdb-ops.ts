@@ -4,10 +4,14 @@
  * would raise. Codes not in the shared reference are chosen from Oracle's error catalogue and
  * commented where they are used.
  */
+import { ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_PREFIX } from '../activities/oracle/copy-progress';
 import type { Availability, CdbFacts, CopyProgress, DbLinkInfo, PdbState, PdbStorage, PlugInViolation, UserPrivileges } from '../activities/oracle/port';
+import { BY_HAND_MODULE, copyProgress, planTasks, takeCopiers } from './copies';
+import { datafilePath, renumber } from './datafiles';
 import { LabError, ora } from './lab-error';
 import { findCdb, findPdb, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, sameName, type SimContext } from './estate';
-import { MB, type LabCdb, type LabCopy, type LabPdb, type LabPlugInViolation } from './model';
+import type { LabCdb, LabCopy, LabDatafile, LabDbLink, LabPdb, LabPlugInViolation } from './model';
+import { linkConnectOra, remoteOra } from './ora-messages';
 
 export function getFacts(cdb: LabCdb): CdbFacts {
   return {
@@ -30,13 +34,15 @@ export function getFacts(cdb: LabCdb): CdbFacts {
 export function getPdbStorage(cdb: LabCdb, name: string): PdbStorage {
   const pdb = findPdb(cdb, name);
   if (!pdb || !isOpen(pdb)) return { encryptedTablespaces: [], datafiles: [] };
-  return { encryptedTablespaces: [...pdb.encryptedTablespaces], datafiles: [...pdb.datafiles] };
+  return { encryptedTablespaces: [...pdb.encryptedTablespaces], datafiles: pdb.datafiles.map((f) => datafilePath(cdb.name, pdb.guid, f)) };
 }
 
-export function getPdb(cdb: LabCdb, name: string): PdbState | null {
+/** CDB_PDBS + V$PDBS. A PDB still being created has no size yet (UNVERIFIED: V$PDBS.TOTAL_SIZE 0 until the CREATE ends). */
+export function getPdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState | null {
   const pdb = findPdb(cdb, name);
   if (!pdb) return null;
-  return { name: pdb.name, status: pdb.status, openMode: pdb.openMode, totalSizeBytes: pdb.totalSizeBytes };
+  const size = runningCopyOf(ctx, cdb.name, pdb.name) ? 0 : pdb.totalSizeBytes;
+  return { name: pdb.name, status: pdb.status, openMode: pdb.openMode, totalSizeBytes: size };
 }
 
 export function getDbLink(cdb: LabCdb, name: string): DbLinkInfo | null {
@@ -64,24 +70,6 @@ export function savePdbState(cdb: LabCdb, name: string): void {
     throw ora('ORA-65086', `ORA-65086: cannot open/close the pluggable database: ${pdb.name} is ${pdb.status}`);
   }
   pdb.savedState = pdb.openMode;
-}
-
-/** What CREATE PLUGGABLE DATABASE ... RELOCATE says, as the lab adapter sends it. */
-export interface RelocateArgs {
-  pdb: string;
-  dbLink: string;
-  availability: Availability;
-  fileNameConvert?: [string, string][];
-  /** KEYSTORE IDENTIFIED BY was given (the lab never sees the password) */
-  keystore?: boolean;
-}
-
-/** Where a datafile lands: the first FILE_NAME_CONVERT pattern it contains, else the target's OMF directory. */
-function convertFileName(file: string, convert: [string, string][] | undefined, target: LabCdb, pdb: string): string {
-  const pair = convert?.find(([from]) => file.includes(from));
-  if (pair) return file.replace(pair[0], pair[1]);
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  return `${target.dbCreateFileDest ?? '/u01/app/oracle/dbs'}/${target.name}/${pdb}/datafile/${base}`;
 }
 
 function majorOf(version: string): number {
@@ -129,57 +117,111 @@ function runningCopyOf(ctx: SimContext, cdb: string, pdb: string): LabCopy | und
   return ctx.state.copies.find((c) => c.state === 'running' && sameName(c.cdb, cdb) && sameName(c.pdb, pdb));
 }
 
-/**
- * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <a>, run in `target`.
- * Checks the prerequisites in the order Oracle meets them, then creates the target PDB
- * (RELOCATING, MOUNTED) and the copy. Returns the copy; the caller waits for it.
- */
-export function startRelocate(
-  ctx: SimContext,
-  target: LabCdb,
-  args: RelocateArgs,
-  oplogSeq: number,
-  abortAt: LabCopy['abortAt'],
-): LabCopy {
-  const { state } = ctx;
-  const pdbName = args.pdb.toUpperCase();
-  if (findPdb(target, pdbName)) throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
+/** What a createPdbRelocate call carries (lab/API.md): `runTag` only when orb issues it (a CREATE by hand has none). */
+export interface RelocateArgs {
+  pdb: string;
+  dbLink: string;
+  availability: Availability;
+  runTag?: string;
+  fileNameConvert?: [string, string][];
+  /** KEYSTORE IDENTIFIED BY was given (the lab never sees the password) */
+  keystore?: boolean;
+}
 
-  const link = target.dbLinks.find((l) => sameName(l.name, args.dbLink));
-  if (!link) throw ora('ORA-02019', `ORA-02019: connection description for remote database not found (${args.dbLink.toUpperCase()})`);
-  const source = link.toCdb ? findCdb(state, link.toCdb) : undefined;
-  if (!source) throw ora('ORA-12154', `ORA-12154: TNS:could not resolve the connect identifier specified (link ${link.name})`);
+/**
+ * The target's copies of the source's datafiles: new FILE#s, and with FILE_NAME_CONVERT the
+ * first pattern each source path contains replaced (without it, OMF names in the target).
+ */
+function targetFiles(source: LabCdb, src: LabPdb, target: LabCdb, convert: [string, string][] | undefined): LabDatafile[] {
+  return renumber(target, src.datafiles).map((f, i) => {
+    const from = datafilePath(source.name, src.guid, src.datafiles[i]!);
+    const pair = convert?.find(([pattern]) => from.includes(pattern));
+    return pair ? { ...f, path: from.replace(pair[0], pair[1]) } : { fileNo: f.fileNo, tablespace: f.tablespace, bytes: f.bytes };
+  });
+}
+
+/**
+ * Files and keys: without Oracle Managed Files in the target the CREATE must say where each file
+ * goes (ORA-65016); a PDB with encrypted data needs the target keystore OPEN (ORA-28365) and
+ * KEYSTORE IDENTIFIED BY, without which the source cannot export its keys (the reference:
+ * ORA-17628 wrapping ORA-46659).
+ */
+function checkFilesAndKeys(target: LabCdb, src: LabPdb, args: RelocateArgs): void {
+  if (!target.dbCreateFileDest && !args.fileNameConvert?.length) throw ora('ORA-65016', 'ORA-65016: FILE_NAME_CONVERT must be specified');
+  if (!src.encryptedTablespaces.length) return;
+  if (target.keystoreStatus !== 'OPEN') throw ora('ORA-28365', `ORA-28365: wallet is not open (keystore of ${target.name} is ${target.keystoreStatus ?? 'not configured'})`);
+  if (!args.keystore) {
+    throw ora('ORA-17628', `ORA-17628: Oracle error 46659 returned by remote Oracle server\nORA-46659: master keys for the given PDB not found (${src.name} has encrypted tablespaces: ${src.encryptedTablespaces.join(', ')}; the CREATE needs KEYSTORE IDENTIFIED BY)`);
+  }
+}
+
+/** The source CDB, through the target's link: ORA-02019 without the link, ORA-17627 when it cannot connect. */
+function linkSource(ctx: SimContext, target: LabCdb, pdbName: string, dbLink: string): { link: LabDbLink; source: LabCdb } {
+  const link = target.dbLinks.find((l) => sameName(l.name, dbLink));
+  if (!link) throw ora('ORA-02019', `ORA-02019: connection description for remote database not found (${dbLink.toUpperCase()})`);
+  const source = link.toCdb ? findCdb(ctx.state, link.toCdb) : undefined;
+  if (!source) throw linkConnectOra(`ORA-12154: TNS:could not resolve the connect identifier specified (link ${link.name})`);
   if (sameName(source.name, target.name)) {
     // A relocation into the CDB that already holds the PDB: Oracle refuses the name first.
     throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
   }
-
-  // The link user, as seen by the source CDB.
+  // Logging on as the link's user happens in the source; a refusal comes back as a connect failure.
   const user = source.users.find((u) => sameName(u.username, link.username));
-  if (!user) throw ora('ORA-01017', `ORA-01017: invalid username/password; logon denied (link ${link.name} user ${link.username} in ${source.name})`);
-  if (!user.systemPrivileges.includes('CREATE SESSION')) {
-    throw ora('ORA-01045', `ORA-01045: user ${user.username} lacks CREATE SESSION privilege; logon denied`);
+  if (!user) {
+    throw linkConnectOra(`ORA-01017: invalid username/password; logon denied (link ${link.name} user ${link.username} in ${source.name})`);
   }
+  if (!user.systemPrivileges.includes('CREATE SESSION')) {
+    throw linkConnectOra(`ORA-01045: user ${user.username} lacks CREATE SESSION privilege; logon denied`);
+  }
+  return { link, source };
+}
+
+/**
+ * What the source CDB checks when asked to give up the PDB; it refuses with its own error, which
+ * reaches the target wrapped in ORA-17628 (the reference names ORA-01031 and ORA-65035 there).
+ * UNVERIFIED which side raises which check: the link user's privileges, the source PDB's existence
+ * and state, local undo and ARCHIVELOG are the source's to check, so they are raised as remote.
+ */
+function checkSource(ctx: SimContext, link: LabDbLink, source: LabCdb, pdbName: string): LabPdb {
+  const user = source.users.find((u) => sameName(u.username, link.username))!;
   const missing: string[] = [];
   if (!user.common) missing.push('common user');
   if (!user.systemPrivileges.includes('CREATE PLUGGABLE DATABASE')) missing.push('CREATE PLUGGABLE DATABASE');
   if (!user.sysoper) missing.push('SYSOPER');
-  if (missing.length) throw ora('ORA-01031', `ORA-01031: insufficient privileges (link user ${user.username} in ${source.name} lacks ${missing.join(', ')})`);
+  if (missing.length) {
+    throw remoteOra(`ORA-01031: insufficient privileges (link user ${user.username} in ${source.name} lacks ${missing.join(', ')})`);
+  }
 
   const src = findPdb(source, pdbName);
-  if (!src) throw ora('ORA-65011', `ORA-65011: Pluggable database ${pdbName} does not exist.`);
+  if (!src) throw remoteOra(`ORA-65011: Pluggable database ${pdbName} does not exist.`);
   // ORA-65036: pluggable database not open in required mode — the source must be a NORMAL PDB open READ WRITE.
   if (src.status !== 'NORMAL' || src.openMode !== 'READ WRITE') {
-    throw ora('ORA-65036', `ORA-65036: pluggable database ${pdbName} not open in required mode (in ${source.name}: status ${src.status}, open mode ${src.openMode ?? 'none'})`);
+    const now = `in ${source.name}: status ${src.status}, open mode ${src.openMode ?? 'none'}`;
+    throw remoteOra(`ORA-65036: pluggable database ${pdbName} not open in required mode (${now})`);
   }
-  const inFlight = state.cdbs.some((c) => c.pdbs.some((p) => p.status === 'RELOCATING' && p.relocatedFrom && sameName(p.relocatedFrom.cdb, source.name) && sameName(p.relocatedFrom.pdb, pdbName)));
-  if (inFlight) {
-    throw ora('ORA-65036', `ORA-65036: pluggable database ${pdbName} not open in required mode (a relocation of it is already under way)`);
+  if (relocationOf(ctx, source.name, pdbName)) {
+    throw remoteOra(`ORA-65036: pluggable database ${pdbName} not open in required mode (a relocation of it is already under way)`);
   }
   // ORA-65035: unable to create pluggable database from <pdb> — a hot clone/relocate needs the
   // source in local undo mode and ARCHIVELOG (Oracle raises 65035 for both).
-  if (!source.localUndo) throw ora('ORA-65035', `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name} (source CDB ${source.name} is not in local undo mode)`);
-  if (source.logMode !== 'ARCHIVELOG') throw ora('ORA-65035', `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name} (source CDB ${source.name} is in NOARCHIVELOG mode)`);
+  const unable = `ORA-65035: unable to create pluggable database from ${pdbName}@${link.name}`;
+  if (!source.localUndo) throw remoteOra(`${unable} (source CDB ${source.name} is not in local undo mode)`);
+  if (source.logMode !== 'ARCHIVELOG') throw remoteOra(`${unable} (source CDB ${source.name} is in NOARCHIVELOG mode)`);
+  return src;
+}
+
+/** A relocation of the source PDB already under way (copying, or copied and not opened yet). */
+function relocationOf(ctx: SimContext, sourceCdb: string, pdbName: string): boolean {
+  const fromHere = (cdb: string, pdb: string) => sameName(cdb, sourceCdb) && sameName(pdb, pdbName);
+  const copying = ctx.state.copies.some((c) => c.state === 'running' && fromHere(c.sourceCdb, c.sourcePdb));
+  const copied = ctx.state.cdbs.some((c) =>
+    c.pdbs.some((p) => p.status === 'RELOCATING' && p.relocatedFrom !== null && fromHere(p.relocatedFrom.cdb, p.relocatedFrom.pdb)),
+  );
+  return copying || copied;
+}
+
+/** What the target checks once it knows the source: byte order and character sets. */
+function checkCompatible(source: LabCdb, target: LabCdb): void {
   // ORA-38958: Source platform is in different byte order than target platform (cross-endian plug needs RMAN CONVERT).
   if (source.endianFormat !== target.endianFormat) {
     throw ora('ORA-38958', `ORA-38958: Source platform ${source.platformName} is in different byte order than target platform ${target.platformName}`);
@@ -191,66 +233,110 @@ export function startRelocate(
   if (target.ncharCharacterSet !== source.ncharCharacterSet) {
     throw ora('ORA-65119', `ORA-65119: incompatible national character set (PDB ${source.ncharCharacterSet}, CDB ${target.ncharCharacterSet})`);
   }
+}
 
-  // Files: without Oracle Managed Files in the target the CREATE must say where each file goes.
-  if (!target.dbCreateFileDest && !args.fileNameConvert?.length) {
-    throw ora('ORA-65016', 'ORA-65016: FILE_NAME_CONVERT must be specified');
-  }
-  // TDE: the target's keystore must be open to receive the PDB's keys, and the CREATE must
-  // name its password; without it the source cannot export the keys (the reference: ORA-17628
-  // wrapping ORA-46659). ORA-28365: wallet is not open.
-  if (src.encryptedTablespaces.length) {
-    if (target.keystoreStatus !== 'OPEN') throw ora('ORA-28365', `ORA-28365: wallet is not open (keystore of ${target.name} is ${target.keystoreStatus ?? 'not configured'})`);
-    if (!args.keystore) {
-      throw ora('ORA-17628', `ORA-17628: Oracle error 46659 returned by remote Oracle server\nORA-46659: master keys for the given PDB not found (${pdbName} has encrypted tablespaces: ${src.encryptedTablespaces.join(', ')}; the CREATE needs KEYSTORE IDENTIFIED BY)`);
-    }
-  }
+/**
+ * Options installed in the source but not in the target become plug-in violations (the PDB still
+ * opens, restricted in real Oracle; the lab opens it and keeps the rows visible).
+ */
+function optionViolations(source: LabCdb, target: LabCdb): LabPlugInViolation[] {
+  return source.options
+    .filter((o) => o.status === 'VALID' && !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
+    .map((o) => ({
+      type: 'ERROR',
+      message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,
+      status: 'PENDING',
+      cause: 'OPTION',
+      action: 'Fix the database option in the PDB or the CDB',
+    }));
+}
 
-  // Options installed in the source but not in the target become plug-in violations (the PDB
-  // still opens, restricted in real Oracle; the lab opens it and keeps the rows visible).
-  const violations: LabPlugInViolation[] = [];
-  for (const o of source.options) {
-    if (o.status !== 'VALID') continue;
-    const t = target.options.find((x) => x.compId === o.compId && x.status === 'VALID');
-    if (!t) {
-      violations.push({
-        type: 'ERROR',
-        message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,
-        status: 'PENDING',
-        cause: 'OPTION',
-        action: 'Fix the database option in the PDB or the CDB',
-      });
-    }
-  }
+/**
+ * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <a>, run in `target`.
+ * Checks the prerequisites in the order Oracle meets them — the target's name space, the link,
+ * logging on to the source, the source's own checks, then compatibility — then creates the target
+ * PDB (UNUSABLE while it is being created, as CDB_PDBS shows a PDB under construction) and the copy.
+ * Returns the copy; the caller waits for it.
+ */
+export function startRelocate(
+  ctx: SimContext,
+  target: LabCdb,
+  args: RelocateArgs,
+  oplogSeq: number,
+  abortAt: LabCopy['abortAt'],
+): LabCopy {
+  const pdbName = args.pdb.toUpperCase();
+  if (findPdb(target, pdbName)) throw ora('ORA-65012', `ORA-65012: Pluggable database ${pdbName} already exists`);
+  const { link, source } = linkSource(ctx, target, pdbName, args.dbLink);
+  const src = checkSource(ctx, link, source, pdbName);
+  checkCompatible(source, target);
+  checkFilesAndKeys(target, src, args);
 
   const pdb: LabPdb = {
     name: pdbName,
-    status: 'RELOCATING',
-    openMode: 'MOUNTED',
-    totalSizeBytes: src.totalSizeBytes,
+    // UNVERIFIED: the GUID stays the same through a relocation (a clone gets a new one).
+    guid: src.guid,
+    datafiles: targetFiles(source, src, target, args.fileNameConvert),
     version: src.version,
     encryptedTablespaces: [...src.encryptedTablespaces],
-    datafiles: src.datafiles.map((f) => convertFileName(f, args.fileNameConvert, target, pdbName)),
+    status: 'UNUSABLE',
+    openMode: 'MOUNTED',
+    totalSizeBytes: src.totalSizeBytes,
     savedState: null,
     services: [],
-    violations,
+    violations: optionViolations(source, target),
     relocatedFrom: { cdb: source.name, pdb: src.name, availability: args.availability },
   };
   target.pdbs.push(pdb);
-  if (!state.relocatedPdbs.includes(pdbName)) state.relocatedPdbs.push(pdbName);
+  if (!ctx.state.relocatedPdbs.includes(pdbName)) ctx.state.relocatedPdbs.push(pdbName);
+  const copy = newCopy(ctx, target, pdb, { ...args, link: link.name, source: src, sourceCdb: source.name }, oplogSeq, abortAt);
+  ctx.state.copies.push(copy);
+  return copy;
+}
 
-  const copy: LabCopy = {
+/** The session running the CREATE and its copiers, on the target's first instance (where lab calls connect). */
+function newCopy(
+  ctx: SimContext,
+  target: LabCdb,
+  pdb: LabPdb,
+  a: RelocateArgs & { link: string; source: LabPdb; sourceCdb: string },
+  oplogSeq: number,
+  abortAt: LabCopy['abortAt'],
+): LabCopy {
+  const { state } = ctx;
+  const instId = target.instances[0]!.number;
+  const dop = Math.max(1, Math.min(state.settings.copyParallelism, pdb.datafiles.length));
+  const rate = state.settings.copyRateBytesPerSec;
+  // The copy takes size / rate however the files fall to the copiers (the seed's copy times stay
+  // what they were): each copier goes at the speed that makes the busiest one finish then.
+  const totalBytes = pdb.datafiles.reduce((n, f) => n + f.bytes, 0);
+  const plan = (perCopier: number) => planTasks(target.name, pdb.guid, pdb.datafiles, target.blockSize, dop, perCopier);
+  const busiest = Math.max(1, ...plan(1).map((t) => t.endSec));
+  const tasks = plan((rate * busiest) / Math.max(1, totalBytes));
+  const sid = state.nextSid++;
+  return {
     id: state.nextId++,
-    sid: state.nextSid++,
-    opname: 'kpdbfCopyTaskCbk',
     cdb: target.name,
-    pdb: pdbName,
-    sourceCdb: source.name,
-    sourcePdb: src.name,
-    availability: args.availability,
-    totalBytes: src.totalSizeBytes,
-    copiedBytes: 0,
-    rateBytesPerSec: state.settings.copyRateBytesPerSec,
+    pdb: pdb.name,
+    sourceCdb: a.sourceCdb,
+    sourcePdb: a.source.name,
+    availability: a.availability,
+    session: {
+      instId,
+      sid,
+      serial: 1 + ((sid * 104_729) % 65_000),
+      module: a.runTag ? ORB_MODULE : BY_HAND_MODULE,
+      action: a.runTag ? `${RELOCATE_ACTION_PREFIX}${a.runTag}` : null,
+      clientInfo: a.runTag ? `${RELOCATE_CLIENT_INFO_PREFIX}${pdb.name}` : null,
+      sqlText: `CREATE PLUGGABLE DATABASE ${pdb.name} FROM ${a.source.name}@${a.link} RELOCATE AVAILABILITY ${a.availability}`,
+    },
+    copiers: takeCopiers(state, target, instId, dop),
+    tasks,
+    blockSize: target.blockSize,
+    totalBytes,
+    rateBytesPerSec: rate,
+    durationSec: Math.max(0, ...tasks.map((t) => t.endSec)),
+    progressSec: 0,
     startedAtMs: ctx.nowMs,
     accountedToMs: ctx.nowMs,
     abortAt,
@@ -258,27 +344,11 @@ export function startRelocate(
     error: null,
     oplogSeq,
   };
-  state.copies.push(copy);
-  return copy;
 }
 
-/** V$SESSION_LONGOPS, opname 'kpdbfCopyTaskCbk', sofar < totalwork, in this CDB. */
+/** Every CREATE PLUGGABLE DATABASE under way in this CDB, read from the views it shows (lab/copies.ts). */
 export function getCopyProgress(ctx: SimContext, cdb: LabCdb): CopyProgress[] {
-  return ctx.state.copies
-    .filter((c) => c.state === 'running' && sameName(c.cdb, cdb.name))
-    .map((c) => {
-      const totalwork = Math.max(1, Math.ceil(c.totalBytes / MB));
-      const sofar = Math.min(totalwork - 1, Math.floor(c.copiedBytes / MB));
-      return {
-        sid: c.sid,
-        target: c.pdb,
-        sofar,
-        totalwork,
-        units: 'MB',
-        elapsedSeconds: Math.floor((ctx.nowMs - c.startedAtMs) / 1000),
-        timeRemainingSeconds: Math.ceil((c.totalBytes - c.copiedBytes) / c.rateBytesPerSec),
-      };
-    });
+  return copyProgress(ctx.state, cdb, ctx.nowMs);
 }
 
 /** ALTER PLUGGABLE DATABASE <pdb> OPEN INSTANCES=ALL, or OPEN UPGRADE */
@@ -335,7 +405,7 @@ export function upgradePdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState
   pdb.version = cdb.version;
   for (const v of pdb.violations) if (v.cause === 'VSN not match') v.status = 'RESOLVED';
   closePdb(ctx, cdb, pdb.name);
-  return getPdb(cdb, pdb.name)!;
+  return getPdb(ctx, cdb, pdb.name)!;
 }
 
 /** The first open of a relocated PDB: closes the source, then makes the target NORMAL / READ WRITE. */

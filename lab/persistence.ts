@@ -20,6 +20,9 @@ export function saveState(file: string, state: LabState): void {
 export function loadState(file: string): LabState | null {
   if (!existsSync(file)) return null;
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<LabState>;
+  if (typeof raw.version === 'number' && raw.version !== LAB_STATE_VERSION) {
+    throw new Error(`${file} holds a lab estate of version ${raw.version}, this lab keeps version ${LAB_STATE_VERSION}: start it with --reset to rebuild the estate from its seed`);
+  }
   if (raw.version !== LAB_STATE_VERSION || !Array.isArray(raw.cdbs) || typeof raw.simNowMs !== 'number' || !raw.settings) {
     throw new Error(`${file} is not an orb lab state file (version ${LAB_STATE_VERSION})`);
   }
@@ -34,7 +37,6 @@ function withDefaults(state: LabState): LabState {
     for (const pdb of cdb.pdbs) {
       pdb.version ??= cdb.version;
       pdb.encryptedTablespaces ??= [];
-      pdb.datafiles ??= [];
     }
   }
   return state;

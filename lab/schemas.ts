@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { OracleError } from '../activities/oracle/port';
 import { classifyOracleError } from '../common/oracle-errors';
 import { LabError } from './lab-error';
+import { LINK_WRAPPER_CODES, wrappedMessage } from './ora-messages';
 import { SEED_NAMES } from './seeds';
 
 const name = z.string().min(1, 'must be a non-empty name').max(128, 'must be at most 128 characters');
@@ -21,6 +22,8 @@ export const OP_ARGS = {
       pdb: name,
       dbLink: name,
       availability: z.enum(['NORMAL', 'MAX']),
+      // The orb run that issues it (orb's session tag); left out, the CREATE is one a DBA typed.
+      runTag: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lower-case hex digits (an orb run tag)').optional(),
       fileNameConvert: z.array(z.tuple([z.string().min(1).max(512), z.string().min(1).max(512)])).max(100).optional(),
       keystore: z.boolean().optional(),
     })
@@ -80,6 +83,7 @@ export const faultBody = z
     object: name.optional(),
     kind: z.enum(['transient', 'permanent']),
     ora: z.string().regex(/^(ORA-\d{5}|NJS-\d{3})$/, 'must be an error code such as ORA-03113 or NJS-500'),
+    nested: z.string().regex(/^ORA-\d{5}$/, 'must be an ORA code such as ORA-01031').optional(),
     times: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
     at: z.number().min(0, 'must be >= 0').lt(1, 'must be < 1').optional(),
     when: z.enum(['before', 'after']).optional(),
@@ -92,7 +96,15 @@ export const faultBody = z
     if (f.at !== undefined && f.when === 'after') {
       ctx.addIssue({ code: 'custom', path: ['when'], message: 'cannot be "after" together with at (the copy aborts, there is no answer to lose)' });
     }
-    const mismatch = faultKindMismatch(f.kind, f.ora);
+    const wrapper = (LINK_WRAPPER_CODES as readonly string[]).includes(f.ora);
+    if (f.nested !== undefined && !wrapper) {
+      const message = `applies only to the link errors ${LINK_WRAPPER_CODES.join(', ')} (ora is ${f.ora})`;
+      ctx.addIssue({ code: 'custom', path: ['nested'], message });
+    }
+    if (f.nested !== undefined && (LINK_WRAPPER_CODES as readonly string[]).includes(f.nested)) {
+      ctx.addIssue({ code: 'custom', path: ['nested'], message: 'must be the remote error, not another link error' });
+    }
+    const mismatch = faultKindMismatch(f.kind, f.ora, f.nested);
     if (mismatch) ctx.addIssue({ code: 'custom', path: ['ora'], message: mismatch });
   });
 
@@ -101,10 +113,12 @@ export const faultBody = z
  * test would exercise a path orb never takes: kind transient only with codes orb retries;
  * kind permanent with codes orb does not retry, idempotent ones ("already done") included
  * (for a one-shot "already done", arm it permanent with times: 1). Codes orb does not know
- * classify as permanent.
+ * classify as permanent. A link error (ORA-17627/17628/17629) with `nested` is judged as orb
+ * judges it: by the nested code (a wrapped ORA-03113 is transient, a wrapped ORA-01031 permanent).
  */
-export function faultKindMismatch(kind: 'transient' | 'permanent', code: string): string | null {
-  const orbKind = classifyOracleError(new OracleError(code, code)).kind;
+export function faultKindMismatch(kind: 'transient' | 'permanent', ora: string, nested?: string): string | null {
+  const code = nested ? `${ora} (wrapping ${nested})` : ora;
+  const orbKind = classifyOracleError(new OracleError(ora, nested ? wrappedMessage(ora, nested) : ora)).kind;
   if (kind === 'transient' && orbKind === 'permanent') {
     return `${code} is a permanent error in orb's classification (orb does not retry it); arm it with kind permanent`;
   }

@@ -12,11 +12,18 @@
  *   CDB3: 19c on AIX-Based Systems (64-bit) (platform 6, Big endian): HR (8 GiB) lives there.
  *     Relocating HR from CDB3 to CDB2 fails the endianness prerequisite (preflight reads
  *     getFacts of both CDBs; CREATE ... RELOCATE itself answers ORA-38958).
- *   A SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
+ *   CDB4: two instances (cdb4_1, cdb4_2, a RAC database) with FIN (4 GiB), service FIN_APP
+ *     running on both, 3 sessions on each instance; no links (it is there for the per-instance
+ *     rules of DBMS_SERVICE).
+ *   DB_BLOCK_SIZE 8192 everywhere. A PDB's datafiles (lab/datafiles.ts): SYSTEM, SYSAUX and
+ *     UNDOTBS1 at 10 % of its size each, four USERS files sharing the rest.
+ *   Copies use 4 parallel copiers (one datafile each at a time) and take size / copy rate:
+ *   a SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
  *
  * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
- *   = ~43 simulated s = ~4.3 real s; session half-life 2 simulated s; fewer sessions.
+ *   = ~43 simulated s = ~4.3 real s; FIN 512 MiB; session half-life 2 simulated s; fewer sessions.
  */
+import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
 import { seedFromString } from './random';
 
@@ -76,6 +83,7 @@ function cdb(name: string, over: Partial<LabCdb> = {}): LabCdb {
     ncharCharacterSet: 'AL16UTF16',
     localUndo: true,
     logMode: 'ARCHIVELOG',
+    blockSize: 8192,
     options: OPTIONS_19C.map((o) => ({ ...o })),
     dbCreateFileDest: '/u02/oradata',
     keystoreStatus: 'OPEN',
@@ -99,22 +107,17 @@ function link(name: string, toCdb: string): LabCdb['dbLinks'][number] {
   };
 }
 
-/** OMF-style datafile names of a PDB (the GUID directory Oracle names after the PDB's GUID). */
-export function omfDatafiles(dest: string, cdbName: string, pdbName: string): string[] {
-  const guid = [...`${cdbName}${pdbName}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).toUpperCase().padStart(8, '0');
-  const dir = `${dest}/${cdbName}/${guid.repeat(4)}/datafile`;
-  return ['system', 'sysaux', 'undotbs1', 'users'].map((t) => `${dir}/o1_mf_${t}_${guid.slice(0, 7).toLowerCase()}_.dbf`);
-}
-
-function openPdb(cdbName: string, name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
+/** A PDB open READ WRITE in `cdb` with its services running on `instances`; its datafiles follow datafileLayout. */
+function openPdb(cdb: LabCdb, name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
   return {
     name,
+    guid: guidFor(`${cdb.name}/${name}`),
+    datafiles: datafileLayout(cdb, sizeBytes),
     status: 'NORMAL',
     openMode: 'READ WRITE',
     totalSizeBytes: sizeBytes,
     version: '19.22.0.0.0',
     encryptedTablespaces: [],
-    datafiles: omfDatafiles('/u02/oradata', cdbName, name),
     savedState: null,
     services: [service(name, { isDefault: true, runningOn: [...instances] }), ...services.map((s) => ({ ...s, runningOn: [...instances] }))],
     violations: [],
@@ -131,11 +134,12 @@ interface SeedShape {
   rwSessions: number;
   roSessions: number;
   roLongRunning: number;
+  finBytes: number;
 }
 
 const SHAPES: Record<SeedName, SeedShape> = {
-  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2 },
-  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2 },
+  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2, finBytes: 4 * GB },
+  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2, finBytes: 512 * MB },
 };
 
 export function isSeedName(name: string): name is SeedName {
@@ -161,7 +165,7 @@ export function buildSeed(name: SeedName): LabState {
   const hrApp = service('HR_APP', { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 });
 
   const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
-  cdb1.pdbs.push(openPdb('CDB1', 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
+  cdb1.pdbs.push(openPdb(cdb1, 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
   const cdb2 = cdb('CDB2', { dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3')] });
   const cdb3 = cdb('CDB3', {
     platformId: 6,
@@ -169,7 +173,11 @@ export function buildSeed(name: SeedName): LabState {
     endianFormat: 'Big',
     dbLinks: [link('CDB2_LINK', 'CDB2')],
   });
-  cdb3.pdbs.push(openPdb('CDB3', 'HR', shape.hrBytes, [hrApp], ['cdb3']));
+  cdb3.pdbs.push(openPdb(cdb3, 'HR', shape.hrBytes, [hrApp], ['cdb3']));
+  // CDB4: two instances (RAC), for the rules DBMS_SERVICE follows per instance.
+  const cdb4 = cdb('CDB4', { instances: [{ name: 'cdb4_1', number: 1 }, { name: 'cdb4_2', number: 2 }] });
+  const finApp = service('FIN_APP', { drainTimeout: 60, stopOption: 'TRANSACTIONAL' });
+  cdb4.pdbs.push(openPdb(cdb4, 'FIN', shape.finBytes, [finApp], ['cdb4_1', 'cdb4_2']));
 
   const sessions: LabSession[] = [];
   let sid = 100;
@@ -182,21 +190,30 @@ export function buildSeed(name: SeedName): LabState {
   add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roSessions, false);
   add('CDB1', 'SALES', 'SALES_RO', 'cdb1', shape.roLongRunning, true);
   add('CDB3', 'HR', 'HR_APP', 'cdb3', 3, false);
+  add('CDB4', 'FIN', 'FIN_APP', 'cdb4_1', 3, false);
+  add('CDB4', 'FIN', 'FIN_APP', 'cdb4_2', 3, false);
 
   return {
     version: LAB_STATE_VERSION,
     seed: name,
-    settings: { speed: shape.speed, copyRateBytesPerSec: shape.copyRateBytesPerSec, sessionHalfLifeSec: shape.sessionHalfLifeSec },
+    settings: {
+      speed: shape.speed,
+      copyRateBytesPerSec: shape.copyRateBytesPerSec,
+      sessionHalfLifeSec: shape.sessionHalfLifeSec,
+      copyParallelism: 4,
+    },
     simNowMs: SIM_EPOCH_MS,
     rng: seedFromString(name),
     nextSid: sid,
     nextId: 1,
-    cdbs: [cdb1, cdb2, cdb3],
+    cdbs: [cdb1, cdb2, cdb3, cdb4],
     autonomousDatabases: [],
     oicConnections: [],
     sessions,
     drains: [],
     copies: [],
+    pxServers: [],
+    longops: [],
     faults: [],
     oplog: [],
     nextOplogSeq: 1,

@@ -2,7 +2,18 @@
  * DBMS_SERVICE operations and user sessions (GV$SESSION). Sessions of a stopped service leave
  * on their own along an exponential curve (half-life: settings.sessionHalfLifeSec); long-running
  * sessions never leave on their own. DISCONNECT_SESSION removes every session of the service
- * before it returns (as the real procedure does).
+ * on the local instance before it returns (as the real procedure does).
+ *
+ * Instances: a call runs in a session connected to one instance of the CDB, its "local"
+ * instance; the lab's calls land on the CDB's first instance (LabCdb.instances[0]). On a CDB
+ * with several instances (RAC), as DBMS_SERVICE does there (reference, "DBMS_SERVICE on RAC"):
+ *  - STOP_SERVICE with drain options (a drain timeout or a stop option) for a service on another
+ *    instance raises ORA-44791 ("Drain timeout or stop option cannot be specified for a different
+ *    database instance", Oracle's error catalogue); UNVERIFIED: that STOP_OPTION_NONE with a zero
+ *    drain timeout counts as no drain options, and that ALL_INSTANCES with drain options on RAC
+ *    raises it too (the call names the other instances as well);
+ *  - DISCONNECT_SESSION acts on the sessions of the local instance only;
+ *  - an instance name the CDB does not have is ORA-44313 (reference; message text UNVERIFIED).
  */
 import type { DisconnectOption, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
 import { LabError, ora } from './lab-error';
@@ -36,12 +47,25 @@ export function listServices(cdb: LabCdb, pdbName: string): ServiceInfo[] {
   return pdb ? pdb.services.map((s) => info(pdb, s)) : [];
 }
 
+/** The instance the lab's calls are connected to. */
+export function localInstance(cdb: LabCdb): string {
+  return cdb.instances[0]!.name;
+}
+
 function targetInstances(cdb: LabCdb, instance: string | undefined): string[] {
   if (instance === undefined) return instanceNames(cdb);
   const inst = cdb.instances.find((i) => sameName(i.name, instance));
-  // ORA-44773: Cannot perform requested service operation
-  if (!inst) throw ora('ORA-44773', `ORA-44773: Cannot perform requested service operation (instance ${instance} is not an instance of ${cdb.name})`);
+  if (!inst) throw ora('ORA-44313', `ORA-44313: instance name invalid (${instance} is not an instance of ${cdb.name})`);
   return [inst.name];
+}
+
+/** ORA-44791: drain options for a service on an instance other than the local one. */
+function checkDrainOptions(cdb: LabCdb, svc: LabService, insts: string[], opts: { stopOption: StopOption; drainTimeoutSeconds: number }): void {
+  const drainOptions = opts.stopOption !== 'NONE' || opts.drainTimeoutSeconds > 0;
+  const remote = insts.filter((i) => i !== localInstance(cdb) && svc.runningOn.includes(i));
+  if (!drainOptions || remote.length === 0) return;
+  const why = `${svc.name} on ${remote.join(', ')}; this session is on ${localInstance(cdb)}`;
+  throw ora('ORA-44791', `ORA-44791: Drain timeout or stop option cannot be specified for a different database instance (${why})`);
 }
 
 /** DBMS_SERVICE.START_SERVICE */
@@ -76,6 +100,7 @@ export function stopService(
   // ORA-44793: cannot stop internal services (the PDB's default service)
   if (svc.isDefault) throw ora('ORA-44793', `ORA-44793: cannot stop internal services (${svc.name} is the default service of ${pdb.name})`);
   const insts = targetInstances(cdb, opts.instance);
+  checkDrainOptions(cdb, svc, insts, opts);
   const toStop = insts.filter((i) => svc.runningOn.includes(i));
   if (toStop.length === 0) throw ora('ORA-44311', `ORA-44311: service ${svc.name} not running`);
   svc.runningOn = svc.runningOn.filter((i) => !toStop.includes(i));
@@ -98,11 +123,11 @@ export function stopService(
   }
 }
 
-/** DBMS_SERVICE.DISCONNECT_SESSION(service, option): every session of the service goes before it returns. */
+/** DBMS_SERVICE.DISCONNECT_SESSION(service, option): every session of the service on the local instance goes before it returns. */
 export function disconnectSessions(ctx: SimContext, cdb: LabCdb, pdbName: string, serviceName: string, _option: DisconnectOption): number {
   const pdb = requirePdb(cdb, pdbName);
   const svc = requireService(pdb, serviceName);
-  return removeSessions(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name });
+  return removeSessions(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: localInstance(cdb) });
 }
 
 /** SELECT inst_id, COUNT(*) FROM gv$session WHERE service_name = :svc AND type = 'USER' GROUP BY inst_id (rows only for instances with sessions). */

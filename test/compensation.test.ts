@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOps, pdbEverywhere, relocateInput, orbSuite, type OrbEnv } from './helpers/orb-env';
+import { countOps, gate, pdbEverywhere, relocateInput, orbSuite, type OrbEnv } from './helpers/orb-env';
+import { until } from './helpers/until';
 
 /** After compensation the source is open READ WRITE with its services, and nothing is left in the target. */
 async function assertRestored(o: OrbEnv): Promise<void> {
@@ -84,5 +85,30 @@ describe('compensation before the open', () => {
     assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
     assert.equal(await countOps(o.api, 'dropPdb', 'error'), 2);
     await assertRestored(o);
+  });
+
+  test('a CREATE of the PDB someone else started is neither joined nor dropped: the copy fails and compensation leaves it', async () => {
+    await o.api.clock(2); // the DBA's copy outlasts the run's copy stage
+    const h = await o.start(relocateInput({ gates: { beforeCopy: gate(), cutover: gate(), dropTombstone: null, operator: gate() } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'copy', 'the gate before the copy');
+    // Between preflight and the copy, a DBA starts the same relocation by hand.
+    const byHand = o.api.op('CDB2', 'createPdbRelocate', { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    byHand.catch(() => undefined);
+    await until('the DBA’s CREATE', () => o.api.op<unknown[]>('CDB2', 'getCopyProgress'), (c) => c.length === 1);
+    await o.approve(h, 'copy', 'bob');
+    const r = await o.result(h);
+    assert.ok(!r.ok, 'the run does not complete');
+    assert.match(r.message, /CDB2 is already creating SALES: a CREATE PLUGGABLE DATABASE this run did not start/);
+    const s = await o.status(h);
+    assert.equal(s.stages.find((x) => x.name === 'copy')?.outcome, 'failed');
+    const drop = s.compensation.find((c) => /drop the copy/.test(c.step));
+    assert.equal(drop?.outcome, 'skipped', JSON.stringify(s.compensation));
+    assert.match(drop?.detail ?? '', /this run created nothing in CDB2/);
+    assert.equal(await countOps(o.api, 'dropPdb'), 0, 'nothing dropped');
+    assert.equal(await countOps(o.api, 'createPdbRelocate'), 1, 'only the DBA’s CREATE');
+    await o.api.clock(50);
+    await byHand;
+    assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: 'RELOCATING/MOUNTED' }, 'their copy is intact');
+    await o.api.op('CDB2', 'dropPdb', { pdb: 'SALES' }); // the DBA's clean-up, for the suite's invariants
   });
 });

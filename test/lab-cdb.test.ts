@@ -10,13 +10,24 @@ import { OracleError, type CdbPort } from '../activities/oracle/port';
 import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
 import { until } from './helpers/until';
 
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<OracleError> {
+/** An orb run tag (copy-progress.ts runTagOf). */
+const RUN = '0123456789abcdef';
+
+/**
+ * The call fails with `code`; with `nested`, `code` is a database-link error (ORA-17627/17628)
+ * wrapping the remote side's `nested`, and orb classifies it by that nested code.
+ */
+async function rejectsWith(p: Promise<unknown>, code: string, nested?: string): Promise<OracleError> {
   try {
     await p;
   } catch (e) {
     assert.ok(e instanceof OracleError, `expected an OracleError, got ${String(e)}`);
     assert.equal(e.code, code, e.message);
     assert.ok(e.message.startsWith(code), e.message);
+    if (nested) {
+      assert.match(e.message, new RegExp(`(^${code}: |\\n)${nested}: `), e.message);
+      assert.equal(classifyOracleError(e).nestedCode, nested, e.message);
+    }
     return e;
   }
   assert.fail(`expected ${code}, the call succeeded`);
@@ -28,7 +39,7 @@ describe('lab CDB port: Oracle rules', () => {
   let cdb1: CdbPort;
   let cdb2: CdbPort;
   let cdb3: CdbPort;
-  const relocate = (availability: 'NORMAL' | 'MAX' = 'NORMAL') => cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability });
+  const relocate = (availability: 'NORMAL' | 'MAX' = 'NORMAL') => cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability, runTag: RUN });
 
   before(async () => {
     lab = await startLabProcess({ seed: 'test' });
@@ -83,7 +94,7 @@ describe('lab CDB port: Oracle rules', () => {
 
   test('a CDB the lab does not have is a permanent LAB-404 naming it and the CDBs there are, not ORA-12514', async () => {
     const e = await rejectsWith(labCdb(lab.url, 'cdb9').getFacts(), 'LAB-404');
-    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3)');
+    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3, CDB4)');
     assert.equal(classifyOracleError(e).kind, 'permanent', 'orb does not retry an estate/lab mismatch');
     await rejectsWith(labCdb(lab.url, 'CDB9').openPdb('SALES'), 'LAB-404');
     const r = await labHttp<{ error: { code: string } }>(lab.url, 'POST', '/cdbs/CDB9/ops/getPdb', { args: { pdb: 'SALES' } });
@@ -92,31 +103,35 @@ describe('lab CDB port: Oracle rules', () => {
     assert.deepEqual([s.status, s.body.error.code], [404, 'LAB-404']);
   });
 
-  test('createPdbRelocate refuses failed prerequisites with Oracle codes', async () => {
-    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'NO_SUCH_LINK', availability: 'NORMAL' }), 'ORA-02019');
-    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'HR', dbLink: 'CDB3_LINK', availability: 'NORMAL' }), 'ORA-38958');
-    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'NOPE', dbLink: 'CDB1_LINK', availability: 'NORMAL' }), 'ORA-65011');
+  test('createPdbRelocate refuses failed prerequisites with Oracle codes: the source side’s wrapped in ORA-17628, logon failures in ORA-17627', async () => {
+    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'NO_SUCH_LINK', availability: 'NORMAL', runTag: RUN }), 'ORA-02019');
+    await rejectsWith(cdb2.createPdbRelocate({ pdb: 'HR', dbLink: 'CDB3_LINK', availability: 'NORMAL', runTag: RUN }), 'ORA-38958');
+    const missing = await rejectsWith(cdb2.createPdbRelocate({ pdb: 'NOPE', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN }), 'ORA-17628', 'ORA-65011');
+    assert.match(missing.message, /^ORA-17628: Oracle error 65011 returned by remote Oracle server\nORA-65011: Pluggable database NOPE does not exist\./);
     // CDB1 already has SALES: relocating SALES into it is refused on the name first.
-    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' }), 'ORA-65012');
+    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL', runTag: RUN }), 'ORA-65012');
 
     const patch = async (path: string, body: unknown) => {
       const r = await labHttp(lab.url, 'PATCH', path.replace('C##', encodeURIComponent('C##')), body);
       assert.equal(r.status, 200, JSON.stringify(r.body));
     };
     await patch('/cdbs/CDB1/users/C##RELOCATE', { sysoper: false });
-    await rejectsWith(relocate(), 'ORA-01031');
+    const priv = await rejectsWith(relocate(), 'ORA-17628', 'ORA-01031');
+    assert.match(priv.message, /^ORA-17628: Oracle error 1031 returned by remote Oracle server\nORA-01031: insufficient privileges/);
+    assert.equal(classifyOracleError(priv).kind, 'permanent');
     await patch('/cdbs/CDB1/users/C##RELOCATE', { sysoper: true, systemPrivileges: ['CREATE SESSION'] });
-    await rejectsWith(relocate(), 'ORA-01031');
+    await rejectsWith(relocate(), 'ORA-17628', 'ORA-01031');
     await patch('/cdbs/CDB1/users/C##RELOCATE', { systemPrivileges: ['CREATE PLUGGABLE DATABASE'] });
-    await rejectsWith(relocate(), 'ORA-01045');
+    await rejectsWith(relocate(), 'ORA-17627', 'ORA-01045');
     await patch('/cdbs/CDB1/users/C##RELOCATE', { exists: false });
-    await rejectsWith(relocate(), 'ORA-01017');
+    const logon = await rejectsWith(relocate(), 'ORA-17627', 'ORA-01017');
+    assert.match(logon.message, /^ORA-17627: ORA-01017: invalid username\/password; logon denied.*\nORA-17629: Cannot connect to the remote database server$/);
     await patch('/cdbs/CDB1/users/C##RELOCATE', { common: true, sysoper: true, systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE'] });
 
     await patch('/cdbs/CDB1', { localUndo: false });
-    await rejectsWith(relocate(), 'ORA-65035');
+    await rejectsWith(relocate(), 'ORA-17628', 'ORA-65035');
     await patch('/cdbs/CDB1', { localUndo: true, logMode: 'NOARCHIVELOG' });
-    await rejectsWith(relocate(), 'ORA-65035');
+    await rejectsWith(relocate(), 'ORA-17628', 'ORA-65035');
     await patch('/cdbs/CDB1', { logMode: 'ARCHIVELOG', characterSet: 'WE8MSWIN1252' });
     await patch('/cdbs/CDB2', { characterSet: 'WE8ISO8859P1' });
     await rejectsWith(relocate(), 'ORA-65116');
@@ -126,7 +141,7 @@ describe('lab CDB port: Oracle rules', () => {
     await patch('/cdbs/CDB1', { characterSet: 'AL32UTF8' });
 
     await patch('/cdbs/CDB1/pdbs/SALES', { openMode: 'MOUNTED' });
-    await rejectsWith(relocate(), 'ORA-65036');
+    await rejectsWith(relocate(), 'ORA-17628', 'ORA-65036');
     await patch('/cdbs/CDB1/pdbs/SALES', { openMode: 'READ WRITE' });
 
     // Nothing was created by the refused attempts.
@@ -140,16 +155,15 @@ describe('lab CDB port: Oracle rules', () => {
   test('relocation AVAILABILITY NORMAL: copy, then the first open moves the PDB and its services', async () => {
     await labHttp(lab.url, 'POST', '/clock', { speed: 10 }); // ~4 real seconds of copy, to look at it
     const copy = relocate();
-    const progress = await until('a copy in V$SESSION_LONGOPS', () => cdb2.getCopyProgress(), (c) => c.length === 1);
-    assert.equal(progress[0]!.target, 'SALES');
-    assert.equal(progress[0]!.units, 'MB');
-    assert.equal(progress[0]!.totalwork, 2048);
-    assert.ok(progress[0]!.sofar < progress[0]!.totalwork);
+    const progress = await until('a copy under way', () => cdb2.getCopyProgress(), (c) => c.length === 1 && c[0]!.blocksDone > 0);
+    assert.deepEqual([progress[0]!.pdb, progress[0]!.runTag, progress[0]!.module, progress[0]!.blockSize, progress[0]!.copierSessions], ['SALES', RUN, 'orb', 8192, 4]);
+    assert.ok(progress[0]!.blocksDone < progress[0]!.blocksTotal && progress[0]!.blocksTotal <= (2 * 1024 ** 3) / 8192, JSON.stringify(progress));
+    assert.equal(progress[0]!.bytesDone, progress[0]!.blocksDone * 8192);
     assert.ok(progress[0]!.timeRemainingSeconds! > 0);
-    assert.deepEqual(await cdb1.getCopyProgress(), [], 'the longop is in the target CDB');
+    assert.deepEqual(await cdb1.getCopyProgress(), [], 'the copy is seen in the target CDB');
 
-    // While copying: the target exists RELOCATING/MOUNTED, the source is untouched.
-    assert.deepEqual(await cdb2.getPdb('SALES'), { name: 'SALES', status: 'RELOCATING', openMode: 'MOUNTED', totalSizeBytes: 2 * 1024 ** 3 });
+    // While copying: the target PDB is UNUSABLE (being created), with no size yet; the source is untouched.
+    assert.deepEqual(await cdb2.getPdb('SALES'), { name: 'SALES', status: 'UNUSABLE', openMode: 'MOUNTED', totalSizeBytes: 0 });
     assert.deepEqual([(await cdb1.getPdb('SALES'))?.status, (await cdb1.getPdb('SALES'))?.openMode], ['NORMAL', 'READ WRITE']);
     await rejectsWith(cdb2.dropPdb('SALES'), 'ORA-00054');
     await rejectsWith(cdb2.openPdb('SALES'), 'ORA-00054');
@@ -197,12 +211,12 @@ describe('lab CDB port: Oracle rules', () => {
     await rejectsWith(cdb1.startService('SALES', 'SALES_RW'), 'ORA-44773');
     // Not open: neither a second open copy nor debris, and the relocated PDB is open in exactly one CDB.
     assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
-    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' }), 'ORA-65012');
+    await rejectsWith(cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL', runTag: RUN }), 'ORA-65012');
     await cdb1.dropPdb('SALES');
     assert.equal(await cdb1.getPdb('SALES'), null);
     assert.deepEqual((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
     // And back again.
-    await cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL' });
+    await cdb1.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB2_LINK', availability: 'NORMAL', runTag: RUN });
     await cdb1.openPdb('SALES');
     assert.equal(await cdb2.getPdb('SALES'), null);
     assert.equal((await cdb1.getPdb('SALES'))?.openMode, 'READ WRITE');
@@ -262,6 +276,31 @@ describe('lab CDB port: Oracle rules', () => {
     assert.equal(v[0]!.type, 'ERROR');
     assert.match(v[0]!.message, /SDO/);
     assert.deepEqual(await cdb1.countSessions('SALES'), [], 'nobody uses the default service');
+  });
+
+  test('DBMS_SERVICE per instance on a two-instance CDB: unknown instance ORA-44313, drain options for another instance ORA-44791, DISCONNECT_SESSION local only', async () => {
+    const cdb4 = labCdb(lab.url, 'CDB4'); // instances cdb4_1 (where the lab's calls connect) and cdb4_2
+    const running = async () => (await cdb4.listServices('FIN')).find((s) => s.name === 'FIN_APP')?.runningOn;
+    assert.deepEqual(await cdb4.countSessions('FIN_APP'), [{ instance: 'cdb4_1', count: 3 }, { instance: 'cdb4_2', count: 3 }]);
+
+    const unknown = await rejectsWith(cdb4.startService('FIN', 'FIN_APP', 'cdb4_9'), 'ORA-44313');
+    assert.equal(classifyOracleError(unknown).kind, 'permanent');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_9', stopOption: 'NONE', drainTimeoutSeconds: 0 }), 'ORA-44313');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'NONE', drainTimeoutSeconds: 60 }), 'ORA-44791');
+    await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'TRANSACTIONAL', drainTimeoutSeconds: 0 }), 'ORA-44791');
+    const all = await rejectsWith(cdb4.stopService('FIN', 'FIN_APP', { stopOption: 'NONE', drainTimeoutSeconds: 60 }), 'ORA-44791');
+    assert.equal(classifyOracleError(all).kind, 'permanent');
+    assert.deepEqual(await running(), ['cdb4_1', 'cdb4_2'], 'the refused calls stopped nothing');
+
+    await cdb4.disconnectSessions('FIN', 'FIN_APP', 'IMMEDIATE');
+    assert.deepEqual(await cdb4.countSessions('FIN_APP'), [{ instance: 'cdb4_2', count: 3 }], 'only the local instance’s sessions were disconnected');
+
+    // Drain options on the local instance, none for the other one: both allowed.
+    await cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_1', stopOption: 'TRANSACTIONAL', drainTimeoutSeconds: 60 });
+    await cdb4.stopService('FIN', 'FIN_APP', { instance: 'cdb4_2', stopOption: 'NONE', drainTimeoutSeconds: 0 });
+    assert.deepEqual(await running(), []);
+    await cdb4.startService('FIN', 'FIN_APP', 'cdb4_2');
+    assert.deepEqual(await running(), ['cdb4_2']);
   });
 
   test('an unreachable lab fails like a lost listener (NJS-503), and the error is an OracleError', async () => {

@@ -8,9 +8,15 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { labCdb } from '../activities/oracle/lab-cdb';
 import { OracleError, type CdbPort } from '../activities/oracle/port';
+import { classifyOracleError } from '../common/oracle-errors';
 import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process';
 import { sleep, until } from './helpers/until';
 
+
+/** An orb run tag (copy-progress.ts runTagOf). */
+const RUN = '0123456789abcdef';
+/** SALES in the test seed: 2 GiB of 8 KiB blocks. */
+const SALES_BLOCKS = (2 * 1024 ** 3) / 8192;
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -60,11 +66,11 @@ describe('lab process and HTTP API', () => {
     assert.deepEqual([h.body.ok, h.body.seed, h.body.speed], [true, 'test', 10]);
     assert.ok(!Number.isNaN(Date.parse(h.body.now)));
     const e = (await api('GET', '/estate')).body;
-    assert.deepEqual(e.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3']);
+    assert.deepEqual(e.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4']);
     assert.deepEqual([e.autonomousDatabases, e.oicConnections], [[], []]);
     assert.ok(e.sessions.length > 0);
     const saved = JSON.parse(readFileSync(lab.stateFile, 'utf8'));
-    assert.deepEqual(saved.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3']);
+    assert.deepEqual(saved.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4']);
   });
 
   test('malformed requests are refused with LAB-400 naming the field and the rule', async () => {
@@ -182,7 +188,7 @@ describe('lab process and HTTP API', () => {
   test('invariants: two open copies, services on closed PDBs, relocated PDB open nowhere', async () => {
     assert.deepEqual((await api('GET', '/invariants?quiescent=true')).body, { ok: true, violations: [] });
     await api('POST', '/clock', { speed: 50 });
-    await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN });
     // Copied, not opened: fine while a runbook runs, debris once it has ended.
     assert.deepEqual((await api('GET', '/invariants')).body, { ok: true, violations: [] });
     const q = (await api('GET', '/invariants?quiescent=true')).body;
@@ -209,8 +215,8 @@ describe('lab process and HTTP API', () => {
     const first = await until('the copy to start', () => cdb2.getCopyProgress(), (c) => c.length === 1);
     req.destroy(); // the caller goes away
     await sleep(300);
-    const later = await until('the copy to progress', () => cdb2.getCopyProgress(), (c) => c.length === 0 || c[0]!.sofar > first[0]!.sofar);
-    assert.ok(later.length === 0 || later[0]!.sofar > first[0]!.sofar);
+    const later = await until('the copy to progress', () => cdb2.getCopyProgress(), (c) => c.length === 0 || c[0]!.blocksDone > first[0]!.blocksDone);
+    assert.ok(later.length === 0 || later[0]!.blocksDone > first[0]!.blocksDone);
     await until('the copy to finish', () => cdb2.getCopyProgress(), (c) => c.length === 0);
     assert.deepEqual([(await cdb2.getPdb('SALES'))?.status, (await cdb2.getPdb('SALES'))?.openMode], ['RELOCATING', 'MOUNTED']);
     const entry = (await oplog()).find((e) => e.op === 'createPdbRelocate');
@@ -222,10 +228,10 @@ describe('lab process and HTTP API', () => {
   test('the estate survives kill -9 of the lab: an in-flight copy continues from its recorded progress', async () => {
     await cdb1.stopService('SALES', 'SALES_RO', { stopOption: 'NONE', drainTimeoutSeconds: 600 });
     await api('POST', '/faults', { op: 'getFacts', cdb: 'CDB3', kind: 'permanent', ora: 'ORA-00942' });
-    const orphan = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' });
+    const orphan = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN });
     const outcome = orphan.then(() => 'ok', (e: OracleError) => e.code);
     // Past the first progress save (the lab saves a running copy at least once a real second).
-    await until('copy past 35%', () => cdb2.getCopyProgress(), (c) => c.length === 1 && c[0]!.sofar / c[0]!.totalwork > 0.35);
+    await until('copy past 35%', () => cdb2.getCopyProgress(), (c) => c.length === 1 && c[0]!.blocksDone / SALES_BLOCKS > 0.35);
     const startedAt = Date.parse((await oplog()).find((e) => e.op === 'createPdbRelocate')!.at);
     const oldPid = lab.pid;
 
@@ -235,12 +241,12 @@ describe('lab process and HTTP API', () => {
 
     const resumed = await cdb2.getCopyProgress();
     assert.equal(resumed.length, 1, 'the copy is still under way after the restart');
-    assert.ok(resumed[0]!.sofar / resumed[0]!.totalwork > 0.2, `progress kept: ${JSON.stringify(resumed)}`);
+    assert.ok(resumed[0]!.blocksDone / SALES_BLOCKS > 0.2, `progress kept: ${JSON.stringify(resumed)}`);
     assert.ok(Date.parse((await api('GET', '/health')).body.now) > startedAt, 'simulated time went on from where it was');
     assert.deepEqual((await cdb1.listServices('SALES')).find((s) => s.name === 'SALES_RO')?.runningOn, [], 'the stopped service stays stopped');
     assert.equal(await codeOf(labCdb(lab.url, 'CDB3').getFacts()), 'ORA-00942', 'armed faults survive');
     // A retry by a new worker meets the PDB the first attempt created.
-    assert.equal(await codeOf(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' })), 'ORA-65012');
+    assert.equal(await codeOf(cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN })), 'ORA-65012');
 
     await until('the copy to finish after the restart', () => cdb2.getCopyProgress(), (c) => c.length === 0);
     assert.equal((await cdb2.getPdb('SALES'))?.status, 'RELOCATING');
@@ -304,5 +310,86 @@ describe('lab process and HTTP API', () => {
     assert.equal((await cdb1.getPdb('SALES'))?.totalSizeBytes, 20 * 1024 ** 3);
     assert.equal(await total(cdb1, 'SALES_RW'), 30);
     assert.deepEqual(await oplog(), []);
+  });
+
+  /** What GET /cdbs/{cdb}/copy-views answers: the GV$ rows the lab shows for copies. */
+  interface Views {
+    sessions: { instId: number; sid: number; serial: number; command: string | null; module: string | null; status: string }[];
+    px: { sid: number; serial: number; qcSid: number | null }[];
+    longops: { sid: number; serial: number; qcSid: number | null; target: string; message: string; sofar: number; totalwork: number; units: string; startTimeMs: number }[];
+    blockSize: number;
+  }
+  const views = async (cdb = 'CDB2') => (await api<Views>('GET', `/cdbs/${cdb}/copy-views`)).body;
+
+  test('a copy shows in the views as Oracle shows it: copier sessions with their own SIDs, a Blocks row per datafile, rows that stay', async () => {
+    await api('POST', '/clock', { speed: 20 });
+    const copy = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN });
+    copy.catch(() => undefined);
+    // Wait until a copier has finished its first file and started the next one.
+    const v = await until('a copier on its second file', views, (x) => x.longops.some((r) => r.sofar === r.totalwork) && x.longops.length > 4);
+    const create = v.sessions.find((x) => x.module === 'orb')!;
+    assert.equal(create.command, 'CREATE PLUGGABLE DATABASE');
+    const copiers = new Set(v.longops.map((r) => `${r.sid}/${r.serial}`));
+    assert.equal(copiers.size, 4, 'four parallel copiers');
+    assert.ok(!copiers.has(`${create.sid}/${create.serial}`), 'the rows are not the CREATE session’s');
+    assert.ok(v.px.filter((p) => p.sid !== create.sid).every((p) => p.qcSid === create.sid && copiers.has(`${p.sid}/${p.serial}`)), 'GV$PX_SESSION names the CREATE as their coordinator');
+    for (const r of v.longops) {
+      assert.equal(r.units, 'Blocks');
+      // TARGET is VARCHAR2(64): the path, cut; MESSAGE has it whole, with the file number.
+      assert.ok(r.target.length <= 64 && r.message.includes(r.target), r.target);
+      assert.match(r.target, /^\/u02\/oradata\/CDB2\/[0-9A-F]{32}\/datafile\//);
+      assert.match(r.message, /^kpdbfCopyTaskCbk: \/u02\/oradata\/CDB2\/\S+_\.dbf \d+: \d+ out of \d+ Blocks done$/);
+      assert.ok(r.message.endsWith(`${r.sofar} out of ${r.totalwork} Blocks done`));
+    }
+    await copy;
+    const after = await views();
+    assert.deepEqual(after.sessions, [], 'the CREATE has ended');
+    assert.equal(after.longops.length, 7, 'one row per datafile of SALES, kept after the copy');
+    assert.ok(after.longops.every((r) => r.sofar === r.totalwork));
+    assert.equal(after.longops.reduce((n, r) => n + r.totalwork, 0) * after.blockSize, 2 * 1024 ** 3);
+    assert.deepEqual(await cdb2.getCopyProgress(), [], 'finished rows are no copy under way');
+
+    // The same PDB copied again (after dropping the copy): the same parallel servers, the old rows still there, not counted.
+    await cdb2.dropPdb('SALES');
+    await api('POST', '/clock', { speed: 2 });
+    const again = cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN });
+    again.catch(() => undefined);
+    const [second] = await until('the second copy', () => cdb2.getCopyProgress(), (c) => c.length === 1);
+    assert.ok(second!.blocksDone < 0.5 * SALES_BLOCKS, `the first copy’s rows do not count: ${JSON.stringify(second)}`);
+    const v2 = await views();
+    assert.ok(v2.longops.filter((r) => r.sofar === r.totalwork).length >= 7, 'the first copy’s rows are still in the view');
+    await api('POST', '/clock', { speed: 50 });
+    await again;
+  });
+
+  test('a fault can inject an error from across the database link: ORA-17628 or ORA-17627 wrapping the remote code, judged by it', async () => {
+    let r = await api('POST', '/faults', { op: 'createPdbRelocate', cdb: 'CDB2', kind: 'transient', ora: 'ORA-17628', nested: 'ORA-03113', times: 1 });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const e = await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN }).then(() => null, (x: OracleError) => x);
+    assert.equal(e?.code, 'ORA-17628');
+    assert.match(e!.message, /^ORA-17628: Oracle error 3113 returned by remote Oracle server\nORA-03113: end-of-file on communication channel/);
+    assert.deepEqual([classifyOracleError(e).kind, classifyOracleError(e).nestedCode], ['transient', 'ORA-03113']);
+
+    r = await api('POST', '/faults', { op: 'createPdbRelocate', kind: 'permanent', ora: 'ORA-17627', nested: 'ORA-01017', times: 1 });
+    assert.equal(r.status, 201);
+    const logon = await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN }).then(() => null, (x: OracleError) => x);
+    assert.match(logon!.message, /^ORA-17627: ORA-01017: invalid username\/password; logon denied.*\nORA-17629: Cannot connect to the remote database server$/);
+    assert.equal(classifyOracleError(logon).kind, 'permanent');
+
+    // The kind must agree with orb's reading of the nested code; nested only with a link error.
+    r = await api('POST', '/faults', { op: 'createPdbRelocate', kind: 'permanent', ora: 'ORA-17628', nested: 'ORA-03113' });
+    assert.equal(r.status, 400);
+    assert.match(r.body.error.message, /ora: ORA-17628 \(wrapping ORA-03113\) is a transient error in orb's classification/);
+    r = await api('POST', '/faults', { op: 'createPdbRelocate', kind: 'transient', ora: 'ORA-17628', nested: 'ORA-01031' });
+    assert.match(r.body.error.message, /is a permanent error/);
+    r = await api('POST', '/faults', { op: 'openPdb', kind: 'permanent', ora: 'ORA-01031', nested: 'ORA-65035' });
+    assert.match(r.body.error.message, /nested: applies only to the link errors ORA-17627, ORA-17628, ORA-17629/);
+
+    // Mid-copy: the copy aborts with the wrapped error, leaving the target UNUSABLE.
+    await api('POST', '/faults', { op: 'createPdbRelocate', kind: 'transient', ora: 'ORA-17628', nested: 'ORA-03135', at: 0.3 });
+    const mid = await cdb2.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN }).then(() => null, (x: OracleError) => x);
+    assert.match(mid!.message, /^ORA-17628: Oracle error 3135 returned by remote Oracle server\nORA-03135: connection lost contact \(copy of SALES aborted at 30%\)/);
+    assert.equal((await cdb2.getPdb('SALES'))?.status, 'UNUSABLE');
+    assert.deepEqual(await cdb2.getCopyProgress(), [], 'an aborted copy’s rows (SOFAR < TOTALWORK) are no copy under way');
   });
 });

@@ -112,6 +112,40 @@ describe('classifyOracleError', () => {
     assert.deepEqual([bare.kind, bare.nestedCode], ['permanent', undefined]);
   });
 
+  test('errors from the source side of CREATE ... RELOCATE, as node-oracledb gives them: by the nested code', () => {
+    // ORA-17628 then the remote error on its own line (shared/reference/oracle-ops.md).
+    const wrapped = (n: number, text: string) => ora(17628, `Oracle error ${n} returned by remote Oracle server\nORA-${String(n).padStart(5, '0')}: ${text}`);
+    const cases: [Error, string, string][] = [
+      [wrapped(1031, 'insufficient privileges'), 'permanent', 'ORA-01031'],
+      [wrapped(65035, 'unable to create pluggable database from SALES@CDB1_LINK'), 'permanent', 'ORA-65035'],
+      [wrapped(3113, 'end-of-file on communication channel'), 'transient', 'ORA-03113'],
+      [wrapped(3135, 'connection lost contact'), 'transient', 'ORA-03135'],
+      [ora(17627, 'ORA-01017: invalid username/password; logon denied\nORA-17629: Cannot connect to the remote database server'), 'permanent', 'ORA-01017'],
+      [ora(17627, 'ORA-12514: TNS:listener does not currently know of service requested\nORA-17629: Cannot connect to the remote database server'), 'transient', 'ORA-12514'],
+      [ora(17629, 'Cannot connect to the remote database server\nORA-03113: end-of-file on communication channel'), 'transient', 'ORA-03113'],
+    ];
+    for (const [err, kind, nested] of cases) {
+      const c = classifyOracleError(err);
+      assert.deepEqual([c.kind, c.nestedCode], [kind, nested], err.message);
+      assert.equal(toActivityError(err, 'relocating').nonRetryable, kind !== 'transient', err.message);
+    }
+  });
+
+  test('an ORA-17628 cut before its nested line is classified by the number in its own text', () => {
+    const c = classifyOracleError(ora(17628, 'Oracle error 3113 returned by remote Oracle server'));
+    assert.deepEqual([c.kind, c.code, c.nestedCode], ['transient', 'ORA-17628', 'ORA-03113']);
+    const p = classifyOracleError(new OracleError('ORA-17628', 'ORA-17628: Oracle error 1031 returned by remote Oracle server'));
+    assert.deepEqual([p.kind, p.nestedCode], ['permanent', 'ORA-01031']);
+  });
+
+  test('the lab’s wrapped errors (OracleError over HTTP) classify the same way', () => {
+    const lab = new OracleError('ORA-17628', 'ORA-17628: Oracle error 3113 returned by remote Oracle server\nORA-03113: end-of-file on communication channel (injected transient fault #3 on createPdbRelocate)');
+    assert.deepEqual([classifyOracleError(lab).kind, classifyOracleError(lab).nestedCode], ['transient', 'ORA-03113']);
+    const logon = new OracleError('ORA-17627', 'ORA-17627: ORA-01017: invalid username/password; logon denied\nORA-17629: Cannot connect to the remote database server');
+    assert.deepEqual([classifyOracleError(logon).kind, classifyOracleError(logon).nestedCode], ['permanent', 'ORA-01017']);
+    assert.match(toActivityError(logon, 'relocating SALES').message, /ORA-17627 \(remote ORA-01017\)/);
+  });
+
   test('the lab adapter’s OracleError classifies like a driver error', () => {
     assert.equal(classifyOracleError(new OracleError('ORA-03113', 'end-of-file on communication channel')).kind, 'transient');
     assert.equal(classifyOracleError(new OracleError('NJS-518', 'service not registered')).kind, 'transient');

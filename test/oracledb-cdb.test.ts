@@ -28,6 +28,7 @@ interface Trip {
   sql?: string;
   module?: string;
   action?: string;
+  clientInfo?: string;
   callTimeout: number;
 }
 
@@ -37,7 +38,7 @@ class FakeConnection implements ConnectionLike {
   closeOptions: unknown = 'not closed';
   broke = false;
   trips: Trip[] = [];
-  private pending: { module?: string; action?: string } = {};
+  private pending: { module?: string; action?: string; clientInfo?: string } = {};
   constructor(
     readonly id: number,
     private readonly db: FakeDb,
@@ -47,6 +48,9 @@ class FakeConnection implements ConnectionLike {
   }
   set action(v: string) {
     this.pending.action = v;
+  }
+  set clientInfo(v: string) {
+    this.pending.clientInfo = v;
   }
   private trip(trip: Trip['trip'], sql?: string) {
     this.trips.push({ trip, ...(sql !== undefined ? { sql } : {}), ...this.pending, callTimeout: this.callTimeout });
@@ -105,6 +109,8 @@ function oraError(errorNum: number, text: string): Error {
 }
 
 const OBJ = { outFormat: oracledb.OUT_FORMAT_OBJECT };
+/** An orb run tag (copy-progress.ts runTagOf). */
+const RUN = '0123456789abcdef';
 
 let db: FakeDb;
 let dir: string;
@@ -349,8 +355,8 @@ describe('relocation DDL', () => {
   });
 
   test('CREATE PLUGGABLE DATABASE ... RELOCATE AVAILABILITY MAX | NORMAL', async () => {
-    await port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' });
-    await port().createPdbRelocate({ pdb: 'hr', dbLink: 'cdb1_link.example.com', availability: 'NORMAL' });
+    await port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN });
+    await port().createPdbRelocate({ pdb: 'hr', dbLink: 'cdb1_link.example.com', availability: 'NORMAL', runTag: RUN });
     assert.deepEqual(db.sqls(), [
       'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX',
       'CREATE PLUGGABLE DATABASE HR FROM HR@CDB1_LINK.EXAMPLE.COM RELOCATE AVAILABILITY NORMAL',
@@ -358,16 +364,26 @@ describe('relocation DDL', () => {
     assert.equal(db.conns[0]!.callTimeout, 0, 'the copy may take hours');
   });
 
-  test('the CREATE session is tagged MODULE orb, ACTION "relocate <PDB>", sent by a bounded ping before the CREATE', async () => {
-    await port().createPdbRelocate({ pdb: 'sales', dbLink: 'CDB1_LINK', availability: 'MAX' });
-    await port().createPdbRelocate({ pdb: 'HR', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+  test('the CREATE session is tagged with the run (MODULE orb, ACTION "relocate <run tag>", CLIENT_INFO the PDB), sent by a bounded ping before the CREATE', async () => {
+    await port().createPdbRelocate({ pdb: 'sales', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN });
+    await port().createPdbRelocate({ pdb: 'A'.repeat(30), dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN });
     assert.deepEqual(db.conns[0]!.trips, [
-      { trip: 'ping', module: 'orb', action: 'relocate SALES', callTimeout: 120_000 },
+      { trip: 'ping', module: 'orb', action: `relocate ${RUN}`, clientInfo: 'orb relocate SALES', callTimeout: 120_000 },
       { trip: 'execute', sql: 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX', callTimeout: 0 },
     ]);
-    assert.deepEqual(db.conns[1]!.trips[0], { trip: 'ping', module: 'orb', action: 'relocate HR', callTimeout: 120_000 });
-    assert.deepEqual(db.conns[1]!.trips.length, 2);
+    const [ping] = db.conns[1]!.trips;
+    assert.equal(db.conns[1]!.trips.length, 2);
+    // DBMS_APPLICATION_INFO / OCI limits: MODULE 48, ACTION 32, CLIENT_INFO 64 bytes, even for a 30-character PDB name.
+    assert.ok(Buffer.byteLength(ping!.module!) <= 48 && Buffer.byteLength(ping!.action!) <= 32 && Buffer.byteLength(ping!.clientInfo!) <= 64, JSON.stringify(ping));
+    assert.equal(ping!.clientInfo, `orb relocate ${'A'.repeat(30)}`);
     assert.deepEqual(db.calls[0]!.binds, {});
+  });
+
+  test('a run tag that is not 16 hex digits is refused before connecting', async () => {
+    for (const runTag of ['', 'relocate SALES', '0123456789ABCDEF', '0123456789abcdef0', undefined as never]) {
+      await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'L', availability: 'MAX', runTag }), (e: unknown) => e instanceof InputError && e.field === 'runTag');
+    }
+    assert.equal(db.connects.length, 0);
   });
 
   test('a failed ping (the tag cannot be sent) means no CREATE', async () => {
@@ -380,14 +396,14 @@ describe('relocation DDL', () => {
       };
       return c;
     };
-    await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' }), (e) => e === err);
+    await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN }), (e) => e === err);
     assert.equal(db.calls.length, 0);
     assert.equal(db.conns[0]!.closed, true);
   });
 
   test('an unknown availability is refused before connecting', async () => {
     await assert.rejects(
-      port().createPdbRelocate({ pdb: 'SALES', dbLink: 'L', availability: 'HIGH' as never }),
+      port().createPdbRelocate({ pdb: 'SALES', dbLink: 'L', availability: 'HIGH' as never, runTag: RUN }),
       (e: unknown) => e instanceof InputError && e.field === 'availability',
     );
     assert.equal(db.connects.length, 0);
@@ -398,18 +414,20 @@ describe('relocation DDL', () => {
     let finishCopy!: () => void;
     const copying = new Promise<unknown[]>((resolve) => (finishCopy = () => resolve([])));
     db.on(CREATE, () => copying)
-      .on(SESSIONS_SQL, [{ INST_ID: 1, SID: 245, 'SERIAL#': 31337, ACTION: 'relocate SALES', STATUS: 'ACTIVE', LAST_CALL_ET: 30 }])
-      .on(LONGOPS_SQL, [longop({ SOFAR: 1200, TOTALWORK: 4800, TIME_REMAINING: 90 })]);
+      .on(SESSIONS_SQL, [createSession({ LAST_CALL_ET: 30 })])
+      .on(PX_SQL, [qc(), pxServer(404, 10446)])
+      .on(LONGOPS_SQL, [longop({ SID: 404, 'SERIAL#': 10446, SOFAR: 1200, TOTALWORK: 4800, TIME_REMAINING: 90 })])
+      .on(BLOCK_SIZE_SQL, [{ VALUE: '8192' }]);
     const p = port();
     let done = false;
-    const create = p.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX' }).then(() => (done = true));
+    const create = p.createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN }).then(() => (done = true));
     await new Promise((r) => setImmediate(r));
-    const progress = await p.getCopyProgress();
+    const [progress] = await p.getCopyProgress();
     assert.equal(done, false, 'still copying');
-    assert.deepEqual(progress, [{ sid: 245, target: 'SALES', sofar: 1200, totalwork: 4800, units: 'Blocks', elapsedSeconds: 30, timeRemainingSeconds: 90 }]);
+    assert.deepEqual([progress!.pdb, progress!.runTag, progress!.blocksDone, progress!.blocksTotal, progress!.elapsedSeconds], ['SALES', RUN, 1200, 4800, 30]);
     const createCall = db.calls.find((c) => c.sql === CREATE)!;
-    const pollCalls = db.calls.filter((c) => c.sql === SESSIONS_SQL || c.sql === LONGOPS_SQL);
-    assert.equal(pollCalls.length, 2);
+    const pollCalls = db.calls.filter((c) => [SESSIONS_SQL, PX_SQL, LONGOPS_SQL, BLOCK_SIZE_SQL].includes(c.sql));
+    assert.equal(pollCalls.length, 4);
     assert.ok(pollCalls.every((c) => c.conn !== createCall.conn && c.conn === pollCalls[0]!.conn));
     finishCopy();
     await create;
@@ -420,7 +438,7 @@ describe('relocation DDL', () => {
   test('a failed CREATE rejects with the node-oracledb error itself', async () => {
     const err = oraError(65035, 'unable to create pluggable database from SALES');
     db.on('CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY NORMAL', err);
-    await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' }), (e) => e === err);
+    await assert.rejects(port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN }), (e) => e === err);
     assert.equal((err as { errorNum?: number }).errorNum, 65035);
   });
 
@@ -440,6 +458,7 @@ describe('relocation DDL', () => {
       availability: 'NORMAL',
       fileNameConvert: [['/u02/oradata/CDB1/', '/u03/oradata/CDB2/']],
       keystoreSecretRef: 'the keystore password of CDB1 (environment variable ORB_TEST_KEYSTORE)',
+      runTag: '0123456789abcdef',
     });
     assert.deepEqual(db.sqls(), [
       'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK FILE_NAME_CONVERT = (\'/u02/oradata/CDB1/\', \'/u03/oradata/CDB2/\') KEYSTORE IDENTIFIED BY "Ks-Secret 1" RELOCATE AVAILABILITY NORMAL',
@@ -448,7 +467,7 @@ describe('relocation DDL', () => {
 
   test('a keystore password that cannot be quoted, or none at all, is refused before the CREATE', async () => {
     process.env.ORB_TEST_KEYSTORE = 'bad"quote';
-    const args = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' as const, keystoreSecretRef: 'x' };
+    const args = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' as const, keystoreSecretRef: 'x', runTag: '0123456789abcdef' };
     await assert.rejects(port({ ...cfg, keystorePassword: { env: 'ORB_TEST_KEYSTORE' } }).createPdbRelocate(args), (e: unknown) => e instanceof InputError && /double quote/.test(e.message));
     await assert.rejects(port().createPdbRelocate(args), (e: unknown) => e instanceof InputError && e.field === 'cdbs.CDB1.keystorePassword');
     assert.equal(db.calls.filter((c) => c.sql.startsWith('CREATE')).length, 0);
@@ -456,7 +475,7 @@ describe('relocation DDL', () => {
 
   test('a FILE_NAME_CONVERT pattern with a quote never reaches the SQL text', async () => {
     await assert.rejects(
-      port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', fileNameConvert: [["/u02/x'); DROP TABLESPACE USERS; --", '/u03/']] }),
+      port().createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', fileNameConvert: [["/u02/x'); DROP TABLESPACE USERS; --", '/u03/']], runTag: '0123456789abcdef' }),
       (e: unknown) => e instanceof InputError && e.field === 'fileNameConvert[0][0]',
     );
     assert.equal(db.connects.length, 0);
@@ -479,96 +498,134 @@ describe('relocation DDL', () => {
 });
 
 const SESSIONS_SQL =
-  'SELECT INST_ID, SID, SERIAL#, ACTION, STATUS, LAST_CALL_ET FROM GV$SESSION WHERE MODULE = :module AND ACTION LIKE :action ORDER BY INST_ID, SID';
+  'SELECT s.INST_ID, s.SID, s.SERIAL#, s.STATUS, c.COMMAND_NAME, s.MODULE, s.ACTION, s.CLIENT_INFO, s.SQL_EXEC_START, s.LAST_CALL_ET, q.SQL_TEXT FROM GV$SESSION s LEFT JOIN V$SQLCOMMAND c ON c.COMMAND_TYPE = s.COMMAND LEFT JOIN GV$SQL q ON q.INST_ID = s.INST_ID AND q.SQL_ID = s.SQL_ID AND q.CHILD_NUMBER = s.SQL_CHILD_NUMBER WHERE c.COMMAND_NAME = :command OR (s.MODULE = :module AND s.ACTION LIKE :action) ORDER BY s.INST_ID, s.SID';
+const PX_SQL = 'SELECT INST_ID, SID, SERIAL#, QCINST_ID, QCSID, QCSERIAL# FROM GV$PX_SESSION ORDER BY INST_ID, SID';
 const LONGOPS_SQL =
-  'SELECT INST_ID, SID, SERIAL#, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME, LAST_UPDATE_TIME';
-/** A GV$SESSION_LONGOPS row of a copy task, as node-oracledb returns it (OUT_FORMAT_OBJECT). */
-function longop(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { INST_ID: 1, SID: 245, 'SERIAL#': 31337, TARGET: null, SOFAR: 0, TOTALWORK: 0, UNITS: 'Blocks', ELAPSED_SECONDS: 0, TIME_REMAINING: null, ...extra };
+  'SELECT INST_ID, SID, SERIAL#, QCSID, START_TIME, TARGET, MESSAGE, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME';
+const BLOCK_SIZE_SQL = "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_block_size'";
+
+/** When the CREATE began (GV$SESSION.SQL_EXEC_START, a DATE: whole seconds), and `s` seconds later. */
+const T0 = new Date('2025-03-03T09:00:00Z');
+const at = (s: number) => new Date(T0.getTime() + s * 1000);
+
+/** The GV$SESSION row of a session running CREATE PLUGGABLE DATABASE, tagged by orb's run RUN. */
+function createSession(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    INST_ID: 1, SID: 245, 'SERIAL#': 31337, STATUS: 'ACTIVE', COMMAND_NAME: 'CREATE PLUGGABLE DATABASE', MODULE: 'orb', ACTION: `relocate ${RUN}`,
+    CLIENT_INFO: 'orb relocate SALES', SQL_EXEC_START: T0, LAST_CALL_ET: 0,
+    SQL_TEXT: 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX', ...extra,
+  };
 }
-function session(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { INST_ID: 1, SID: 245, 'SERIAL#': 31337, ACTION: 'relocate SALES', STATUS: 'ACTIVE', LAST_CALL_ET: 0, ...extra };
+/** GV$PX_SESSION: the coordinator's own row, and a parallel execution server working for it. */
+function qc(inst = 1, sid = 245, serial = 31337): Record<string, unknown> {
+  return { INST_ID: inst, SID: sid, 'SERIAL#': serial, QCINST_ID: inst, QCSID: sid, 'QCSERIAL#': null };
+}
+function pxServer(sid: number, serial: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { INST_ID: 1, SID: sid, 'SERIAL#': serial, QCINST_ID: 1, QCSID: 245, 'QCSERIAL#': 31337, ...extra };
+}
+/** A GV$SESSION_LONGOPS copy-task row as node-oracledb returns it (DATE columns as Date). */
+function longop(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const sid = (extra.SID as number | undefined) ?? 404;
+  return {
+    INST_ID: 1, SID: sid, 'SERIAL#': 10446, QCSID: 245, START_TIME: at(1), TARGET: '/u02/oradata/CDB2/48571DAB2205170AE063/datafile/o1_mf_users_x_.dbf',
+    MESSAGE: 'kpdbfCopyTaskCbk: /u02/oradata/CDB2/48571DAB2205170AE063/datafile/o1_mf_users_x_.dbf 12: 0 out of 0 Blocks done',
+    SOFAR: 0, TOTALWORK: 0, UNITS: 'Blocks', ELAPSED_SECONDS: 0, TIME_REMAINING: null, ...extra,
+  };
 }
 
 describe('getCopyProgress', () => {
-  test('reads tagged sessions then copy-task rows, on one connection, everything bound', async () => {
+  test('when no session runs a CREATE PLUGGABLE DATABASE (nor carries orb’s tag) it reads nothing else; everything is bound', async () => {
     assert.deepEqual(await port().getCopyProgress(), []);
     assert.deepEqual(db.calls, [
-      { conn: 1, sql: SESSIONS_SQL, binds: { module: 'orb', action: 'relocate %' }, options: OBJ },
-      { conn: 1, sql: LONGOPS_SQL, binds: { opname: 'kpdbfCopyTaskCbk' }, options: OBJ },
+      { conn: 1, sql: SESSIONS_SQL, binds: { command: 'CREATE PLUGGABLE DATABASE', module: 'orb', action: 'relocate %' }, options: OBJ },
     ]);
     assert.equal(db.conns[0]!.callTimeout, 120_000);
   });
 
-  test('a tagged session with no copy-task row yet is a copy under way: 0 of 0, no estimate', async () => {
-    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 4 })]);
-    assert.deepEqual(await port().getCopyProgress(), [
-      { sid: 245, target: 'SALES', sofar: 0, totalwork: 0, units: null, elapsedSeconds: 4, timeRemainingSeconds: null },
+  test('a copy run by parallel copier sessions: their rows since the CREATE began are summed, in blocks and bytes (the CREATE session has none)', async () => {
+    // Four parallel execution servers copy for session 245 (a trace like anjo.pt's: SIDs 404,
+    // 1166, 26, 786). Each finished one file (rows stay, SOFAR = TOTALWORK) and copies another.
+    const copiers: [number, number][] = [[404, 10446], [1166, 58068], [26, 6056], [786, 41609]];
+    db.on(SESSIONS_SQL, [
+      createSession({ LAST_CALL_ET: 620 }),
+      // The copiers' own sessions may show the CREATE too: they are not CREATEs of their own.
+      ...copiers.map(([sid, serial]) => createSession({ SID: sid, 'SERIAL#': serial, MODULE: null, ACTION: null, CLIENT_INFO: null })),
+    ])
+      .on(PX_SQL, [qc(), ...copiers.map(([sid, serial]) => pxServer(sid, serial))])
+      .on(LONGOPS_SQL, [
+        ...copiers.map(([sid, serial]) => longop({ SID: sid, 'SERIAL#': serial, START_TIME: at(1), SOFAR: 100_000, TOTALWORK: 100_000, TIME_REMAINING: 0 })),
+        ...copiers.map(([sid, serial], i) => longop({ SID: sid, 'SERIAL#': serial, START_TIME: at(300), SOFAR: 1500 * (i + 1), TOTALWORK: 200_000, TIME_REMAINING: 60 * (i + 1) })),
+        // The same server's row from an earlier statement (same SID and SERIAL#): before this CREATE began.
+        longop({ SID: 404, 'SERIAL#': 10446, START_TIME: new Date(T0.getTime() - 3_600_000), SOFAR: 77_777, TOTALWORK: 77_777, TIME_REMAINING: 0 }),
+        // A parallel server of somebody else's statement.
+        longop({ SID: 999, 'SERIAL#': 1, QCSID: 17, SOFAR: 5, TOTALWORK: 50, TIME_REMAINING: 9 }),
+      ])
+      .on(BLOCK_SIZE_SQL, [{ VALUE: '8192' }]);
+    const copies = await port().getCopyProgress();
+    assert.deepEqual(copies, [
+      {
+        pdb: 'SALES',
+        session: { instId: 1, sid: 245, serial: 31337 },
+        runTag: RUN,
+        module: 'orb',
+        action: `relocate ${RUN}`,
+        blocksDone: 4 * 100_000 + 1500 * (1 + 2 + 3 + 4),
+        blocksTotal: 4 * 100_000 + 4 * 200_000,
+        blockSize: 8192,
+        bytesDone: (4 * 100_000 + 15_000) * 8192,
+        bytesTotal: 1_200_000 * 8192,
+        copierSessions: 4,
+        elapsedSeconds: 620,
+        timeRemainingSeconds: 240,
+      },
     ]);
+    assert.deepEqual(db.sqls(), [SESSIONS_SQL, PX_SQL, LONGOPS_SQL, BLOCK_SIZE_SQL]);
+    assert.deepEqual(db.calls[2]!.binds, { opname: 'kpdbfCopyTaskCbk' });
   });
 
-  test('a tagged session sums its own copy-task rows (finished files and the running one); other sessions’ rows do not count', async () => {
-    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 620 })]).on(LONGOPS_SQL, [
-      // an earlier session that had the same SID (other SERIAL#): not this copy, and finished
-      longop({ 'SERIAL#': 17, SOFAR: 999, TOTALWORK: 999, ELAPSED_SECONDS: 50 }),
-      // this copy: file 1 done, file 2 running
-      longop({ SOFAR: 6400, TOTALWORK: 6400, ELAPSED_SECONDS: 400, TIME_REMAINING: 0 }),
-      longop({ SOFAR: 1000, TOTALWORK: 3000, ELAPSED_SECONDS: 200, TIME_REMAINING: 400 }),
+  test('a CREATE typed by a DBA is seen too: the PDB from its text (unquoted upper case, quoted as written), no run tag', async () => {
+    db.on(SESSIONS_SQL, [
+      createSession({ SID: 12, MODULE: 'sqlplus@db2 (TNS V1-V3)', ACTION: null, CLIENT_INFO: null, SQL_TEXT: '/* move */ create pluggable database hr from hr@cdb3_link relocate' }),
+      createSession({ INST_ID: 2, SID: 12, MODULE: null, ACTION: null, CLIENT_INFO: null, SQL_TEXT: 'CREATE PLUGGABLE DATABASE "Fin" FROM "Fin"@L' }),
+      createSession({ SID: 13, MODULE: null, ACTION: null, CLIENT_INFO: null, SQL_TEXT: null }),
+    ]).on(BLOCK_SIZE_SQL, [{ VALUE: 8192 }]);
+    const copies = await port().getCopyProgress();
+    assert.deepEqual(copies.map((c) => [c.session.instId, c.session.sid, c.pdb, c.runTag, c.module]), [
+      [1, 12, 'HR', null, 'sqlplus@db2 (TNS V1-V3)'],
+      [1, 13, null, null, null], // no text yet: a PDB orb cannot name
+      [2, 12, 'Fin', null, null],
     ]);
-    assert.deepEqual(await port().getCopyProgress(), [
-      { sid: 245, target: 'SALES', sofar: 7400, totalwork: 9400, units: 'Blocks', elapsedSeconds: 620, timeRemainingSeconds: 400 },
-    ]);
+    assert.ok(copies.every((c) => c.blocksDone === 0 && c.blocksTotal === 0 && c.copierSessions === 0 && c.timeRemainingSeconds === null));
   });
 
-  test('between copy tasks and during the redo phase (all rows finished) the tagged copy is still reported', async () => {
-    db.on(SESSIONS_SQL, [session({ LAST_CALL_ET: 900 })]).on(LONGOPS_SQL, [
-      longop({ SOFAR: 6400, TOTALWORK: 6400, TIME_REMAINING: 0 }),
-      longop({ SOFAR: 3000, TOTALWORK: 3000, TIME_REMAINING: 0 }),
-    ]);
-    assert.deepEqual(await port().getCopyProgress(), [
-      { sid: 245, target: 'SALES', sofar: 9400, totalwork: 9400, units: 'Blocks', elapsedSeconds: 900, timeRemainingSeconds: null },
-    ]);
+  test('orb’s tagged session before its CREATE has started is a copy of the PDB in CLIENT_INFO; idle for 120 s it is stale', async () => {
+    const idle = { STATUS: 'INACTIVE', COMMAND_NAME: null, SQL_TEXT: null, SQL_EXEC_START: null };
+    db.on(SESSIONS_SQL, [createSession({ ...idle, LAST_CALL_ET: 1 }), createSession({ ...idle, SID: 300, CLIENT_INFO: 'orb relocate HR', LAST_CALL_ET: 500 })]);
+    assert.deepEqual((await port().getCopyProgress()).map((c) => [c.session.sid, c.pdb, c.runTag, c.elapsedSeconds]), [[245, 'SALES', RUN, 0]]);
   });
 
-  test('only rows in the latest row’s units are summed', async () => {
-    db.on(SESSIONS_SQL, [session()]).on(LONGOPS_SQL, [
-      longop({ SOFAR: 5, TOTALWORK: 5, UNITS: 'Files' }),
-      longop({ SOFAR: 100, TOTALWORK: 400, UNITS: 'Blocks', TIME_REMAINING: 30 }),
-    ]);
-    const [p] = await port().getCopyProgress();
-    assert.deepEqual([p!.sofar, p!.totalwork, p!.units], [100, 400, 'Blocks']);
+  test('a session whose CREATE has ended (INACTIVE, COMMAND still CREATE PLUGGABLE DATABASE) is no copy, and its rows are not one either', async () => {
+    db.on(SESSIONS_SQL, [createSession({ STATUS: 'INACTIVE', LAST_CALL_ET: 40 }), createSession({ SID: 500, STATUS: 'INACTIVE', MODULE: 'SQL Developer', ACTION: null })])
+      .on(LONGOPS_SQL, [longop({ SOFAR: 10, TOTALWORK: 20, TIME_REMAINING: 5 })]);
+    assert.deepEqual(await port().getCopyProgress(), []);
   });
 
-  test('sessions are matched by instance too (RAC): the CREATE may run on another instance than the poll', async () => {
-    db.on(SESSIONS_SQL, [session({ INST_ID: 2, SID: 88, 'SERIAL#': 5, ACTION: 'relocate HR', LAST_CALL_ET: 12 })]).on(LONGOPS_SQL, [
-      // instance 1, same SID and SERIAL# by coincidence, a copy started by hand: reported on its own
-      longop({ INST_ID: 1, SID: 88, 'SERIAL#': 5, TARGET: 'SALES', SOFAR: 10, TOTALWORK: 20, ELAPSED_SECONDS: 7, TIME_REMAINING: 7 }),
-      longop({ INST_ID: 2, SID: 88, 'SERIAL#': 5, SOFAR: 300, TOTALWORK: 1000, TIME_REMAINING: 60 }),
+  test('a serial copy (PARALLEL 1): the rows are the CREATE session’s own; RAC: a copier on another instance is tied by GV$PX_SESSION', async () => {
+    db.on(SESSIONS_SQL, [createSession({ LAST_CALL_ET: 50 }), createSession({ INST_ID: 2, SID: 245, 'SERIAL#': 8, LAST_CALL_ET: 9, ACTION: 'relocate HR' })])
+      .on(PX_SQL, [qc(2, 245, 8), { INST_ID: 1, SID: 70, 'SERIAL#': 3, QCINST_ID: 2, QCSID: 245, 'QCSERIAL#': 8 }])
+      .on(LONGOPS_SQL, [
+        longop({ SID: 245, 'SERIAL#': 31337, QCSID: null, SOFAR: 40, TOTALWORK: 100, TIME_REMAINING: 30 }),
+        longop({ INST_ID: 1, SID: 70, 'SERIAL#': 3, QCSID: 245, SOFAR: 7, TOTALWORK: 70, TIME_REMAINING: 12 }),
+      ])
+      .on(BLOCK_SIZE_SQL, [{ VALUE: '16384' }]);
+    const copies = await port().getCopyProgress();
+    assert.deepEqual(copies.map((c) => [c.session.instId, c.blocksDone, c.blocksTotal, c.copierSessions, c.bytesDone]), [
+      // Instance 1's row of SID 70 names QCSID 245, but GV$PX_SESSION says its coordinator is instance 2's 245.
+      [1, 40, 100, 1, 40 * 16384],
+      [2, 7, 70, 1, 7 * 16384],
     ]);
-    assert.deepEqual(await port().getCopyProgress(), [
-      { sid: 88, target: 'HR', sofar: 300, totalwork: 1000, units: 'Blocks', elapsedSeconds: 12, timeRemainingSeconds: 60 },
-      { sid: 88, target: 'SALES', sofar: 10, totalwork: 20, units: 'Blocks', elapsedSeconds: 7, timeRemainingSeconds: 7 },
-    ]);
-  });
-
-  test('copies orb did not tag (a CREATE by hand) are still reported row by row with their TARGET, running rows only, after the tagged ones', async () => {
-    db.on(SESSIONS_SQL, [session({ SID: 300, ACTION: 'relocate SALES', STATUS: 'INACTIVE', LAST_CALL_ET: 3 })]).on(LONGOPS_SQL, [
-      longop({ SID: 12, 'SERIAL#': 9, TARGET: null, SOFAR: 1200, TOTALWORK: 4800, ELAPSED_SECONDS: 30, TIME_REMAINING: 90 }),
-      longop({ SID: 13, 'SERIAL#': 4, TARGET: 'CDB2.HR', SOFAR: 10, TOTALWORK: 10, ELAPSED_SECONDS: 30, TIME_REMAINING: 0 }),
-      longop({ SID: 14, 'SERIAL#': 4, TARGET: 'CDB2.FIN', SOFAR: '5', TOTALWORK: '50', UNITS: null, ELAPSED_SECONDS: '8', TIME_REMAINING: null }),
-    ]);
-    assert.deepEqual(await port().getCopyProgress(), [
-      // INACTIVE (between the ping and the CREATE): LAST_CALL_ET is idle time, not copy time
-      { sid: 300, target: 'SALES', sofar: 0, totalwork: 0, units: null, elapsedSeconds: 0, timeRemainingSeconds: null },
-      { sid: 12, target: null, sofar: 1200, totalwork: 4800, units: 'Blocks', elapsedSeconds: 30, timeRemainingSeconds: 90 },
-      { sid: 14, target: 'CDB2.FIN', sofar: 5, totalwork: 50, units: null, elapsedSeconds: 8, timeRemainingSeconds: null },
-    ]);
-  });
-
-  test('an ACTION with no PDB after the prefix gives target null (any PDB: the cautious reading)', async () => {
-    db.on(SESSIONS_SQL, [session({ ACTION: 'relocate ' })]);
-    const [p] = await port().getCopyProgress();
-    assert.equal(p!.target, null);
+    // An ACTION that is not orb's run tag (orb before run tags): no run tag, the session's PDB from its text.
+    assert.deepEqual(copies.map((c) => [c.runTag, c.pdb]), [[RUN, 'SALES'], [null, 'SALES']]);
   });
 });
 
@@ -797,7 +854,7 @@ describe('identifiers are re-validated before any SQL', () => {
       const attempts: Promise<unknown>[] = [
         p.getPdb(bad),
         p.savePdbState(bad),
-        p.createPdbRelocate({ pdb: bad, dbLink: 'CDB1_LINK', availability: 'MAX' }),
+        p.createPdbRelocate({ pdb: bad, dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN }),
         p.openPdb(bad),
         p.dropPdb(bad),
         p.getPlugInViolations(bad),
@@ -815,7 +872,7 @@ describe('identifiers are re-validated before any SQL', () => {
   test('bad link names, service names, instance names and user names are refused', async () => {
     const p = port();
     for (const bad of BAD_LINKS) {
-      await assert.rejects(p.createPdbRelocate({ pdb: 'SALES', dbLink: bad, availability: 'MAX' }), InputError, bad);
+      await assert.rejects(p.createPdbRelocate({ pdb: 'SALES', dbLink: bad, availability: 'MAX', runTag: RUN }), InputError, bad);
       await assert.rejects(p.getDbLink(bad), InputError, bad);
     }
     for (const bad of ["svc'; END; --", 'a b', '', '-svc']) {

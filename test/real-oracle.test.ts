@@ -9,12 +9,13 @@
  *   ORB_TEST_ORACLE_CONFIG_DIR      optional: directory with tnsnames.ora (thin mode)
  *
  * Nothing here changes the database: only dictionary and V$ queries run (one test tags its
- * own idle session with MODULE/ACTION for a moment, like createPdbRelocate does).
+ * own idle session with MODULE/ACTION/CLIENT_INFO for a moment, like createPdbRelocate does).
  * Without the variables, every test reports itself skipped and names what is missing.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { oracledbCdb, ORB_MODULE, RELOCATE_ACTION_PREFIX } from '../activities/oracle/oracledb-cdb';
+import { oracledbCdb, ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_PREFIX } from '../activities/oracle/oracledb-cdb';
+import { CREATE_PDB_COMMAND } from '../activities/oracle/copy-progress';
 import { connectOptions, defaultGetConnection, OUT_FORMAT_OBJECT, type OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
 import type { CdbPort } from '../activities/oracle/port';
 
@@ -68,36 +69,44 @@ describe('real Oracle CDB (read-only)', () => {
     assert.equal(typeof f.localUndo, 'boolean');
   });
 
-  test('getCopyProgress (normally empty)', { skip: skipAll }, async () => {
+  test('getCopyProgress (normally empty) reads the views it names; V$SQLCOMMAND names the CREATE PLUGGABLE DATABASE command', { skip: skipAll }, async () => {
     const progress = await cdb().getCopyProgress();
     assert.ok(Array.isArray(progress));
-    // Tagged copies sum finished and running tasks (sofar <= totalwork, 0 of 0 before the first row).
-    for (const p of progress) assert.ok(p.sofar <= p.totalwork && p.sofar >= 0, JSON.stringify(p));
-  });
-
-  test('a session tagged like createPdbRelocate does it is seen by getCopyProgress (thin-mode MODULE/ACTION reach GV$SESSION)', { skip: skipAll }, async () => {
-    // Read-only: an idle session carrying the tag, no CREATE. The PDB name is one no CDB has;
-    // an orb worker polling this CDB meanwhile would see a "copy" of it for a second.
-    const fake = `ORB_TEST_TAG_${process.pid}`;
+    for (const p of progress) assert.ok(p.blocksDone <= p.blocksTotal && p.blocksDone >= 0, JSON.stringify(p));
     const conn = await defaultGetConnection(connectOptions('REALCDB', config()));
     try {
-      conn.module = ORB_MODULE;
-      conn.action = `${RELOCATE_ACTION_PREFIX}${fake}`;
-      await conn.ping();
-      const mine = (await conn.execute(
-        "SELECT MODULE, ACTION FROM V$SESSION WHERE SID = SYS_CONTEXT('USERENV', 'SID')",
-        {},
-        { outFormat: OUT_FORMAT_OBJECT },
-      )).rows as { MODULE: string; ACTION: string }[];
-      assert.deepEqual(mine, [{ MODULE: ORB_MODULE, ACTION: `${RELOCATE_ACTION_PREFIX}${fake}` }]);
-      const progress = await cdb().getCopyProgress();
-      const entry = progress.find((p) => p.target === fake);
-      assert.ok(entry, `no entry for ${fake} in ${JSON.stringify(progress)}`);
-      assert.deepEqual([entry.sofar, entry.totalwork, entry.timeRemainingSeconds], [0, 0, null]);
+      const rows = (await conn.execute('SELECT COUNT(*) AS N FROM V$SQLCOMMAND WHERE COMMAND_NAME = :command', { command: CREATE_PDB_COMMAND }, { outFormat: OUT_FORMAT_OBJECT })).rows as { N: number }[];
+      assert.equal(rows[0]?.N, 1, `V$SQLCOMMAND has no command named ${CREATE_PDB_COMMAND}`);
     } finally {
       await conn.close();
     }
-    assert.ok(!(await cdb().getCopyProgress()).some((p) => p.target === fake), 'the tag goes with the session');
+  });
+
+  test('a session tagged like createPdbRelocate does it is seen by getCopyProgress (thin-mode MODULE/ACTION/CLIENT_INFO reach GV$SESSION)', { skip: skipAll }, async () => {
+    // Read-only: an idle session carrying the tag, no CREATE. The PDB name is one no CDB has;
+    // an orb worker polling this CDB meanwhile would see a "copy" of it for a second.
+    const fake = `ORB_TEST_TAG_${process.pid}`;
+    const runTag = 'feedc0de00000000';
+    const conn = await defaultGetConnection(connectOptions('REALCDB', config()));
+    try {
+      conn.module = ORB_MODULE;
+      conn.action = `${RELOCATE_ACTION_PREFIX}${runTag}`;
+      conn.clientInfo = `${RELOCATE_CLIENT_INFO_PREFIX}${fake}`;
+      await conn.ping();
+      const mine = (await conn.execute(
+        "SELECT MODULE, ACTION, CLIENT_INFO FROM V$SESSION WHERE SID = SYS_CONTEXT('USERENV', 'SID')",
+        {},
+        { outFormat: OUT_FORMAT_OBJECT },
+      )).rows as { MODULE: string; ACTION: string; CLIENT_INFO: string }[];
+      assert.deepEqual(mine, [{ MODULE: ORB_MODULE, ACTION: `${RELOCATE_ACTION_PREFIX}${runTag}`, CLIENT_INFO: `${RELOCATE_CLIENT_INFO_PREFIX}${fake}` }]);
+      const progress = await cdb().getCopyProgress();
+      const entry = progress.find((p) => p.pdb === fake);
+      assert.ok(entry, `no entry for ${fake} in ${JSON.stringify(progress)}`);
+      assert.deepEqual([entry.runTag, entry.blocksDone, entry.blocksTotal, entry.timeRemainingSeconds], [runTag, 0, 0, null]);
+    } finally {
+      await conn.close();
+    }
+    assert.ok(!(await cdb().getCopyProgress()).some((p) => p.pdb === fake), 'the tag goes with the session');
   });
 
   test('getUserPrivileges of the connected user covers its SESSION_PRIVS (direct, through roles, PUBLIC)', { skip: skipAll || (privilege ? 'connected with an administrative privilege: SESSION_PRIVS lists everything' : false) }, async () => {

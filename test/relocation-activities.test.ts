@@ -3,14 +3,20 @@ import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { relocationActivities, type RelocationRef } from '../activities/relocate-pdb';
 import { labCdb } from '../activities/oracle/lab-cdb';
+import { runTagOf } from '../activities/oracle/copy-progress';
 import { labApi, type Lab } from './helpers/orb-env';
 import { startLabProcess } from './helpers/lab-process';
+import { until } from './helpers/until';
 
 /**
  * The relocation activities against a lab process, outside any workflow: each one checks the
  * estate's state before acting, because activities run at least once and Oracle does not
  * deduplicate statements.
  */
+/** The run MockActivityEnvironment's activities belong to (its default info), and its tag. */
+const MOCK_RUN = runTagOf({ workflowId: 'test', runId: '00000000-0000-0000-0000-000000000000' });
+const OTHER_RUN = runTagOf({ workflowId: 'relocate-pdb:CDB3:SALES', runId: 'another-run' });
+
 /** MockActivityEnvironment.run, typed by the activity it runs. */
 function run<A extends (...args: any[]) => Promise<any>>(env: MockActivityEnvironment, fn: A, ...args: Parameters<A>): ReturnType<A> {
   return env.run(fn, ...args) as ReturnType<A>;
@@ -30,6 +36,9 @@ describe('relocation activities are idempotent by state', () => {
   after(async () => {
     await lab?.stop();
   });
+  /** Waits until a CREATE of SALES is under way in CDB2 (the request may take a while to reach a loaded lab). */
+  const copyUnderWay = () => until('a CREATE of SALES under way in CDB2', () => labCdb(lab.url, 'CDB2').getCopyProgress(), (c) => c.some((x) => x.pdb === 'SALES'));
+
   afterEach(async () => {
     await api.clearFaults();
     await api.reset('test');
@@ -56,10 +65,10 @@ describe('relocation activities are idempotent by state', () => {
   });
 
   test('copyPdb joins a copy already under way instead of issuing another CREATE', async () => {
-    // An earlier attempt whose worker died: the CREATE is running in the lab.
-    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    // An earlier attempt of this run whose worker died: the CREATE, tagged with the run, is running in the lab.
+    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: MOCK_RUN });
     orphan.catch(() => undefined);
-    for (let i = 0; i < 50 && (await labCdb(lab.url, 'CDB2').getCopyProgress()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await copyUnderWay();
     const r = await run(new MockActivityEnvironment(), acts.copyPdb, ref);
     assert.equal(r.outcome, 'joined-running-copy');
     await orphan;
@@ -109,9 +118,9 @@ describe('relocation activities are idempotent by state', () => {
   });
 
   test('dropRelocatedCopy waits (retryable) while the copy is still running', async () => {
-    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' });
+    const orphan = labCdb(lab.url, 'CDB2').createPdbRelocate({ pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: MOCK_RUN });
     orphan.catch(() => undefined);
-    for (let i = 0; i < 50 && (await labCdb(lab.url, 'CDB2').getCopyProgress()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await copyUnderWay();
     await assert.rejects(run(new MockActivityEnvironment(), acts.dropRelocatedCopy, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
       e.type === 'CopyStillRunning' && e.nonRetryable === false);
     await orphan;
@@ -141,5 +150,90 @@ describe('relocation activities are idempotent by state', () => {
     assert.ok(failed.length >= 1);
     for (const f of failed) assert.ok(f.reason.length > 20, 'each failure says why');
     assert.equal((await api.oplog()).length, 0, 'preflight changes nothing');
+  });
+
+  /** A CREATE of SALES into CDB2 not issued by this run: typed by a DBA (no tag), or another run's. Resolves when it has started. */
+  async function foreignCreate(opts: { runTag?: string; abortAt?: number } = {}): Promise<{ ended: Promise<unknown> }> {
+    if (opts.abortAt !== undefined) await api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-19504', at: opts.abortAt });
+    const args = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL', ...(opts.runTag ? { runTag: opts.runTag } : {}) };
+    const running = api.op('CDB2', 'createPdbRelocate', args);
+    running.catch(() => undefined);
+    await copyUnderWay();
+    return { ended: running };
+  }
+
+  test('copyPdb never joins a CREATE it did not start: one typed by hand is a non-retryable ForeignCopy naming it, and nothing is dropped', async () => {
+    const { ended: byHand } = await foreignCreate();
+    // While it runs the target is UNUSABLE, like a leftover: orb must not drop it.
+    assert.equal((await labCdb(lab.url, 'CDB2').getPdb('SALES'))?.status, 'UNUSABLE');
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'ForeignCopy' && e.nonRetryable === true && /CDB2 is already creating SALES/.test(e.message) && /MODULE sqlplus@dbhost/.test(e.message));
+    await byHand;
+    const ops = (await api.oplog()).map((e) => `${e.op}:${e.outcome}`);
+    assert.deepEqual(ops, ['createPdbRelocate:ok'], 'one CREATE (the DBA’s), no drop');
+  });
+
+  test('copyPdb never joins a copy of the same PDB another orb run started', async () => {
+    const { ended: other } = await foreignCreate({ runTag: OTHER_RUN });
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), (e: Error & { type?: string }) =>
+      e.type === 'ForeignCopy' && e.message.includes(`orb run ${OTHER_RUN}`));
+    await other;
+    assert.equal((await api.oplog()).filter((e) => e.op === 'createPdbRelocate').length, 1);
+  });
+
+  test('dropRelocatedCopy waits while a CREATE by someone else runs, and drops the leftover only once that CREATE has ended', async () => {
+    const { ended: byHand } = await foreignCreate({ abortAt: 0.6 });
+    await assert.rejects(run(new MockActivityEnvironment(), acts.dropRelocatedCopy, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'CopyStillRunning' && e.nonRetryable === false && /sqlplus@dbhost/.test(e.message));
+    assert.equal((await labCdb(lab.url, 'CDB2').getPdb('SALES'))?.status, 'UNUSABLE', 'being created');
+    assert.equal((await api.oplog()).filter((e) => e.op === 'dropPdb').length, 0);
+    await assert.rejects(byHand, /ORA-19504/);
+    assert.match(await run(new MockActivityEnvironment(), acts.dropRelocatedCopy, ref), /dropped SALES \(UNUSABLE\) in CDB2/);
+    assert.equal(await labCdb(lab.url, 'CDB2').getPdb('SALES'), null);
+  });
+
+  test('copyPdb retries a source-side error wrapped around a lost connection, and stops on one wrapped around a missing privilege', async () => {
+    await api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'transient', ora: 'ORA-17628', nested: 'ORA-03113', times: 1 });
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'ORA-17628' && e.nonRetryable === false && /ORA-17628 \(remote ORA-03113\)/.test(e.message));
+    await api.fault({ op: 'createPdbRelocate', cdb: 'CDB2', kind: 'permanent', ora: 'ORA-17628', nested: 'ORA-01031', times: 1 });
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'ORA-17628' && e.nonRetryable === true && /ORA-17628 \(remote ORA-01031\)/.test(e.message));
+    // The lab's own refusal of a link user without SYSOPER arrives the same way.
+    const patched = await fetch(`${lab.url}/cdbs/CDB1/users/${encodeURIComponent('C##RELOCATE')}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sysoper: false }),
+    });
+    assert.equal(patched.status, 200);
+    await assert.rejects(run(new MockActivityEnvironment(), acts.copyPdb, ref), (e: Error & { type?: string; nonRetryable?: boolean }) =>
+      e.type === 'ORA-17628' && e.nonRetryable === true && /remote ORA-01031/.test(e.message));
+  });
+
+  test('copyPdb reports bytes, blocks, copier sessions and time left as the copy goes', async () => {
+    const env = new MockActivityEnvironment();
+    const details: string[] = [];
+    env.on('heartbeat', (d) => typeof d?.detail === 'string' && details.push(d.detail));
+    await run(env, acts.copyPdb, ref);
+    // SALES: 2 GiB = 262,144 blocks of 8 KiB (the source's size is the total), 4 parallel copiers.
+    const line = /^copied [\d.]+ (B|KiB|MiB|GiB) of 2 GiB \(([\d,]+) of 262,144 blocks, 4 copier sessions\), about \d+ (s|min) left$/;
+    const seen = details.filter((d) => line.test(d));
+    assert.ok(seen.length >= 2, `progress lines: ${JSON.stringify(details)}`);
+    assert.ok(seen.some((d) => Number(line.exec(d)![2]!.replace(/,/g, '')) > 0), JSON.stringify(seen));
+  });
+
+  test('preflight fails a target already creating the PDB, naming who creates it', async () => {
+    const { ended: byHand } = await foreignCreate();
+    const name = (await run(new MockActivityEnvironment(), acts.preflightRelocation, ref)).find((c) => c.check === 'target has no PDB of that name');
+    assert.equal(name?.outcome, 'fail');
+    assert.match(name?.reason ?? '', /CDB2 is already creating SALES: CREATE PLUGGABLE DATABASE under way in session \d+,\d+,\d+ \(MODULE sqlplus/);
+    await byHand;
+  });
+
+  test('preflight fails a national character set that differs (ORA-65119)', async () => {
+    await api.patchCdb('CDB2', { ncharCharacterSet: 'UTF8' });
+    const nchar = (await run(new MockActivityEnvironment(), acts.preflightRelocation, ref)).find((c) => c.check === 'national character sets');
+    assert.equal(nchar?.outcome, 'fail');
+    assert.match(nchar?.reason ?? '', /AL16UTF16.*UTF8.*must be the same \(ORA-65119\)/);
   });
 });

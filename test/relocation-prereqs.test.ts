@@ -98,7 +98,7 @@ describe('the lab raises what Oracle raises for TDE, file placement and releases
   after(async () => lab?.stop());
   beforeEach(async () => void (await api('POST', '/reset', { seed: 'test' })));
 
-  const base = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' as const };
+  const base = { pdb: 'SALES', dbLink: 'CDB1_LINK', availability: 'NORMAL' as const, runTag: '0123456789abcdef' };
 
   test('no OMF in the target and no FILE_NAME_CONVERT: ORA-65016', async () => {
     await api('PATCH', '/cdbs/CDB2', { dbCreateFileDest: null });

@@ -18,7 +18,7 @@ import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } fro
 import { parseRelocateInput, relocateIdentity } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
-import { causeMessage } from './shared/failure-text';
+import { causeMessage, causeType } from './shared/failure-text';
 import { startRunbook } from './shared/runbook-start';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 import { takeTargetFence } from './shared/target-fence';
@@ -158,13 +158,23 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
       step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`,
       run: () => act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb }),
     });
+    // A copy stage refused because someone else is creating the PDB (ForeignCopy) created
+    // nothing of this run's: what is in the target is theirs, and the drop is not done.
+    let foreign: string | null = null;
     undoLog.add({
       step: `drop the copy of ${pdb} in ${targetCdb}`,
-      run: () => act(undoSteps, `undo: ${sql(targetCdb, statements.dropPdb(pdb))} (only a copy never opened)`).dropRelocatedCopy({ pdb, sourceCdb, targetCdb }),
+      run: () => {
+        if (foreign) throw ApplicationFailure.nonRetryable(`this run created nothing in ${targetCdb}: ${foreign}`, 'NotOurCopy');
+        return act(undoSteps, `undo: ${sql(targetCdb, statements.dropPdb(pdb))} (only a copy never opened)`).dropRelocatedCopy({ pdb, sourceCdb, targetCdb });
+      },
     });
 
     await journal.stage('copy', async () => {
-      const running = act(copySteps, `copy: [${targetCdb}] CREATE PLUGGABLE DATABASE ${pdb} FROM ${pdb}@${dbLink} ... RELOCATE AVAILABILITY ${availability}`).copyPdb(ref);
+      const copying = `copy: [${targetCdb}] CREATE PLUGGABLE DATABASE ${pdb} FROM ${pdb}@${dbLink} ... RELOCATE AVAILABILITY ${availability}`;
+      const running = act(copySteps, copying).copyPdb(ref).catch((err) => {
+        if (causeType(err) === 'ForeignCopy') foreign = causeMessage(err);
+        throw err;
+      });
       let done = false;
       running.then(() => (done = true), () => (done = true));
       const started = Date.now();
@@ -172,7 +182,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
         for (let reads = 0; !done; reads++) {
           await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
           if (done) break;
-          const p = await act(progressSteps, `read the copy's progress in ${targetCdb} (GV$SESSION_LONGOPS)`).readCopyProgress({ cdb: targetCdb, pdb }).catch(() => null);
+          const p = await act(progressSteps, `read the copy's progress in ${targetCdb} (GV$SESSION_LONGOPS)`).readCopyProgress({ cdb: targetCdb, pdb, sourceCdb }).catch(() => null);
           if (p && !done) journal.progress(p);
         }
       } catch (err) {

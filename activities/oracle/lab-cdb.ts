@@ -118,7 +118,7 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
     getUserPrivileges: (username: string) => op<UserPrivileges>('getUserPrivileges', { username }),
     getPdbStorage: (pdb: string) => op<PdbStorage>('getPdbStorage', { pdb }),
     savePdbState: (pdb: string) => change('savePdbState', { pdb }, statements.savePdbState(pdb)),
-    createPdbRelocate: async (args: RelocateStatementArgs) => {
+    createPdbRelocate: async (args: RelocateStatementArgs & { runTag: string }) => {
       const statement = statements.createPdbRelocate(args);
       if (args.keystoreSecretRef !== undefined) {
         if (!opts.keystorePassword) throw new InputError(`cdbs.${cdb}.keystorePassword`, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
@@ -128,6 +128,7 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
         pdb: args.pdb,
         dbLink: args.dbLink,
         availability: args.availability,
+        runTag: args.runTag,
         ...(args.fileNameConvert?.length ? { fileNameConvert: args.fileNameConvert } : {}),
         ...(args.keystoreSecretRef !== undefined ? { keystore: true } : {}),
       };

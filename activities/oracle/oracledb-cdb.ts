@@ -10,6 +10,18 @@ import {
   type GetConnection,
   type OracledbCdbConfig,
 } from './oracledb-connect';
+import {
+  copiesFromViews,
+  COPY_OPNAME,
+  CREATE_PDB_COMMAND,
+  ORB_MODULE,
+  RELOCATE_ACTION_PREFIX,
+  RELOCATE_CLIENT_INFO_PREFIX,
+  isRunTag,
+  type LongopsRow,
+  type PxRow,
+  type SessionRow,
+} from './copy-progress';
 import type {
   CdbFacts,
   CdbPort,
@@ -28,6 +40,7 @@ import type {
 } from './port';
 
 export type { ConnectionLike, GetConnection } from './oracledb-connect';
+export { ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_PREFIX } from './copy-progress';
 
 /**
  * CdbPort over node-oracledb thin mode, connected to the CDB root as a common user
@@ -56,22 +69,19 @@ export const QUERY_CALL_TIMEOUT_MS = 120_000;
 const DRAIN_MARGIN_MS = 120_000;
 
 /**
- * How orb tags the session that runs CREATE PLUGGABLE DATABASE ... RELOCATE, so that any
- * worker can tell a copy is under way from GV$SESSION alone (see getCopyProgress):
- * MODULE 'orb', ACTION 'relocate <PDB>'. Both columns are VARCHAR2(64) in V$SESSION; a PDB
- * name is at most 30 characters here (pdbName), so the action always fits.
+ * The views getCopyProgress reads (all instances), turned into copies by copy-progress.ts, which
+ * says what ties a longops row to a CREATE. Sessions: those whose COMMAND is CREATE PLUGGABLE
+ * DATABASE (V$SQLCOMMAND names it, so no command number is hard-coded) and those orb tagged,
+ * with the statement's text from GV$SQL (the child cursor the session runs).
  */
-export const ORB_MODULE = 'orb';
-export const RELOCATE_ACTION_PREFIX = 'relocate ';
-/** V$SESSION_LONGOPS.OPNAME of the per-file copy tasks of CREATE PLUGGABLE DATABASE (seed). */
-export const COPY_OPNAME = 'kpdbfCopyTaskCbk';
-
-/** Sessions orb tagged while they run a relocation's CREATE (all instances). */
-export const TAGGED_COPY_SESSIONS_SQL =
-  'SELECT INST_ID, SID, SERIAL#, ACTION, STATUS, LAST_CALL_ET FROM GV$SESSION WHERE MODULE = :module AND ACTION LIKE :action ORDER BY INST_ID, SID';
-/** Every copy-task row still in the longops buffer (all instances), oldest first per session. */
+export const COPY_SESSIONS_SQL =
+  'SELECT s.INST_ID, s.SID, s.SERIAL#, s.STATUS, c.COMMAND_NAME, s.MODULE, s.ACTION, s.CLIENT_INFO, s.SQL_EXEC_START, s.LAST_CALL_ET, q.SQL_TEXT FROM GV$SESSION s LEFT JOIN V$SQLCOMMAND c ON c.COMMAND_TYPE = s.COMMAND LEFT JOIN GV$SQL q ON q.INST_ID = s.INST_ID AND q.SQL_ID = s.SQL_ID AND q.CHILD_NUMBER = s.SQL_CHILD_NUMBER WHERE c.COMMAND_NAME = :command OR (s.MODULE = :module AND s.ACTION LIKE :action) ORDER BY s.INST_ID, s.SID';
+/** Parallel execution servers and their coordinators. */
+export const COPY_PX_SQL = 'SELECT INST_ID, SID, SERIAL#, QCINST_ID, QCSID, QCSERIAL# FROM GV$PX_SESSION ORDER BY INST_ID, SID';
+/** Every copy-task row still in the longops buffer, finished ones included. */
 export const COPY_LONGOPS_SQL =
-  'SELECT INST_ID, SID, SERIAL#, TARGET, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME, LAST_UPDATE_TIME';
+  'SELECT INST_ID, SID, SERIAL#, QCSID, START_TIME, TARGET, MESSAGE, SOFAR, TOTALWORK, UNITS, ELAPSED_SECONDS, TIME_REMAINING FROM GV$SESSION_LONGOPS WHERE OPNAME = :opname ORDER BY INST_ID, SID, SERIAL#, START_TIME';
+export const BLOCK_SIZE_SQL = "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_block_size'";
 
 /**
  * System privileges of a user in CDB$ROOT: granted directly, through roles (recursively, a
@@ -111,6 +121,68 @@ function num(v: unknown): number | null {
 }
 function yes(v: unknown): boolean {
   return typeof v === 'string' && ['YES', 'Y', 'TRUE'].includes(v.toUpperCase());
+}
+
+function ms(v: unknown): number | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.getTime();
+  return null;
+}
+
+/**
+ * Tags the session that will run the CREATE (copy-progress.ts says why and the byte limits):
+ * MODULE first, because thin mode re-sends ACTION with MODULE (see ConnectionLike).
+ * UNVERIFIED against a live server here: that V$SESSION shows the values while the CREATE
+ * runs, and that the CREATE does not change them (test/real-oracle.test.ts checks the first
+ * part with a tagged idle session).
+ */
+function tagCopySession(c: ConnectionLike, pdb: string, runTag: string): void {
+  c.module = ORB_MODULE;
+  c.action = `${RELOCATE_ACTION_PREFIX}${runTag}`;
+  c.clientInfo = `${RELOCATE_CLIENT_INFO_PREFIX}${pdb}`;
+}
+
+function sessionRow(r: Row): SessionRow {
+  return {
+    instId: num(r.INST_ID) ?? 0,
+    sid: num(r.SID) ?? 0,
+    serial: num(r['SERIAL#']) ?? 0,
+    status: str(r.STATUS),
+    command: str(r.COMMAND_NAME),
+    module: str(r.MODULE),
+    action: str(r.ACTION),
+    clientInfo: str(r.CLIENT_INFO),
+    sqlText: str(r.SQL_TEXT),
+    sqlExecStartMs: ms(r.SQL_EXEC_START),
+    lastCallEt: num(r.LAST_CALL_ET),
+  };
+}
+
+function pxRow(r: Row): PxRow {
+  return {
+    instId: num(r.INST_ID) ?? 0,
+    sid: num(r.SID) ?? 0,
+    serial: num(r['SERIAL#']) ?? 0,
+    qcInstId: num(r.QCINST_ID),
+    qcSid: num(r.QCSID),
+    qcSerial: num(r['QCSERIAL#']),
+  };
+}
+
+function longopsRow(r: Row): LongopsRow {
+  return {
+    instId: num(r.INST_ID) ?? 0,
+    sid: num(r.SID) ?? 0,
+    serial: num(r['SERIAL#']) ?? 0,
+    qcSid: num(r.QCSID),
+    startTimeMs: ms(r.START_TIME),
+    target: str(r.TARGET),
+    message: str(r.MESSAGE),
+    sofar: num(r.SOFAR) ?? 0,
+    totalwork: num(r.TOTALWORK) ?? 0,
+    units: str(r.UNITS),
+    elapsedSeconds: num(r.ELAPSED_SECONDS),
+    timeRemaining: num(r.TIME_REMAINING),
+  };
 }
 
 export interface OracledbCdbDeps {
@@ -310,23 +382,20 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       });
     },
 
-    async createPdbRelocate(args: RelocateStatementArgs): Promise<void> {
+    async createPdbRelocate(args: RelocateStatementArgs & { runTag: string }): Promise<void> {
       const statement = statements.createPdbRelocate(args);
       const name = pdbName('pdb', args.pdb);
+      if (typeof args.runTag !== 'string' || !isRunTag(args.runTag)) {
+        throw new InputError('runTag', `must be 16 lower-case hex digits (got ${JSON.stringify(args.runTag)})`);
+      }
       // Its own connection, no call timeout: the statement returns when the copy is done,
       // which can take hours. Progress is read by getCopyProgress on another connection.
       await run(statement, 0, async (c) => {
-        // Tag the session (MODULE 'orb', ACTION 'relocate <PDB>') so getCopyProgress sees the
-        // copy for as long as this statement runs, including the stretches without a
-        // V$SESSION_LONGOPS row. Thin mode only sends the attributes piggybacked on the next
-        // round trip; a ping carries them *before* the CREATE is sent, so the tag is in place
-        // from the statement's first second without relying on the server applying a
-        // piggyback ahead of the call it rides on. The ping is bounded; the CREATE is not.
-        // UNVERIFIED against a live server here: that V$SESSION shows MODULE/ACTION set this
-        // way while the CREATE runs, and that the CREATE itself does not change them (the
-        // opt-in test/real-oracle.test.ts checks the first part with a tagged idle session).
-        c.module = ORB_MODULE;
-        c.action = `${RELOCATE_ACTION_PREFIX}${name}`;
+        tagCopySession(c, name, args.runTag);
+        // Thin mode only sends the attributes piggybacked on the next round trip; a ping
+        // carries them *before* the CREATE is sent, so the tag is in place from the statement's
+        // first second without relying on the server applying a piggyback ahead of the call it
+        // rides on. The ping is bounded; the CREATE is not.
         c.callTimeout = QUERY_CALL_TIMEOUT_MS;
         await c.ping();
         c.callTimeout = 0;
@@ -334,78 +403,22 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async getCopyProgress(): Promise<CopyProgress[]> {
-      // A copy is under way when either
-      //  (a) a session orb tagged in createPdbRelocate exists (GV$SESSION MODULE 'orb', ACTION
-      //      'relocate <PDB>'): this holds from before the CREATE starts until its session ends,
-      //      including the gaps V$SESSION_LONGOPS has (before its first row, between per-file
-      //      copy tasks, during the redo phase); or
-      //  (b) a V$SESSION_LONGOPS copy-task row is still running in a session orb did not tag
-      //      (a CREATE started by hand, or by a version of orb that did not tag): reported row
-      //      by row with its TARGET, as before.
-      // Tagged sessions come first, so copyOf() (activities/relocate-pdb.ts) prefers them.
-      // They count whatever their STATUS: one whose worker died mid-CREATE is still running
-      // it; one left over after its CREATE ended (client gone before the close) is reported
-      // until the server cleans it up. Erring that way only makes callers wait.
-      //
-      // GV$ (all instances), joined on INST_ID + SID + SERIAL#: on RAC the CREATE may run on
-      // another instance than this poll, SIDs repeat across instances, and SERIAL# keeps a
-      // later session that reuses the SID from inheriting old rows.
-      //
-      // A tagged session with no copy-task row yet: sofar 0, totalwork 0, timeRemaining null.
-      // Otherwise SOFAR and TOTALWORK are *summed* over all of that session's copy-task rows
-      // (a standalone connection, the default, runs one CREATE, so all its rows belong to this
-      // copy; an injected pool could reuse a session that ran an earlier one),
-      // rather than taken from the latest row: the latest row alone restarts at 0 with each
-      // file, whereas the sum only grows in SOFAR. TOTALWORK grows too as new files' tasks
-      // appear (the total is not known upfront), so the percentage can step back when a new
-      // task starts; it never claims more than was copied. Only rows in the latest row's
-      // UNITS are summed (one unit throughout is expected: UNVERIFIED). The remaining time is
-      // the largest TIME_REMAINING of the session's unfinished rows: an estimate for the tasks
-      // running now, not for files still to come; null between tasks. Elapsed time is
-      // LAST_CALL_ET of the ACTIVE session (seconds since the CREATE call began).
-      // UNVERIFIED: that copy-task rows carry the SID of the session running the CREATE (the
-      // Reference says SID is "the main or master session" when several cooperate); if they
-      // carried a helper process's SID instead, they would still be reported, as untagged
-      // rows after the tagged entry.
+      // Every CREATE PLUGGABLE DATABASE under way, whoever started it: the rules that tie
+      // sessions, parallel execution servers and longops rows together are in copy-progress.ts
+      // (shared with the lab). GV$ views: on RAC the CREATE and its copiers may run on other
+      // instances than this poll; SIDs repeat across instances, so rows are keyed by INST_ID,
+      // SID and SERIAL#. The three other views are read only when a CREATE is under way.
       return withConnection(async (c) => {
-        const sessions = await query(c, TAGGED_COPY_SESSIONS_SQL, { module: ORB_MODULE, action: `${RELOCATE_ACTION_PREFIX}%` });
-        const longops = await query(c, COPY_LONGOPS_SQL, { opname: COPY_OPNAME });
-        const key = (r: Row) => `${num(r.INST_ID) ?? ''}/${num(r.SID) ?? ''}/${num(r['SERIAL#']) ?? ''}`;
-        const tagged = new Set(sessions.map(key));
-
-        const fromSessions: CopyProgress[] = sessions.map((s) => {
-          const action = str(s.ACTION) ?? '';
-          const target = action.startsWith(RELOCATE_ACTION_PREFIX) ? action.slice(RELOCATE_ACTION_PREFIX.length).trim() : '';
-          const rows = longops.filter((r) => key(r) === key(s));
-          const latest = rows.at(-1);
-          const units = latest ? str(latest.UNITS) : null;
-          const counted = rows.filter((r) => str(r.UNITS) === units);
-          const running = counted.filter((r) => (num(r.SOFAR) ?? 0) < (num(r.TOTALWORK) ?? 0));
-          const remaining = running.map((r) => num(r.TIME_REMAINING)).filter((t): t is number => t !== null);
-          return {
-            sid: num(s.SID) ?? 0,
-            // An ACTION orb cannot parse names no PDB: null, which copyOf treats as any PDB.
-            target: target === '' ? null : target,
-            sofar: counted.reduce((n, r) => n + (num(r.SOFAR) ?? 0), 0),
-            totalwork: counted.reduce((n, r) => n + (num(r.TOTALWORK) ?? 0), 0),
-            units,
-            elapsedSeconds: str(s.STATUS) === 'ACTIVE' ? (num(s.LAST_CALL_ET) ?? 0) : 0,
-            timeRemainingSeconds: remaining.length ? Math.max(...remaining) : null,
-          };
-        });
-
-        const untagged: CopyProgress[] = longops
-          .filter((r) => !tagged.has(key(r)) && (num(r.SOFAR) ?? 0) < (num(r.TOTALWORK) ?? 0))
-          .map((r) => ({
-            sid: num(r.SID) ?? 0,
-            target: str(r.TARGET),
-            sofar: num(r.SOFAR) ?? 0,
-            totalwork: num(r.TOTALWORK) ?? 0,
-            units: str(r.UNITS),
-            elapsedSeconds: num(r.ELAPSED_SECONDS) ?? 0,
-            timeRemainingSeconds: num(r.TIME_REMAINING),
-          }));
-        return [...fromSessions, ...untagged];
+        const sessions = (await query(c, COPY_SESSIONS_SQL, {
+          command: CREATE_PDB_COMMAND,
+          module: ORB_MODULE,
+          action: `${RELOCATE_ACTION_PREFIX}%`,
+        })).map(sessionRow);
+        if (sessions.length === 0) return [];
+        const px = (await query(c, COPY_PX_SQL)).map(pxRow);
+        const longops = (await query(c, COPY_LONGOPS_SQL, { opname: COPY_OPNAME })).map(longopsRow);
+        const [bs] = await query(c, BLOCK_SIZE_SQL);
+        return copiesFromViews({ sessions, px, longops, blockSize: num(bs?.VALUE) });
       });
     },
 

@@ -10,7 +10,7 @@ import { readSecret, type CdbConfig } from '../../common/estate-config';
  *  - `configDir` is where thin mode reads tnsnames.ora (thick mode ignores it);
  *  - `walletLocation` is the directory holding ewallet.pem, `walletPassword` its password (mTLS);
  *  - `connection.callTimeout` (ms) bounds each round trip; expiry raises NJS-123;
- *  - `connection.module` / `connection.action` are sent piggybacked on the next round trip
+ *  - `connection.module` / `action` / `clientInfo` are sent piggybacked on the next round trip
  *    (see ConnectionLike below).
  */
 
@@ -42,6 +42,8 @@ export interface ConnectionLike {
    */
   module?: string;
   action?: string;
+  /** V$SESSION.CLIENT_INFO, sent the same way (node-oracledb 6.10 `connection.clientInfo`, thin mode too). */
+  clientInfo?: string;
 }
 
 export type ConnectOptions = oracledb.ConnectionAttributes;

@@ -81,18 +81,36 @@ export interface UserPrivileges {
   sysoper: boolean;
 }
 
+/**
+ * A CREATE PLUGGABLE DATABASE under way in this CDB, whoever started it (orb or a DBA by hand),
+ * with the progress of its datafile copy. How the rows are tied to the copy is said in
+ * activities/oracle/copy-progress.ts, which both implementations use.
+ */
 export interface CopyProgress {
   /**
-   * A copy under way: a session orb tagged (MODULE 'orb', ACTION 'relocate <PDB>') while it runs
-   * the CREATE, with its V$SESSION_LONGOPS 'kpdbfCopyTaskCbk' rows summed; or an untagged
-   * longops row still running (sofar < totalwork), e.g. a CREATE started by hand.
+   * The PDB being created: from the statement's text (GV$SQL), or, before orb's CREATE has
+   * reached the database, from orb's tag (CLIENT_INFO). null when neither says: any PDB.
    */
-  sid: number;
-  target: string | null;
-  sofar: number;
-  totalwork: number;
-  units: string | null;
+  pdb: string | null;
+  /** The session running the CREATE (GV$SESSION INST_ID, SID, SERIAL#). */
+  session: { instId: number; sid: number; serial: number };
+  /** The orb run that started it (orb's tag: MODULE 'orb', ACTION 'relocate <runTag>'); null: not started by an orb run. */
+  runTag: string | null;
+  /** V$SESSION.MODULE / ACTION of that session, to name a copy someone else started. */
+  module: string | null;
+  action: string | null;
+  /** Summed SOFAR / TOTALWORK of the copy's 'kpdbfCopyTaskCbk' rows (UNITS Blocks), finished files included. */
+  blocksDone: number;
+  blocksTotal: number;
+  /** DB_BLOCK_SIZE in bytes (null when unknown) and the block counts times it. */
+  blockSize: number | null;
+  bytesDone: number | null;
+  bytesTotal: number | null;
+  /** Parallel execution servers copying for it (or the sessions that reported rows, at least the CREATE's own). */
+  copierSessions: number;
+  /** Seconds since the CREATE call began (LAST_CALL_ET of the ACTIVE session), 0 before it runs. */
   elapsedSeconds: number;
+  /** Oracle's estimate for the file copies under way now (largest TIME_REMAINING); null between files. */
   timeRemainingSeconds: number | null;
 }
 
@@ -154,14 +172,16 @@ export interface CdbPort {
 
   /**
    * CREATE PLUGGABLE DATABASE <pdb> FROM <pdb>@<link> RELOCATE AVAILABILITY <availability>,
-   * run in this (target) CDB. Resolves when the statement completes (the copy is done).
+   * run in this (target) CDB on a session tagged with the orb run that issues it (`runTag`, see
+   * copy-progress.ts). Resolves when the statement completes (the copy is done).
    */
-  createPdbRelocate(args: RelocateStatementArgs): Promise<void>;
+  /** runTag: the run's identity, tagged on the CREATE's session (copy-progress.ts) so only this run joins the copy. */
+  createPdbRelocate(args: RelocateStatementArgs & { runTag: string }): Promise<void>;
 
   /** CDB_TABLESPACES (encrypted) and CDB_DATA_FILES of an open PDB. */
   getPdbStorage(pdb: string): Promise<PdbStorage>;
 
-  /** Copies under way in this CDB (tagged GV$SESSION rows and GV$SESSION_LONGOPS 'kpdbfCopyTaskCbk'). */
+  /** Every CREATE PLUGGABLE DATABASE under way in this CDB, whoever started it, with its copy's progress. */
   getCopyProgress(): Promise<CopyProgress[]>;
 
   /** ALTER PLUGGABLE DATABASE <pdb> OPEN INSTANCES=ALL, or OPEN UPGRADE (statements.ts) */

@@ -42,7 +42,7 @@ export function labApi(url: string) {
     estate: () => call<any>('GET', '/estate'),
     oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any }[] }>('GET', '/oplog').then((r) => r.entries),
     invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
-    fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
+    fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; nested?: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),
     faults: () => call<{ faults: { id: number; op: string; fired: number; remaining: number | null }[] }>('GET', '/faults').then((r) => r.faults),
     clearFaults: () => call<void>('DELETE', '/faults'),
