@@ -74,6 +74,20 @@ export function estatePrerequisites(f: RelocationFacts): CheckResult[] {
 
 function clusterwareCheck(f: RelocationFacts): CheckResult {
   const managed = [f.source.settings.clusterware ? f.sourceCdb : null, f.target.settings.clusterware ? f.targetCdb : null].filter((c): c is string => c !== null);
+  const rac = [
+    { cdb: f.sourceCdb, side: f.source },
+    { cdb: f.targetCdb, side: f.target },
+  ].filter((x) => !x.side.settings.clusterware && x.side.facts.instances.length > 1);
+  if (rac.length) {
+    return {
+      check: 'service management',
+      outcome: 'fail',
+      reason:
+        rac.map((x) => `${x.cdb} runs ${x.side.facts.instances.length} instances (${x.side.facts.instances.join(', ')})`).join(' and ') +
+        ': a RAC CDB\'s services are managed by Clusterware and drained with srvctl; DBMS_SERVICE drain options for another instance ' +
+        'raise ORA-44791. Mark it "clusterware": true in the estate file; orb has no srvctl drain yet, so nothing was changed',
+    };
+  }
   if (!managed.length) {
     return { check: 'service management', outcome: 'pass', reason: `neither CDB is marked Clusterware-managed: services are stopped and started with DBMS_SERVICE` };
   }

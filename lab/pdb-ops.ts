@@ -27,6 +27,7 @@ export function getFacts(cdb: LabCdb): CdbFacts {
     options: cdb.options.map((o) => ({ ...o })),
     dbCreateFileDest: cdb.dbCreateFileDest,
     keystoreStatus: cdb.keystoreStatus,
+    instances: cdb.instances.map((i) => i.name),
   };
 }
 

@@ -198,6 +198,7 @@ describe('getFacts', () => {
     'SELECT COMP_ID, STATUS FROM DBA_REGISTRY ORDER BY COMP_ID',
     "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_create_file_dest'",
     'SELECT STATUS FROM V$ENCRYPTION_WALLET WHERE CON_ID IN (0, 1) ORDER BY CON_ID DESC',
+    'SELECT INSTANCE_NAME FROM GV$INSTANCE ORDER BY INST_ID',
   ];
   function seed() {
     db.on(STATEMENTS[0]!, [{ NAME: 'CDB1', LOG_MODE: 'ARCHIVELOG', PLATFORM_ID: 13, PLATFORM_NAME: 'Linux x86 64-bit' }])
@@ -213,7 +214,8 @@ describe('getFacts', () => {
         { COMP_ID: 'OLS', STATUS: 'OPTION OFF' },
       ])
       .on(STATEMENTS[6]!, [{ VALUE: '+DATA' }])
-      .on(STATEMENTS[7]!, [{ STATUS: 'OPEN' }]);
+      .on(STATEMENTS[7]!, [{ STATUS: 'OPEN' }])
+      .on(STATEMENTS[8]!, [{ INSTANCE_NAME: 'cdb1' }]);
   }
 
   test('runs the documented prerequisite queries on one connection and maps them', async () => {
@@ -239,6 +241,7 @@ describe('getFacts', () => {
       ],
       dbCreateFileDest: '+DATA',
       keystoreStatus: 'OPEN',
+      instances: ['cdb1'],
     });
   });
 

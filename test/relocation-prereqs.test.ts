@@ -14,6 +14,7 @@ import { labHttp, startLabProcess, type LabProcess } from './helpers/lab-process
 const FACTS: CdbFacts = {
   name: 'CDB1', version: '19.22.0.0.0', localUndo: true, logMode: 'ARCHIVELOG', platformId: 13, platformName: 'Linux x86 64-bit',
   endianFormat: 'Little', characterSet: 'AL32UTF8', ncharCharacterSet: 'AL16UTF16', options: [], dbCreateFileDest: '/u02/oradata', keystoreStatus: 'OPEN',
+  instances: ['cdb1'],
 };
 
 function facts(over: { source?: Partial<RelocationFacts['source']>; target?: Partial<RelocationFacts['target']>; upgrade?: boolean } = {}): RelocationFacts {
@@ -36,6 +37,12 @@ describe('estate prerequisites of a relocation', () => {
     const c = outcome(facts({ source: { settings: { clusterware: true } } as never }), 'service management');
     assert.equal(c.outcome, 'fail');
     assert.match(c.reason, /CDB1 is marked Clusterware-managed.*srvctl.*ORA-44791/);
+  });
+
+  test('a CDB with several instances is refused for the drain even when the estate does not say Clusterware', () => {
+    const c = outcome(facts({ source: { facts: { ...FACTS, instances: ['cdb4_1', 'cdb4_2'] } } as never }), 'service management');
+    assert.equal(c.outcome, 'fail');
+    assert.match(c.reason, /CDB1 runs 2 instances \(cdb4_1, cdb4_2\).*ORA-44791.*"clusterware": true/);
   });
 
   test('encrypted data: needs both keystores OPEN and the target keystore password by reference', () => {

@@ -291,6 +291,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
         const [omf] = await query(c, "SELECT VALUE FROM V$PARAMETER WHERE NAME = 'db_create_file_dest'");
         // United mode: CDB$ROOT's row (CON_ID 1) says whether the keystore is open for the CDB.
         const [wallet] = await query(c, 'SELECT STATUS FROM V$ENCRYPTION_WALLET WHERE CON_ID IN (0, 1) ORDER BY CON_ID DESC');
+        const instances = await query(c, 'SELECT INSTANCE_NAME FROM GV$INSTANCE ORDER BY INST_ID');
         const nlsValue = (p: string) => str(nls.find((r) => r.PARAMETER === p)?.VALUE) ?? '';
         return {
           name: str(db?.NAME) ?? '',
@@ -305,6 +306,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
           options: registry.map((r) => ({ compId: str(r.COMP_ID) ?? '', status: str(r.STATUS) ?? '' })),
           dbCreateFileDest: str(omf?.VALUE)?.trim() || null,
           keystoreStatus: str(wallet?.STATUS),
+          instances: instances.map((r) => str(r.INSTANCE_NAME) ?? '').filter((i) => i !== ''),
         };
       });
     },

@@ -39,6 +39,8 @@ export interface CdbFacts {
   options: { compId: string; status: string }[];
   /** V$PARAMETER db_create_file_dest: where Oracle Managed Files go (null: no OMF, FILE_NAME_CONVERT needed) */
   dbCreateFileDest: string | null;
+  /** GV$INSTANCE.INSTANCE_NAME of every instance open now (more than one: RAC) */
+  instances: string[];
   /** V$ENCRYPTION_WALLET.STATUS of CDB$ROOT (OPEN, CLOSED, NOT_AVAILABLE, OPEN_NO_MASTER_KEY, ...); null: no row */
   keystoreStatus: string | null;
 }
