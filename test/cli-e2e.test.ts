@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import type { RunStatus, ListedRun } from '../client/runbooks';
-import { pdbEverywhere, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { cliEnvOf, pdbEverywhere, startOrbEnv, type OrbEnv } from './helpers/orb-env';
 import { temporalCliPath } from './helpers/temporal-cli';
 import { runCli, type CliRun } from './helpers/processes';
 
@@ -18,17 +18,7 @@ const ID = 'relocate-pdb:CDB1:SALES';
 let o: OrbEnv;
 
 function cliEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    TEMPORAL_ADDRESS: o.env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: undefined,
-    TEMPORAL_API_KEY: undefined,
-    TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-    ORB_TASK_QUEUE: o.taskQueue,
-    ORB_ESTATE: o.estateFile,
-    ORB_USER: undefined,
-  };
+  return cliEnvOf(o, { ORB_USER: undefined });
 }
 
 function orb(args: string[], timeoutMs = 30_000): Promise<CliRun> {

@@ -17,7 +17,7 @@ import { relocateWorkflowId, type RunbookStatus } from '../common/runbook-types'
 import { REFUSED_KEPT } from '../common/approval-schema';
 import { clippedLength } from '../common/untrusted-text';
 import { ACCEPTED_RECORD_MAX_BYTES, MAX_REFUSED_KEPT, REFUSAL_REASON_MAX, REFUSED_RECORD_MAX_BYTES } from '../workflows/shared/runbook-journal';
-import { orbSuite, pdbEverywhere, relocateInput } from './helpers/orb-env';
+import { cliEnvOf, orbSuite, pdbEverywhere, relocateInput } from './helpers/orb-env';
 import { temporal } from './helpers/temporal-cli';
 import { runCli } from './helpers/processes';
 import { until } from './helpers/until';
@@ -34,16 +34,7 @@ describe('hostile input to a run', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const signal = (name: string, ...inputArgs: string[]) => temporal(o.env.address, ['workflow', 'signal', '--workflow-id', ID, '--name', name, ...inputArgs]);
-  const orb = (args: string[]) =>
-    runCli(args, {
-      ...process.env,
-      TEMPORAL_ADDRESS: o.env.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      TEMPORAL_PROFILE: undefined,
-      ORB_TASK_QUEUE: o.taskQueue,
-      ORB_ESTATE: o.estateFile,
-    });
+  const orb = (args: string[]) => runCli(args, cliEnvOf(o));
   async function workflowTaskFailures(h: WorkflowHandle): Promise<string[]> {
     const history = await h.fetchHistory();
     return (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).map((e) => JSON.stringify(e.workflowTaskFailedEventAttributes?.failure?.message));

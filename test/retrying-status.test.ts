@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ListedRun, RunStatus } from '../client/runbooks';
-import { orbSuite, type OrbEnv } from './helpers/orb-env';
+import { cliEnvOf, orbSuite, type OrbEnv } from './helpers/orb-env';
 import { CLI, runCli, type CliRun } from './helpers/processes';
 import { until } from './helpers/until';
 
@@ -18,16 +18,7 @@ const ID = 'relocate-pdb:CDB1:SALES';
 const o: OrbEnv = orbSuite();
 
 function cliEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    TEMPORAL_ADDRESS: o.env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_PROFILE: undefined,
-    TEMPORAL_API_KEY: undefined,
-    TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-    ORB_TASK_QUEUE: o.taskQueue,
-    ORB_ESTATE: o.estateFile,
-  };
+  return cliEnvOf(o);
 }
 
 const orb = (args: string[]): Promise<CliRun> => runCli(args, cliEnv());

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DecisionOutcome } from '../client/runbooks';
 import { relocateWorkflowId } from '../common/runbook-types';
-import { orbSuite, relocateInput } from './helpers/orb-env';
+import { cliEnvOf, orbSuite, relocateInput } from './helpers/orb-env';
 import { temporal } from './helpers/temporal-cli';
 import { runCli } from './helpers/processes';
 
@@ -18,16 +18,7 @@ const SIGNALS_MAX = 5;
 
 describe('a run whose signal budget a flood has used up', () => {
   const o = orbSuite({ serverArgs: ['--dynamic-config-value', `history.maximumSignalsPerExecution=${SIGNALS_MAX}`] });
-  const orb = (args: string[]) =>
-    runCli(args, {
-      ...process.env,
-      TEMPORAL_ADDRESS: o.env.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      TEMPORAL_PROFILE: undefined,
-      ORB_TASK_QUEUE: o.taskQueue,
-      ORB_ESTATE: o.estateFile,
-    });
+  const orb = (args: string[]) => runCli(args, cliEnvOf(o));
   const send = (kind: 'signal' | 'update execute', payload: unknown) =>
     temporal(o.env.address, ['workflow', ...kind.split(' '), '--workflow-id', ID, '--name', 'approve', '--input', JSON.stringify(payload)]);
 

@@ -228,6 +228,24 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
   return self;
 }
 
+/**
+ * The environment the orb CLI needs to reach this test bed, and nothing of the developer's own
+ * Temporal settings (profile, API key, config file).
+ */
+export function cliEnvOf(o: OrbEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: o.env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_PROFILE: undefined,
+    TEMPORAL_API_KEY: undefined,
+    TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+    ORB_TASK_QUEUE: o.taskQueue,
+    ORB_ESTATE: o.estateFile,
+    ...extra,
+  };
+}
+
 /** Counts the lab's operation-log entries of one operation. */
 export async function countOps(api: ReturnType<typeof labApi>, op: string, outcome?: 'ok' | 'error'): Promise<number> {
   return (await api.oplog()).filter((e) => e.op === op && (!outcome || e.outcome === outcome)).length;
