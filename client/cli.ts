@@ -36,7 +36,8 @@ import type { RunbookStatus } from '../common/runbook-types';
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  success (for status/start --wait/demo: the run is running or completed)
-  1  the runbook failed, was compensated, rejected or cancelled (or an unexpected error)
+  1  the runbook failed, was compensated, rejected or cancelled (or an unexpected error);
+     for plan: preflight fails, so a run would stop there
   2  bad input: an option or argument breaks a rule (named in the message), an approval
      the gate refused; nothing was started or changed
   3  cannot reach Temporal or the lab (or no Temporal CLI/worker to run with)

@@ -231,7 +231,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     undoLog.clear();
     if (upgrade) {
       const d = await journal.stage('upgrade', () => gates.wait('upgrade', upgradeQuestion(), { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' }),
-        (x) => (x.decision === 'approved' ? `upgraded, said ${x.by.join(', ')}` : 'not approved'));
+        (x) => (x.decision === 'approved' ? `upgraded, said ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
       if (d.decision !== 'approved') return stopAfterOpen('upgrade', `the upgrade was not confirmed (${d.decision === 'rejected' ? `rejected by ${d.by}` : 'timed out'})`);
       remaining.splice(remaining.indexOf('upgrade'), 1);
       await recoverable('reopen', () => long(`${sql(targetCdb, statements.closePdb(pdb))}; then ${statements.openPdb(pdb).sql}`).reopenAfterUpgrade({ cdb: targetCdb, pdb }));
