@@ -17,6 +17,15 @@ function oplogStatements(log: Oplog): string[] {
   return lines(entries.filter((e) => e.outcome === 'ok' && e.statement).map((e) => ({ cdb: e.cdb, statement: e.statement! })));
 }
 
+/** The summaries of the timers and activities in a run's history, as the Web UI's timeline shows them. */
+async function timelineSummaries(h: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
+  const events = ((await h.fetchHistory()).events ?? []) as { userMetadata?: { summary?: { data?: Uint8Array } | null } | null }[];
+  return events.flatMap((e) => {
+    const data = e.userMetadata?.summary?.data;
+    return data ? [JSON.parse(new TextDecoder().decode(data)) as string] : [];
+  });
+}
+
 describe('orb plan, the target fence and the upgrade path', () => {
   const o = orbSuite();
 
@@ -64,6 +73,12 @@ describe('orb plan, the target fence and the upgrade path', () => {
     assert.ok(!r2.ok && r2.type === 'TargetBusy', !r2.ok ? `${r2.type}: ${r2.message}` : 'completed');
     assert.match(!r2.ok ? r2.message : '', /relocate-pdb-target:CDB2:SALES/);
     assert.equal((await o.api.oplog()).length, before, 'the fenced run changed nothing');
+
+    // What the Web UI's timeline shows without a click: the gate waiting, who may approve it, and what each step does.
+    const summaries = await timelineSummaries(first);
+    assert.ok(summaries.some((t) => /^WAITING at gate "cutover": 1 approval\(s\) from bob, carol — orb approve relocate-pdb:CDB1:SALES --gate cutover/.test(t)), summaries.join('\n'));
+    assert.ok(summaries.includes('copy: [CDB2] CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK ... RELOCATE AVAILABILITY NORMAL'));
+    assert.ok(summaries.includes('[CDB1] ALTER PLUGGABLE DATABASE SALES SAVE STATE INSTANCES=ALL'));
 
     await o.approve(first, 'cutover', 'bob');
     const r1 = await o.result(first);
