@@ -74,8 +74,20 @@ export function devServerArgs(o: { ip: string; port: number; uiPort: number; dbF
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--ui-port', String(o.uiPort), '--db-filename', o.dbFile];
   if (o.namespace !== 'default') args.push('--namespace', o.namespace);
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_LIMITS)) args.push('--dynamic-config-value', `${key}=${value}`);
   return args;
 }
+
+/**
+ * Limits that keep a flood of signals from terminating a run on `orb dev`'s server: every signal
+ * is written to history before a worker sees it, and a history past 50 MB ends the run without
+ * compensation. 512 KiB per payload × 80 signals per run stays under 40 MB; orb's own approvals
+ * are Updates, which do not count, and a flood then only uses up the run's signal budget (README).
+ */
+export const DEV_SERVER_LIMITS = {
+  'limit.blobSize.error': 512 * 1024,
+  'history.maximumSignalsPerExecution': 80,
+} as const;
 
 function tail(file: string, lines = 15): string {
   try {

@@ -18,6 +18,7 @@ import type { ListedRun } from '../client/runbooks';
 import type { ServerRecord } from '../client/dev-server-record';
 import { ORB_BIN, closedPort, runCli, type CliRun } from './helpers/processes';
 import { temporalCliPath } from './helpers/temporal-cli';
+import { spawnSync } from 'node:child_process';
 import { until } from './helpers/until';
 
 const ID = 'relocate-pdb:CDB1:SALES';
@@ -136,6 +137,14 @@ describe('orb dev after a crash (real processes)', () => {
       headers: { 'content-type': 'application/json' },
     });
     assert.equal(op.status, 200, await op.text());
+
+    // The server bounds what signals can add to a run's history: a payload over 512 KiB is refused.
+    const big = path.join(dir, 'big-signal.json');
+    writeFileSync(big, JSON.stringify({ gate: 'cutover', by: 'mallory', comment: 'x'.repeat(600_000) }));
+    const signal = ['workflow', 'signal', '--address', `127.0.0.1:${ports.temporal}`, '--workflow-id', 'relocate-pdb:CDB1:SALES', '--name', 'approve'];
+    const flood = spawnSync(temporalCliPath(), [...signal, '--input-file', big], { encoding: 'utf8' });
+    assert.notEqual(flood.status, 0);
+    assert.match(flood.stderr, /Blob data size exceeds limit/);
 
     // kill -9 of orb dev: its guard stops the server.
     a.child.kill('SIGKILL');
