@@ -125,4 +125,24 @@ describe('orb plan, the target fence and the upgrade path', () => {
     // Leave the estate as the invariants expect: the operator starts the service by hand.
     await o.api.op('CDB2', 'startService', { pdb: 'SALES', service: 'SALES_RO' });
   });
+
+  test('a compensation that cannot finish names the one service left down, not the ones it restarted', async () => {
+    await o.api.fault({ op: 'startService', cdb: 'CDB1', object: 'SALES_RO', kind: 'permanent', ora: 'ORA-44304' });
+    const h = await o.start(relocateInput({
+      drain: { timeoutMs: 1500, onTimeout: 'abort', pollMs: 500 },
+      gates: { beforeCopy: null, cutover: null, dropTombstone: null, operator: gate() },
+    }));
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'CompensationIncomplete', !r.ok ? `${r.type}: ${r.message}` : 'completed');
+    const msg = !r.ok ? r.message : '';
+    assert.match(msg, /Compensation could not finish: start service SALES_RO of SALES again in CDB1/);
+    assert.doesNotMatch(msg, /SALES_RW/, 'SALES_RW was restarted: not left to do');
+    const s = await o.status(h);
+    assert.deepEqual(
+      s.compensation.filter((c) => c.step.startsWith('start service')).map((c) => [c.step, c.outcome]).sort(),
+      [['start service SALES_RO of SALES again in CDB1', 'failed'], ['start service SALES_RW of SALES again in CDB1', 'done']],
+    );
+    await o.api.clearFaults();
+    await o.api.op('CDB1', 'startService', { pdb: 'SALES', service: 'SALES_RO' }); // what the operator does by hand
+  });
 });

@@ -274,10 +274,13 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   async function drain(): Promise<string[]> {
     const services = servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
     if (!services.length) return [];
-    undoLog.add({
-      step: `start service${services.length > 1 ? 's' : ''} ${services.join(', ')} of ${pdb} again in ${sourceCdb}`,
-      run: () => act(undoSteps, `undo: [${sourceCdb}] DBMS_SERVICE.START_SERVICE ${services.join(', ')} in ${pdb}`).restoreSourceServices({ cdb: sourceCdb, pdb, services }),
-    });
+    // One undo step per service: a compensation that cannot finish says exactly which are still down.
+    for (const svc of services) {
+      undoLog.add({
+        step: `start service ${svc} of ${pdb} again in ${sourceCdb}`,
+        run: () => act(undoSteps, `undo: [${sourceCdb}] DBMS_SERVICE.START_SERVICE ${svc} in ${pdb}`).restoreSourceServices({ cdb: sourceCdb, pdb, services: [svc] }),
+      });
+    }
     // The drain timeout counts from the stop: STOP_SERVICE itself may wait for sessions.
     const deadline = Date.now() + input.drain.timeoutMs;
     const drainTimeoutSeconds = Math.ceil(input.drain.timeoutMs / 1000);
