@@ -3,7 +3,17 @@ import { formatDuration } from '../common/duration';
 import type { RunbookStatus } from '../common/runbook-types';
 import type { RetryingActivity } from './retrying';
 
-export function table(headers: string[], rows: string[][], indent = '  '): string {
+/** Longest cell a table prints: text from outside (a refused signal) must not stretch or break the table. */
+const CELL_MAX = 400;
+
+/** A cell on one line: line breaks and tabs shown as ↵ and a space, clipped at CELL_MAX. */
+function cell(c: string): string {
+  const one = c.replace(/\r?\n|\r/g, '↵').replace(/\t/g, ' ');
+  return one.length > CELL_MAX ? `${one.slice(0, CELL_MAX)}…` : one;
+}
+
+export function table(headers: string[], rawRows: string[][], indent = '  '): string {
+  const rows = rawRows.map((r) => r.map((c) => cell(c ?? '')));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     indent +

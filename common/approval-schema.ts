@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { userNameSchema } from './identifiers';
-import { keptText, preview, unsafeCharacter } from './untrusted-text';
+import { keptLine, keptText, preview, unsafeCharacter } from './untrusted-text';
 import { undecodableProblem } from './undecodable-payload';
 import { problemLines, type FieldName } from './validation';
 
@@ -58,8 +58,8 @@ export function refusedFields(raw: unknown): { gate: string; by: string; comment
       : undefined;
   const [gate, by, comment] = [own('gate'), own('by'), own('comment')];
   return {
-    gate: gate === undefined ? '' : keptText(gate, REFUSED_KEPT.gate),
-    by: by === undefined ? '' : keptText(typeof by === 'string' ? by.trim() : by, REFUSED_KEPT.by),
+    gate: gate === undefined ? '' : keptLine(gate, REFUSED_KEPT.gate),
+    by: by === undefined ? '' : keptLine(typeof by === 'string' ? by.trim() : by, REFUSED_KEPT.by),
     ...(comment !== undefined ? { comment: keptText(comment, REFUSED_KEPT.comment) } : {}),
   };
 }

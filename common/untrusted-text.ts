@@ -54,6 +54,11 @@ export function preview(v: unknown, max = 40): string {
   return typeof v === 'string' ? JSON.stringify(clip(sanitize(v), max)) : `(${kindOf(v)})`;
 }
 
+/** A one-line outside string (a name, a gate): as keptText, with line breaks and tabs replaced too. */
+export function keptLine(v: unknown, max: number): string {
+  return typeof v === 'string' ? clip(sanitize(v).replace(/[\t\n\r]/g, '\ufffd'), max) : `(${kindOf(v)})`;
+}
+
 /** An outside string kept in a status or record: sanitized and clipped; other values become their kind. */
 export function keptText(v: unknown, max: number): string {
   return typeof v === 'string' ? clip(sanitize(v), max) : `(${kindOf(v)})`;
