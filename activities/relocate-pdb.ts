@@ -473,6 +473,16 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       if (!state) throw ApplicationFailure.nonRetryable(`${p.cdb} has no PDB named ${p.pdb}`, 'PdbMissing');
       if (state.openMode !== 'READ WRITE') {
         if (state.openMode === 'MIGRATE' || state.openMode === 'READ ONLY') {
+          // CLOSE IMMEDIATE ends every session in the PDB: never while someone works in it (an
+          // upgrade still running, dbupgrade / catctl sessions). The DBA approves again once it is done.
+          const sessions = await oracleStep(`counting sessions in ${p.pdb}`, () => port.countPdbSessions(p.pdb));
+          if (sessions > 0) {
+            throw ApplicationFailure.nonRetryable(
+              `${sessions} session(s) are connected to ${p.pdb} in ${p.cdb}, which is open ${state.openMode}: an upgrade may still be running, ` +
+                'and orb will not CLOSE IMMEDIATE under it. Let the upgrade finish, then approve to retry',
+              'PdbBusy',
+            );
+          }
           await oracleStep(`closing ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`closing ${p.pdb}`, () => idempotent(() => port.closePdb(p.pdb))));
         }
         await oracleStep(`opening ${p.pdb} in ${p.cdb}`, () => whileHeartbeating(`opening ${p.pdb}`, () => idempotent(() => port.openPdb(p.pdb))));

@@ -144,7 +144,7 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
     stage({
       name: 'reopen',
       purpose: `open the upgraded ${pdb} READ WRITE`,
-      steps: [run(tgt, statements.closePdb(pdb), `${pdb} is still open (MIGRATE)`), run(tgt, statements.openPdb(pdb))],
+      steps: [run(tgt, statements.closePdb(pdb), `${pdb} is still open (MIGRATE) and no session is connected to it (an upgrade still running is never closed under)`), run(tgt, statements.openPdb(pdb))],
       onFailure: afterOpen('reopen'),
     });
   }

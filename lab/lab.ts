@@ -241,6 +241,8 @@ export class Lab {
       case 'disconnectSessions':
         svcOps.disconnectSessions(ctx, cdb, s('pdb'), s('service'), a.option as 'POST_TRANSACTION' | 'IMMEDIATE' | 'NOREPLAY');
         return undefined;
+      case 'countPdbSessions':
+        return this.state.sessions.filter((x) => x.cdb.toUpperCase() === cdb.name.toUpperCase() && x.pdb.toUpperCase() === s('pdb').toUpperCase()).length;
       case 'countSessions':
         return svcOps.countSessions(ctx, cdb, s('service'));
       case 'createPdbRelocate':

@@ -47,6 +47,7 @@ export const OP_ARGS = {
     .strict(),
   disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
   countSessions: z.object({ service: name }).strict(),
+  countPdbSessions: pdbArg,
 } as const;
 
 export type OpName = keyof typeof OP_ARGS;

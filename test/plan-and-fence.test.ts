@@ -100,8 +100,16 @@ describe('orb plan, the target fence and the upgrade path', () => {
     await o.approve(h, 'upgrade', 'bob');
     const s = await o.waitFor(h, (x) => x.openGate?.name === 'recover-reopen', 'the recover-reopen gate');
     assert.match(s.openGate!.question, /opened MIGRATE, not READ WRITE: the upgrade has not completed \(PDB's version does not match CDB's version/);
-    await o.api.upgradePdb('CDB2', 'SALES'); // what dbupgrade -c SALES does
+    // Approved while the upgrade runs (its sessions are in the PDB): orb will not CLOSE IMMEDIATE under it.
+    const closes = async () => (await o.api.oplog()).filter((e) => e.op === 'closePdb').length;
+    const closedBefore = await closes();
+    await o.api.addSessions({ cdb: 'CDB2', service: 'SALES', count: 2 });
     await o.approve(h, 'recover-reopen', 'carol');
+    await o.waitFor(h, (x) => x.openGate?.name === 'recover-reopen' && /2 session\(s\) are connected to SALES in CDB2.*will not CLOSE IMMEDIATE/.test(x.openGate.question),
+      'recover-reopen asking again because sessions are in the PDB');
+    assert.equal(await closes(), closedBefore, 'no CLOSE while sessions are in the PDB');
+    await o.api.upgradePdb('CDB2', 'SALES'); // what dbupgrade -c SALES does: the PDB upgraded and closed
+    await o.approve(h, 'recover-reopen', 'bob');
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
     assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: null, CDB2: 'NORMAL/READ WRITE' });

@@ -11,8 +11,9 @@ export const TARGET_LOCK_WORKFLOW_TYPE = 'relocateTargetLock';
 export const releaseLockSignal = defineSignal('release');
 export const lockHolderQuery = defineQuery<string>('holder');
 
+/** Upper case throughout: CDB names are looked up without regard to case, so `cdb2` and `CDB2` must share one fence. */
 export function targetLockId(targetCdb: string, pdb: string): string {
-  return `relocate-pdb-target:${targetCdb}:${pdb}`;
+  return `relocate-pdb-target:${targetCdb.toUpperCase()}:${pdb.toUpperCase()}`;
 }
 
 /** Held by `holder` (the relocation's workflow id) until released or until the holder closes (parent close policy). */

@@ -158,6 +158,7 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
     disconnectSessions: (pdb: string, service: string, option: DisconnectOption) =>
       change('disconnectSessions', { pdb, service, option }, statements.disconnectSessions(pdb, service, option)),
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),
+    countPdbSessions: (pdb: string) => op<number>('countPdbSessions', { pdb }),
     // Connections are pooled by a shared keep-alive agent; the lab closes idle ones.
     close: async () => undefined,
   };

@@ -107,6 +107,10 @@ export const PDB_ENCRYPTED_TABLESPACES_SQL =
 export const PDB_DATAFILES_SQL =
   'SELECT f.FILE_NAME FROM CDB_DATA_FILES f JOIN V$CONTAINERS c ON c.CON_ID = f.CON_ID WHERE c.NAME = :pdb ORDER BY f.FILE_ID';
 
+/** User sessions in the PDB's container on every instance (CON_ID is the same on every instance). */
+export const PDB_SESSIONS_SQL =
+  "SELECT COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN V$CONTAINERS c ON c.CON_ID = s.CON_ID WHERE c.NAME = :pdb AND s.TYPE = 'USER'";
+
 const Q = { outFormat: OUT_FORMAT_OBJECT };
 
 type Row = Record<string, unknown>;
@@ -520,6 +524,14 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
       // returns only when they are gone: no call timeout. On RAC, run it per instance.
       await run(statements.disconnectSessions(pdb, service, option), 0);
+    },
+
+    async countPdbSessions(pdb: string): Promise<number> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c) => {
+        const [r] = await query(c, PDB_SESSIONS_SQL, { pdb: name });
+        return num(r?.SESSIONS) ?? 0;
+      });
     },
 
     async countSessions(service: string): Promise<SessionCount[]> {

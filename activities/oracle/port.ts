@@ -214,6 +214,9 @@ export interface CdbPort {
   /** DBMS_SERVICE.DISCONNECT_SESSION(service, DBMS_SERVICE.<option>), in the PDB's container. */
   disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void>;
 
+  /** GV$SESSION user sessions connected to the PDB (any service), all instances. */
+  countPdbSessions(pdb: string): Promise<number>;
+
   /** GV$SESSION user sessions on the service, per instance. */
   countSessions(service: string): Promise<SessionCount[]>;
 
