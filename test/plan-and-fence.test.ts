@@ -73,6 +73,9 @@ describe('orb plan, the target fence and the upgrade path', () => {
     assert.ok(!r2.ok && r2.type === 'TargetBusy', !r2.ok ? `${r2.type}: ${r2.message}` : 'completed');
     assert.match(!r2.ok ? r2.message : '', /relocate-pdb-target:CDB2:SALES/);
     assert.equal((await o.api.oplog()).length, before, 'the fenced run changed nothing');
+    // CDB names are looked up without regard to case: a lower-case target takes no second fence.
+    const lower = await o.result(await o.start(relocateInput({ sourceCdb: 'CDB3', targetCdb: 'cdb2', dbLink: 'CDB3_LINK' })));
+    assert.ok(!lower.ok && lower.type === 'TargetBusy', !lower.ok ? `${lower.type}: ${lower.message}` : 'completed');
 
     // What the Web UI's timeline shows without a click: the gate waiting, who may approve it, and what each step does.
     const summaries = await timelineSummaries(first);
