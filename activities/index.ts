@@ -1,6 +1,7 @@
 import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
+import { approverCheck, gateApproverActivities } from './gate-approvers';
 
 /**
  * Every activity the worker registers. Workflows import the type only
@@ -11,7 +12,8 @@ export function createActivities(estate: EstateConfig, opts: { openCdb?: OpenCdb
   const open = opts.openCdb ?? ((cdb: string) => openCdb(estate, cdb));
   const settingsOf = (cdb: string) => estate.cdbs[requireCdb(estate, 'cdb', cdb)] ?? {};
   return {
-    ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf }),
+    ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
+    ...gateApproverActivities(estate),
   };
 }
 

@@ -123,6 +123,8 @@ export interface RelocationActivityOptions {
   copyPollMs?: number;
   /** What the estate file says about a CDB (Clusterware, keystore password, FILE_NAME_CONVERT); default: nothing */
   settingsOf?: (cdb: string) => CdbSettings;
+  /** The estate's verdict on a run's approvers (gate-approvers.ts), for the plan; default: not checked */
+  approvers?: (gates: RelocatePdbInput['gates']) => CheckResult;
 }
 
 export function relocationActivities(openPort: OpenCdb, opts: RelocationActivityOptions = {}) {
@@ -282,7 +284,7 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const r: RelocationRef = {
         pdb: input.pdb, sourceCdb: input.sourceCdb, targetCdb: input.targetCdb, dbLink: input.dbLink, availability: input.availability, upgrade: input.upgrade === true,
       };
-      const checks = await relocation.preflightRelocation(r);
+      const checks = [...(opts.approvers ? [opts.approvers(input.gates)] : []), ...(await relocation.preflightRelocation(r))];
       const facts = await relocationFacts(r);
       const services = servicesToDrain(await oracleStep('listing the PDB services', () => openCdb(r.sourceCdb).listServices(r.pdb)));
       return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks, createArgs: relocateStatementArgs(facts), services });

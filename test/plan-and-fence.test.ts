@@ -156,4 +156,13 @@ describe('orb plan, the target fence and the upgrade path', () => {
     await o.api.clearFaults();
     await o.api.op('CDB1', 'startService', { pdb: 'SALES', service: 'SALES_RO' }); // what the operator does by hand
   });
+
+  test('a run started around the CLI cannot name approvers the estate does not know', async () => {
+    const mallory = gate({ approvers: ['mallory'], allowInitiator: true });
+    const before = (await o.api.oplog()).length;
+    const r = await o.result(await o.start(relocateInput({ startedBy: 'mallory', gates: { beforeCopy: null, cutover: mallory, dropTombstone: null, operator: mallory } })));
+    assert.ok(!r.ok && r.type === 'PreflightFailed', !r.ok ? `${r.type}: ${r.message}` : 'completed');
+    assert.match(!r.ok ? r.message : '', /gate approvers: mallory \(gate cutover\), mallory \(gate operator\) are in no approver group of the estate \(group:dbas\)/);
+    assert.equal((await o.api.oplog()).length, before, 'nothing changed');
+  });
 });

@@ -131,7 +131,10 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   // ---- Before the open: every change is undone on failure ------------------------------
   try {
     journal.begin('preflight');
-    const checks = await act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref).catch((err) => {
+    const checks = await Promise.all([
+      act(dbSteps, "check the run's approvers against the estate's approver groups").checkApprovers({ gates: input.gates }),
+      act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref),
+    ]).then(([approvers, rest]) => [approvers, ...rest]).catch((err) => {
       journal.end('failed', causeMessage(err));
       throw err;
     });
