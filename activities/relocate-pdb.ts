@@ -9,6 +9,7 @@ import { idempotent, oracleStep } from './oracle-step';
 import { whileHeartbeating } from './heartbeat';
 import { classifyOracleError, toActivityError } from '../common/oracle-errors';
 import { estatePrerequisites, relocateStatementArgs, type CdbSettings, type RelocationFacts } from './relocation-prereqs';
+import { keystoreProblem } from '../common/estate-config';
 
 /** The CDB ports an activity may open, by estate name. */
 export type OpenCdb = (cdb: string) => CdbPort;
@@ -139,6 +140,11 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     }
   };
 
+  /** A CDB's settings, with whether this worker can use its keystore password (read here, never returned). */
+  function withKeystoreProblem(cdb: string, s: CdbSettings): CdbSettings {
+    return s.keystorePassword ? { ...s, keystoreProblem: keystoreProblem(s.keystorePassword, `cdbs.${cdb}.keystorePassword`) } : s;
+  }
+
   /** Both CDBs' facts, the source PDB's files and the estate's settings: what the CREATE's clauses depend on. */
   async function relocationFacts(r: RelocationRef, known?: { sf: CdbFacts; tf: CdbFacts }): Promise<RelocationFacts> {
     const source = openCdb(r.sourceCdb);
@@ -150,7 +156,7 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       ...r,
       upgrade: r.upgrade === true,
       source: { facts: sf, settings: settingsOf(r.sourceCdb), storage },
-      target: { facts: tf, settings: settingsOf(r.targetCdb) },
+      target: { facts: tf, settings: withKeystoreProblem(r.targetCdb, settingsOf(r.targetCdb)) },
     };
   }
 

@@ -13,6 +13,8 @@ import type { FileNameConvert, RelocateStatementArgs } from './oracle/statements
 export interface CdbSettings {
   clusterware?: boolean;
   keystorePassword?: SecretRef;
+  /** Why the worker cannot use the keystore password (unreadable, unquotable), when it cannot: read on the worker */
+  keystoreProblem?: string | null;
   /** Per source CDB */
   fileNameConvert?: Record<string, FileNameConvert>;
 }
@@ -110,6 +112,8 @@ function tdeCheck(f: RelocationFacts): CheckResult {
   if (f.target.facts.keystoreStatus !== 'OPEN') problems.push(`the keystore of ${f.targetCdb} is ${f.target.facts.keystoreStatus ?? 'not configured'} (V$ENCRYPTION_WALLET), it must be OPEN to receive them (ORA-28365)`);
   if (!f.target.settings.keystorePassword) {
     problems.push(`the estate file gives no keystore password for ${f.targetCdb}: set cdbs.${f.targetCdb}.keystorePassword to { "env": ... } or { "file": ... } (else ORA-17628 / ORA-46659)`);
+  } else if (f.target.settings.keystoreProblem) {
+    problems.push(`the worker cannot use ${f.targetCdb}'s keystore password: ${f.target.settings.keystoreProblem}`);
   }
   const what = `${f.pdb} has encrypted tablespaces (${encrypted.join(', ')})`;
   if (problems.length) return { check, outcome: 'fail', reason: `${what}: ${problems.join('; ')}` };

@@ -168,6 +168,29 @@ export function requireCdb(estate: EstateConfig, field: string, name: unknown): 
   return key;
 }
 
+/**
+ * The keystore password as KEYSTORE IDENTIFIED BY takes it: a double-quoted identifier (DDL takes
+ * no binds), so one with a double quote or a control character is refused rather than quoted.
+ * UNVERIFIED against a live CDB: that the quoted form is accepted exactly like ADMINISTER KEY
+ * MANAGEMENT's IDENTIFIED BY "password". Worker side only (reads the secret).
+ */
+export function keystoreLiteral(ref: SecretRef | undefined, field: string): string {
+  if (!ref) throw new InputError(field, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
+  const password = readSecret(ref, field);
+  if (!/^[^"\u0000-\u001f]{1,128}$/.test(password)) throw new InputError(field, 'must be 1 to 128 characters without a double quote or control character');
+  return `"${password}"`;
+}
+
+/** Why the keystore password cannot be used (not readable here, not quotable), or null; never the password. */
+export function keystoreProblem(ref: SecretRef | undefined, field: string): string | null {
+  try {
+    keystoreLiteral(ref, field);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** How a secret reference reads in a plan or a log: where the secret comes from, never the secret. */
 export function describeSecretRef(ref: SecretRef): string {
   return 'env' in ref ? `environment variable ${ref.env}` : `file ${ref.file}`;

@@ -53,6 +53,8 @@ describe('estate prerequisites of a relocation', () => {
     const closed = facts({ source: { storage } as never, target: { facts: { ...FACTS, keystoreStatus: 'CLOSED' }, settings: { keystorePassword: { env: 'K' } } } });
     c = outcome(closed, 'TDE keystores');
     assert.match(c.reason, /keystore of CDB2 is CLOSED.*ORA-28365/);
+    const unreadable = facts({ source: { storage } as never, target: { facts: FACTS, settings: { keystorePassword: { env: 'K' }, keystoreProblem: 'environment variable K is not set' } } });
+    assert.match(outcome(unreadable, 'TDE keystores').reason, /the worker cannot use CDB2's keystore password: environment variable K is not set/);
     const ok = facts({ source: { storage } as never, target: { facts: FACTS, settings: { keystorePassword: { env: 'ORB_CDB2_KEYSTORE' } } } });
     assert.equal(outcome(ok, 'TDE keystores').outcome, 'pass');
     const s = statements.createPdbRelocate(relocateStatementArgs(ok));

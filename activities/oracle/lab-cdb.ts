@@ -21,8 +21,7 @@ import type {
 } from './port';
 import { OracleError } from './port';
 import { statements, type RelocateStatementArgs, type Statement } from './statements';
-import { readSecret, type SecretRef } from '../../common/estate-config';
-import { InputError } from '../../common/input-error';
+import { keystoreLiteral, type SecretRef } from '../../common/estate-config';
 
 /** Time limit of every call but createPdbRelocate. */
 export const OP_TIMEOUT_MS = 60_000;
@@ -120,10 +119,8 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
     savePdbState: (pdb: string) => change('savePdbState', { pdb }, statements.savePdbState(pdb)),
     createPdbRelocate: async (args: RelocateStatementArgs & { runTag: string }) => {
       const statement = statements.createPdbRelocate(args);
-      if (args.keystoreSecretRef !== undefined) {
-        if (!opts.keystorePassword) throw new InputError(`cdbs.${cdb}.keystorePassword`, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
-        readSecret(opts.keystorePassword, `cdbs.${cdb}.keystorePassword`);
-      }
+      // Read (never sent) so that a missing or unquotable password fails as on a real CDB.
+      if (args.keystoreSecretRef !== undefined) keystoreLiteral(opts.keystorePassword, `cdbs.${cdb}.keystorePassword`);
       const labArgs = {
         pdb: args.pdb,
         dbLink: args.dbLink,

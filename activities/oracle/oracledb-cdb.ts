@@ -1,6 +1,6 @@
 import { dbLinkName, oracleIdentifier, pdbName, serviceName } from '../../common/identifiers';
 import { InputError } from '../../common/input-error';
-import { readSecret } from '../../common/estate-config';
+import { keystoreLiteral as keystoreFromRef } from '../../common/estate-config';
 import { KEYSTORE_SECRET, statements, type RelocateStatementArgs, type Statement } from './statements';
 import {
   connectOptions,
@@ -251,19 +251,8 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     }, callTimeoutMs);
   }
 
-  /**
-   * The target keystore's password as KEYSTORE IDENTIFIED BY takes it: a double-quoted
-   * identifier (DDL takes no binds), so a password with a double quote or a control character
-   * is refused rather than quoted. UNVERIFIED against a live CDB: that the quoted form is
-   * accepted exactly like ADMINISTER KEY MANAGEMENT's IDENTIFIED BY "password".
-   */
   function keystoreLiteral(): string {
-    if (!cfg.keystorePassword) throw new InputError(`cdbs.${cdb}.keystorePassword`, 'is needed: the PDB has encrypted data (TDE) and the CREATE must name the keystore password');
-    const password = readSecret(cfg.keystorePassword, `cdbs.${cdb}.keystorePassword`);
-    if (!/^[^"\u0000-\u001f]{1,128}$/.test(password)) {
-      throw new InputError(`cdbs.${cdb}.keystorePassword`, 'must be 1 to 128 characters without a double quote or control character');
-    }
-    return `"${password}"`;
+    return keystoreFromRef(cfg.keystorePassword, `cdbs.${cdb}.keystorePassword`);
   }
 
   const port: CdbPort = {
