@@ -73,6 +73,8 @@ describe('orb plan, the target fence and the upgrade path', () => {
     assert.ok(!r2.ok && r2.type === 'TargetBusy', !r2.ok ? `${r2.type}: ${r2.message}` : 'completed');
     assert.match(!r2.ok ? r2.message : '', /relocate-pdb-target:CDB2:SALES/);
     assert.equal((await o.api.oplog()).length, before, 'the fenced run changed nothing');
+    const fence = await o.env.client.workflow.getHandle('relocate-pdb-target:CDB2:SALES').query<{ notes: string[] }>('status');
+    assert.match(fence.notes[0]!, /^held by relocate-pdb:CDB1:SALES/, 'orb status of the fence names its holder');
     // CDB names are looked up without regard to case: a lower-case target takes no second fence.
     const lower = await o.result(await o.start(relocateInput({ sourceCdb: 'CDB3', targetCdb: 'cdb2', dbLink: 'CDB3_LINK' })));
     assert.ok(!lower.ok && lower.type === 'TargetBusy', !lower.ok ? `${lower.type}: ${lower.message}` : 'completed');
