@@ -87,7 +87,7 @@ function clusterwareCheck(f: RelocationFacts): CheckResult {
       reason:
         rac.map((x) => `${x.cdb} runs ${x.side.facts.instances.length} instances (${x.side.facts.instances.join(', ')})`).join(' and ') +
         ': a RAC CDB\'s services are managed by Clusterware and drained with srvctl; DBMS_SERVICE drain options for another instance ' +
-        'raise ORA-44791. Mark it "clusterware": true in the estate file; orb has no srvctl drain yet, so nothing was changed',
+        'raise ORA-44791. Mark it "clusterware": true in the estate file; orb has no srvctl drain yet, so the run stops here, before any change',
     };
   }
   if (!managed.length) {
@@ -99,7 +99,7 @@ function clusterwareCheck(f: RelocationFacts): CheckResult {
     reason:
       `${managed.join(' and ')} ${managed.length > 1 ? 'are' : 'is'} marked Clusterware-managed (RAC / Oracle Restart) in the estate file: their services must be ` +
       'stopped, drained and started with srvctl. DBMS_SERVICE does not act on Clusterware-managed services (drain options for another ' +
-      'instance raise ORA-44791, DISCONNECT_SESSION acts on the local instance only), and orb has no srvctl drain yet; nothing was changed',
+      'instance raise ORA-44791, DISCONNECT_SESSION acts on the local instance only), and orb has no srvctl drain yet; the run stops here, before any change',
   };
 }
 
@@ -170,9 +170,10 @@ function versionCheck(f: RelocationFacts): CheckResult {
   }
   const c = compareVersions(tv, sv);
   if (c === 0) return { check, outcome: 'pass', reason: `both CDBs run ${sv}` };
+  const which = c > 0 ? 'a newer release update in the target' : `an OLDER release update in the target than in the source (${f.pdb} moves backwards: datapatch rolls the newer patches back)`;
   return {
     check,
     outcome: 'warn',
-    reason: `source ${sv}, target ${tv}: the same release, a different release update. After the open run datapatch in ${f.targetCdb} (datapatch -verbose -pdbs ${f.pdb}) so that the SQL patch plug-in violation resolves`,
+    reason: `source ${sv}, target ${tv}: the same release, ${which}. After the open run datapatch in ${f.targetCdb} (datapatch -verbose -pdbs ${f.pdb}) so that the SQL patch plug-in violation resolves`,
   };
 }

@@ -288,7 +288,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'after',
       '\nTakes the same options as `orb start relocate-pdb`. A worker runs preflight (read-only: it has the\n' +
         'credentials) and builds the plan from the same code that issues the statements at run time.\n' +
-        'Exit codes: 0 the run would proceed, 1 preflight fails (the run would stop there, changing nothing).',
+        'Exit codes: 0 the run would proceed, 1 preflight fails (the run would stop there, changing nothing),\n' +
+        '2 bad input (nothing contacted), 3 no server, no worker, or the worker could not read the estate.',
     )
     .action(async (o: RelocateOptions & { json: boolean }) => {
       const { estate } = estateOf();
@@ -453,6 +454,7 @@ function printStarted(io: Io, workflowId: string, ui: string, input: RelocatePdb
   const gates: [string, RelocatePdbInput['gates']['cutover']][] = [
     ['copy', input.gates.beforeCopy],
     ['cutover', input.gates.cutover],
+    ...(input.upgrade ? ([['upgrade', input.gates.operator]] as [string, RelocatePdbInput['gates']['cutover']][]) : []),
     ['drop-tombstone', input.gates.dropTombstone],
   ];
   for (const [name, g] of gates) {

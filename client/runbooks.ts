@@ -80,7 +80,7 @@ export interface StartedRun {
 }
 
 export function relocateSummary(input: RelocatePdbInput): string {
-  return `Relocate ${input.pdb}: ${input.sourceCdb} → ${input.targetCdb} (${input.availability})`;
+  return `Relocate ${input.pdb}: ${input.sourceCdb} → ${input.targetCdb} (${input.availability}${input.upgrade ? ', with upgrade' : ''})`;
 }
 
 export function relocateDetails(input: RelocatePdbInput): string {
@@ -178,7 +178,9 @@ export async function planRelocation(client: Client, settings: TemporalSettings,
     });
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      throw new CliError(`the plan could not be made: ${causeText(err)}`, EXIT.RUNBOOK_FAILED);
+      // The worker could not read the estate (a database that does not answer, a bad estate entry):
+      // not "preflight fails" (exit 1), which is an answer about the estate.
+      throw new CliError(`the plan could not be made: ${causeText(err)}`, EXIT.UNREACHABLE);
     }
     mapTemporalError(err, settings, workflowId);
   }
