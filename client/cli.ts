@@ -334,9 +334,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!runs.length) return io.out(o.running ? 'no orb run is running' : 'no orb runs yet (start one with orb start relocate-pdb, or orb demo)');
       io.out(
         table(
-          ['WORKFLOW ID', 'STATUS', 'STAGE', 'AWAITING APPROVAL', 'STARTED (UTC)', 'CLOSED (UTC)'],
+          ['WORKFLOW ID', 'MOVES', 'STATUS', 'STAGE', 'AWAITING APPROVAL', 'STARTED (UTC)', 'CLOSED (UTC)'],
           runs.map((r) => [
             r.workflowId,
+            r.pdb ? `${r.pdb}: ${r.sourceCdb ?? '?'} → ${r.targetCdb ?? '?'}` : '-',
             r.executionStatus,
             [r.stage ?? '-', retryingSummary(r.retrying)].filter(Boolean).join(', '),
             r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no',

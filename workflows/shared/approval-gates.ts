@@ -153,7 +153,8 @@ const GATE_MARKER_MS = 30 * 24 * 3600_000;
  */
 function gateMarker(g: OpenGate, workflowId: string): string {
   const who = g.approvers.length > 8 ? `${g.approvers.slice(0, 8).join(', ')} and ${g.approvers.length - 8} more` : g.approvers.join(', ');
-  return `WAITING at gate "${g.name}": ${g.requiredApprovals} approval(s) from ${who || 'anyone'} — orb approve ${workflowId} --gate ${g.name} --by <name>`;
+  const timeout = g.timeoutAt ? `times out ${g.timeoutAt.slice(0, 16).replace('T', ' ')} UTC` : 'no timeout: this marker is renewed every 30 days';
+  return `WAITING at gate "${g.name}": ${g.requiredApprovals} approval(s) from ${who || 'anyone'} — orb approve ${workflowId} --gate ${g.name} --by <name> (${timeout})`;
 }
 
 /**
