@@ -47,7 +47,7 @@ describe('orb --help', () => {
   it('lists the commands and documents the exit codes', async () => {
     const r = await orb(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const cmd of ['dev', 'worker', 'lab', 'start', 'status', 'list', 'approve', 'reject', 'cancel', 'demo']) {
+    for (const cmd of ['dev', 'worker', 'lab', 'start', 'plan', 'status', 'list', 'approve', 'reject', 'cancel', 'demo']) {
       assert.match(r.stdout, new RegExp(`\\n  ${cmd}\\b`), `help lists ${cmd}`);
     }
     assert.match(r.stdout, /Exit codes:/);
@@ -55,11 +55,20 @@ describe('orb --help', () => {
   });
 
   it('every command has --help', async () => {
-    for (const cmd of [['dev'], ['worker'], ['lab'], ['start'], ['start', 'relocate-pdb'], ['status'], ['list'], ['approve'], ['reject'], ['cancel'], ['demo']]) {
+    for (const cmd of [['dev'], ['worker'], ['lab'], ['start'], ['start', 'relocate-pdb'], ['plan'], ['plan', 'relocate-pdb'], ['status'], ['list'], ['approve'], ['reject'], ['cancel'], ['demo']]) {
       const r = await orb([...cmd, '--help']);
       assert.equal(r.code, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
       assert.match(r.stdout, /Usage: orb/);
     }
+  });
+
+  it('plan relocate-pdb takes the same options as start relocate-pdb', async () => {
+    const options = (text: string) => [...text.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]).filter((o) => o !== '--wait' && o !== '--json' && o !== '--help');
+    const start = await orb(['start', 'relocate-pdb', '--help']);
+    const plan = await orb(['plan', 'relocate-pdb', '--help']);
+    assert.deepEqual(options(plan.stdout), options(start.stdout));
+    assert.ok(options(plan.stdout).includes('--upgrade'));
+    assert.match(plan.stdout, /Exit codes: 0 the run would proceed, 1 preflight fails/);
   });
 
   it('start relocate-pdb --help shows the gate options', async () => {

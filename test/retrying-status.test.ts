@@ -63,7 +63,7 @@ describe('a stage that is being retried says so', () => {
       assert.match(text.stdout, /last error \(ORA-03113, at \d\d:\d\d:\d\d UTC\) reading both CDBs for preflight: ORA-03113/);
 
       const list = await orb(['list']);
-      assert.match(list.stdout, /relocate-pdb:CDB1:SALES\s+RUNNING\s+preflight, retrying \(attempt \d+ of 20, ORA-03113\)/, show(list));
+      assert.match(list.stdout, /relocate-pdb:CDB1:SALES\s+SALES: CDB1 → CDB2\s+RUNNING\s+preflight, retrying \(attempt \d+ of 20, ORA-03113\)/, show(list));
       const listed = JSON.parse((await orb(['list', '--json'])).stdout) as ListedRun[];
       assert.ok((listed.find((r) => r.workflowId === ID)?.retrying?.[0]?.attempt ?? 0) >= 2, JSON.stringify(listed));
 
