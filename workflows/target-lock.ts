@@ -6,13 +6,11 @@
  * of a given name into a given CDB: two such runs would take each other's copy for their own.
  */
 import { condition, defineQuery, defineSignal, setCurrentDetails, setHandler } from '@temporalio/workflow';
-import { QUERY_STATUS, type RunbookStatus } from '../common/runbook-types';
+import { newStatus, statusQuery } from './shared/runbook-journal';
 
 export const TARGET_LOCK_WORKFLOW_TYPE = 'relocateTargetLock';
 export const releaseLockSignal = defineSignal('release');
 export const lockHolderQuery = defineQuery<string>('holder');
-/** The status query every orb run answers, so `orb status <fence id>` names the holder. */
-const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
 /** Upper case throughout: CDB names are looked up without regard to case, so `cdb2` and `CDB2` must share one fence. */
 export function targetLockId(targetCdb: string, pdb: string): string {
@@ -25,17 +23,9 @@ export async function relocateTargetLock(holder: unknown): Promise<string> {
   let released = false;
   setHandler(releaseLockSignal, () => void (released = true));
   setHandler(lockHolderQuery, () => who);
+  // The status query every orb run answers, so `orb status <fence id>` names the holder.
   setHandler(statusQuery, () => ({
-    runbook: 'relocate-pdb-target',
-    stage: released ? 'released' : 'held',
-    state: released ? 'completed' : 'running',
-    startedBy: who,
-    stages: [],
-    progress: null,
-    openGate: null,
-    approvals: [],
-    preflight: [],
-    compensation: [],
+    ...newStatus('relocate-pdb-target', who, released ? 'released' : 'held', released ? 'completed' : 'running'),
     notes: [`held by ${who}: no other run may relocate a PDB of this name into this CDB until it ends`],
   }));
   setCurrentDetails(`Held by **${who}**: no other run may relocate a PDB of this name into this CDB until it ends.`);

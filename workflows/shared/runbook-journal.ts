@@ -47,23 +47,16 @@ function now(): string {
  * OrbStage / OrbAwaitingApproval search attributes and the UI's "current details" in step.
  * Written once, used by every runbook.
  */
+/** A status with nothing recorded yet (a journal's start; the fence's answer to the status query). */
+export function newStatus(runbook: string, startedBy: string, stage = 'starting', state: RunbookStatus['state'] = 'running'): RunbookStatus {
+  return { runbook, stage, state, startedBy, stages: [], progress: null, openGate: null, approvals: [], preflight: [], compensation: [], notes: [] };
+}
+
 export class RunbookJournal {
   readonly status: RunbookStatus;
 
   constructor(runbook: string, startedBy: string) {
-    this.status = {
-      runbook,
-      stage: 'starting',
-      state: 'running',
-      startedBy,
-      stages: [],
-      progress: null,
-      openGate: null,
-      approvals: [],
-      preflight: [],
-      compensation: [],
-      notes: [],
-    };
+    this.status = newStatus(runbook, startedBy);
     setHandler(statusQuery, () => this.status);
   }
 
