@@ -128,149 +128,149 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   }
 
   async function relocate(): Promise<RelocatePdbResult> {
-  // ---- Before the open: every change is undone on failure ------------------------------
-  try {
-    journal.begin('preflight');
-    const checks = await Promise.all([
-      act(dbSteps, "check the run's approvers against the estate's approver groups").checkApprovers({ gates: input.gates }),
-      act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref),
-    ]).then(([approvers, rest]) => [approvers, ...rest]).catch((err) => {
-      journal.end('failed', causeMessage(err));
-      throw err;
-    });
-    journal.preflight(checks);
-    const failed = checks.filter((c) => c.outcome === 'fail');
-    journal.end(failed.length ? 'failed' : 'succeeded', summarize(checks));
-    if (failed.length) {
-      const reason = `preflight failed, nothing was changed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`;
-      journal.finish('failed', reason);
-      throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', journal.status);
-    }
-
-    await journal.stage('save-state', () => act(dbSteps, sql(sourceCdb, statements.savePdbState(pdb))).savePdbState({ cdb: sourceCdb, pdb }));
-
-    if (input.gates.beforeCopy) {
-      await journal.stage('approve-copy', () =>
-        approval('copy', `Copy ${pdb} from ${sourceCdb} to ${targetCdb} (CREATE PLUGGABLE DATABASE ... RELOCATE AVAILABILITY ${availability})?`, input.gates.beforeCopy!),
-      (by) => `approved by ${by.join(', ')}`);
-    } else journal.skip('approve-copy', 'no gate before the copy was asked for');
-
-    // From here the target may hold a copy: undo drops it (never while it is open, never
-    // unless the source is intact) and makes sure the source is open READ WRITE.
-    undoLog.add({
-      step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`,
-      run: () => act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb }),
-    });
-    // A copy stage refused because someone else is creating the PDB (ForeignCopy) created
-    // nothing of this run's: what is in the target is theirs, and the drop is not done.
-    let foreign: string | null = null;
-    undoLog.add({
-      step: `drop the copy of ${pdb} in ${targetCdb}`,
-      run: () => {
-        if (foreign) throw ApplicationFailure.nonRetryable(`this run created nothing in ${targetCdb}: ${foreign}`, 'NotOurCopy');
-        return act(undoSteps, `undo: ${sql(targetCdb, statements.dropPdb(pdb))} (only a copy never opened)`).dropRelocatedCopy({ pdb, sourceCdb, targetCdb });
-      },
-    });
-
-    await journal.stage('copy', async () => {
-      const copying = `copy: [${targetCdb}] CREATE PLUGGABLE DATABASE ${pdb} FROM ${pdb}@${dbLink} ... RELOCATE AVAILABILITY ${availability}`;
-      const running = act(copySteps, copying).copyPdb(ref).catch((err) => {
-        if (causeType(err) === 'ForeignCopy') foreign = causeMessage(err);
+    // ---- Before the open: every change is undone on failure ------------------------------
+    try {
+      journal.begin('preflight');
+      const checks = await Promise.all([
+        act(dbSteps, "check the run's approvers against the estate's approver groups").checkApprovers({ gates: input.gates }),
+        act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref),
+      ]).then(([approvers, rest]) => [approvers, ...rest]).catch((err) => {
+        journal.end('failed', causeMessage(err));
         throw err;
       });
-      let done = false;
-      running.then(() => (done = true), () => (done = true));
-      const started = Date.now();
-      try {
-        for (let reads = 0; !done; reads++) {
-          await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
-          if (done) break;
-          const p = await act(progressSteps, `read the copy's progress in ${targetCdb} (GV$SESSION_LONGOPS)`).readCopyProgress({ cdb: targetCdb, pdb, sourceCdb }).catch(() => null);
-          if (p && !done) journal.progress(p);
-        }
-      } catch (err) {
-        // Cancelled while copying: the copy activity is cancelled too; wait until it has
-        // stopped (or finished its CREATE) so that compensation sees the estate as it will stay.
-        if (isCancellation(err)) await CancellationScope.nonCancellable(() => running.catch(() => undefined));
-        throw err;
-      }
-      const r = await running;
-      journal.progress({ percent: 100, timeRemainingSeconds: 0, detail: 'copy complete' });
-      return r;
-    }, (r) => `${COPY_OUTCOME[r.outcome]}${r.droppedUnusable ? ' (dropped an UNUSABLE leftover first)' : ''}`);
-
-    if (input.gates.cutover) {
-      await journal.stage('approve-cutover', () =>
-        approval('cutover', `Cut over: drain ${pdb}'s services in ${sourceCdb} and open ${pdb} in ${targetCdb}?`, input.gates.cutover!),
-      (by) => `approved by ${by.join(', ')}`);
-    } else journal.skip('approve-cutover', 'the cutover gate was turned off');
-
-    stoppedServices = await journal.stage('drain', () => drain(), (s) =>
-      (s.length ? `stopped ${s.join(', ')}` : 'no running service to drain') +
-      (disconnected ? `; ${disconnected.sessions} session(s) still there after the drain timeout were disconnected after their transaction (POST_TRANSACTION)${disconnected.approvedBy ? `, approved by ${disconnected.approvedBy}` : ''}` : ''),
-    );
-  } catch (err) {
-    if (journal.status.state === 'failed') throw err; // preflight: nothing to undo
-    const reason = isCancellation(err) ? 'cancelled by an operator' : causeMessage(err);
-    if (undoLog.pending.length === 0) {
-      const summary = `${reason}. Nothing had been changed in the estate, so there was nothing to undo`;
-      journal.finish('failed', summary);
-      if (isCancellation(err)) throw err;
-      throw ApplicationFailure.nonRetryable(summary, 'RunbookFailed', journal.status);
-    }
-    log.warn('relocation failed before the open; compensating', { reason });
-    return compensateAndEnd(reason, isCancellation(err) ? err : null);
-  }
-
-  // ---- The open and after: no automatic undo, an operator decides -----------------------
-  // A cancellation from here on is recorded, not acted upon: undoing would mean moving the
-  // PDB back, which is a new relocation, not a compensation.
-  CancellationScope.current().cancelRequested.catch(() => {
-    journal.note(`cancel requested during ${journal.status.stage}: after the open there is no automatic undo; the run goes on (reject at a recover-* gate to stop it)`);
-  });
-  return CancellationScope.nonCancellable(async () => {
-    const openMode = upgrade ? 'UPGRADE' : 'READ WRITE';
-    await recoverable('open', () => long(sql(targetCdb, statements.openPdb(pdb, openMode))).openPdb({ cdb: targetCdb, pdb, mode: openMode }), true);
-    undoLog.clear();
-    if (upgrade) {
-      const d = await journal.stage('upgrade', () => gates.wait('upgrade', upgradeQuestion(), { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' }),
-        (x) => (x.decision === 'approved' ? `upgraded, said ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
-      if (d.decision !== 'approved') return stopAfterOpen('upgrade', `the upgrade was not confirmed (${d.decision === 'rejected' ? `rejected by ${d.by}` : 'timed out'})`);
-      remaining.splice(remaining.indexOf('upgrade'), 1);
-      await recoverable('reopen', () => long(`${sql(targetCdb, statements.closePdb(pdb))}; then ${statements.openPdb(pdb).sql}`).reopenAfterUpgrade({ cdb: targetCdb, pdb }));
-    }
-    const verification = await recoverable('verify', async () => {
-      const checks = await act(dbSteps, `verify (read-only): ${pdb} in ${targetCdb} and ${sourceCdb}, PDB_PLUG_IN_VIOLATIONS`).verifyRelocation(ref);
+      journal.preflight(checks);
       const failed = checks.filter((c) => c.outcome === 'fail');
-      if (failed.length) throw ApplicationFailure.nonRetryable(`verification failed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`, 'VerificationFailed');
-      return checks;
-    });
-    journal.preflight([...journal.status.preflight, ...verification.map((c) => ({ ...c, check: `verify: ${c.check}` }))]);
-    await recoverable('start-services', () =>
-      act(dbSteps, stoppedServices.length ? `[${targetCdb}] DBMS_SERVICE.START_SERVICE ${stoppedServices.join(', ')} in ${pdb}` : 'no service to start')
-        .startServices({ cdb: targetCdb, pdb, services: stoppedServices }));
-    await recoverable('save-state-target', () => act(dbSteps, sql(targetCdb, statements.savePdbState(pdb))).savePdbState({ cdb: targetCdb, pdb }));
-
-    if (availability === 'MAX') {
-      let drop = true;
-      if (input.gates.dropTombstone) {
-        const policy = input.gates.dropTombstone;
-        const d = await journal.stage('approve-drop-tombstone', () =>
-          gates.wait('drop-tombstone', `Drop the RELOCATED tombstone of ${pdb} in ${sourceCdb}? Do it once every client connects to ${targetCdb} directly.`, policy),
-          (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}: the tombstone is kept` : 'timed out: the tombstone is kept'),
-        );
-        drop = d.decision === 'approved';
-        if (!drop) {
-          journal.skip('drop-tombstone', d.decision === 'rejected' ? `kept: rejected by ${d.by}` : 'kept: the gate timed out');
-          if (remaining.includes('drop-tombstone')) remaining.splice(remaining.indexOf('drop-tombstone'), 1);
-        }
+      journal.end(failed.length ? 'failed' : 'succeeded', summarize(checks));
+      if (failed.length) {
+        const reason = `preflight failed, nothing was changed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`;
+        journal.finish('failed', reason);
+        throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', journal.status);
       }
-      if (drop) await recoverable('drop-tombstone', () => act(dbSteps, sql(sourceCdb, statements.dropPdb(pdb))).dropTombstone({ cdb: sourceCdb, pdb }));
-    } else journal.skip('drop-tombstone', 'AVAILABILITY NORMAL leaves no tombstone');
 
-    journal.finish('completed', `${pdb} is open READ WRITE in ${targetCdb}${stoppedServices.length ? ` with ${stoppedServices.join(', ')}` : ''}. Back it up: it cannot be recovered in ${targetCdb} until it is.`);
-    return { outcome: 'completed' as const, status: journal.status };
-  });
+      await journal.stage('save-state', () => act(dbSteps, sql(sourceCdb, statements.savePdbState(pdb))).savePdbState({ cdb: sourceCdb, pdb }));
+
+      if (input.gates.beforeCopy) {
+        await journal.stage('approve-copy', () =>
+          approval('copy', `Copy ${pdb} from ${sourceCdb} to ${targetCdb} (CREATE PLUGGABLE DATABASE ... RELOCATE AVAILABILITY ${availability})?`, input.gates.beforeCopy!),
+        (by) => `approved by ${by.join(', ')}`);
+      } else journal.skip('approve-copy', 'no gate before the copy was asked for');
+
+      // From here the target may hold a copy: undo drops it (never while it is open, never
+      // unless the source is intact) and makes sure the source is open READ WRITE.
+      undoLog.add({
+        step: `make sure ${pdb} is open READ WRITE in ${sourceCdb}`,
+        run: () => act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb }),
+      });
+      // A copy stage refused because someone else is creating the PDB (ForeignCopy) created
+      // nothing of this run's: what is in the target is theirs, and the drop is not done.
+      let foreign: string | null = null;
+      undoLog.add({
+        step: `drop the copy of ${pdb} in ${targetCdb}`,
+        run: () => {
+          if (foreign) throw ApplicationFailure.nonRetryable(`this run created nothing in ${targetCdb}: ${foreign}`, 'NotOurCopy');
+          return act(undoSteps, `undo: ${sql(targetCdb, statements.dropPdb(pdb))} (only a copy never opened)`).dropRelocatedCopy({ pdb, sourceCdb, targetCdb });
+        },
+      });
+
+      await journal.stage('copy', async () => {
+        const copying = `copy: [${targetCdb}] CREATE PLUGGABLE DATABASE ${pdb} FROM ${pdb}@${dbLink} ... RELOCATE AVAILABILITY ${availability}`;
+        const running = act(copySteps, copying).copyPdb(ref).catch((err) => {
+          if (causeType(err) === 'ForeignCopy') foreign = causeMessage(err);
+          throw err;
+        });
+        let done = false;
+        running.then(() => (done = true), () => (done = true));
+        const started = Date.now();
+        try {
+          for (let reads = 0; !done; reads++) {
+            await settledOr(running, copyProgressInterval(reads, Date.now() - started), 'next read of the copy progress');
+            if (done) break;
+            const p = await act(progressSteps, `read the copy's progress in ${targetCdb} (GV$SESSION_LONGOPS)`).readCopyProgress({ cdb: targetCdb, pdb, sourceCdb }).catch(() => null);
+            if (p && !done) journal.progress(p);
+          }
+        } catch (err) {
+          // Cancelled while copying: the copy activity is cancelled too; wait until it has
+          // stopped (or finished its CREATE) so that compensation sees the estate as it will stay.
+          if (isCancellation(err)) await CancellationScope.nonCancellable(() => running.catch(() => undefined));
+          throw err;
+        }
+        const r = await running;
+        journal.progress({ percent: 100, timeRemainingSeconds: 0, detail: 'copy complete' });
+        return r;
+      }, (r) => `${COPY_OUTCOME[r.outcome]}${r.droppedUnusable ? ' (dropped an UNUSABLE leftover first)' : ''}`);
+
+      if (input.gates.cutover) {
+        await journal.stage('approve-cutover', () =>
+          approval('cutover', `Cut over: drain ${pdb}'s services in ${sourceCdb} and open ${pdb} in ${targetCdb}?`, input.gates.cutover!),
+        (by) => `approved by ${by.join(', ')}`);
+      } else journal.skip('approve-cutover', 'the cutover gate was turned off');
+
+      stoppedServices = await journal.stage('drain', () => drain(), (s) =>
+        (s.length ? `stopped ${s.join(', ')}` : 'no running service to drain') +
+        (disconnected ? `; ${disconnected.sessions} session(s) still there after the drain timeout were disconnected after their transaction (POST_TRANSACTION)${disconnected.approvedBy ? `, approved by ${disconnected.approvedBy}` : ''}` : ''),
+      );
+    } catch (err) {
+      if (journal.status.state === 'failed') throw err; // preflight: nothing to undo
+      const reason = isCancellation(err) ? 'cancelled by an operator' : causeMessage(err);
+      if (undoLog.pending.length === 0) {
+        const summary = `${reason}. Nothing had been changed in the estate, so there was nothing to undo`;
+        journal.finish('failed', summary);
+        if (isCancellation(err)) throw err;
+        throw ApplicationFailure.nonRetryable(summary, 'RunbookFailed', journal.status);
+      }
+      log.warn('relocation failed before the open; compensating', { reason });
+      return compensateAndEnd(reason, isCancellation(err) ? err : null);
+    }
+
+    // ---- The open and after: no automatic undo, an operator decides -----------------------
+    // A cancellation from here on is recorded, not acted upon: undoing would mean moving the
+    // PDB back, which is a new relocation, not a compensation.
+    CancellationScope.current().cancelRequested.catch(() => {
+      journal.note(`cancel requested during ${journal.status.stage}: after the open there is no automatic undo; the run goes on (reject at a recover-* gate to stop it)`);
+    });
+    return CancellationScope.nonCancellable(async () => {
+      const openMode = upgrade ? 'UPGRADE' : 'READ WRITE';
+      await recoverable('open', () => long(sql(targetCdb, statements.openPdb(pdb, openMode))).openPdb({ cdb: targetCdb, pdb, mode: openMode }), true);
+      undoLog.clear();
+      if (upgrade) {
+        const d = await journal.stage('upgrade', () => gates.wait('upgrade', upgradeQuestion(), { ...input.gates.operator, timeoutMs: null, onTimeout: 'wait' }),
+          (x) => (x.decision === 'approved' ? `upgraded, said ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
+        if (d.decision !== 'approved') return stopAfterOpen('upgrade', `the upgrade was not confirmed (${d.decision === 'rejected' ? `rejected by ${d.by}` : 'timed out'})`);
+        remaining.splice(remaining.indexOf('upgrade'), 1);
+        await recoverable('reopen', () => long(`${sql(targetCdb, statements.closePdb(pdb))}; then ${statements.openPdb(pdb).sql}`).reopenAfterUpgrade({ cdb: targetCdb, pdb }));
+      }
+      const verification = await recoverable('verify', async () => {
+        const checks = await act(dbSteps, `verify (read-only): ${pdb} in ${targetCdb} and ${sourceCdb}, PDB_PLUG_IN_VIOLATIONS`).verifyRelocation(ref);
+        const failed = checks.filter((c) => c.outcome === 'fail');
+        if (failed.length) throw ApplicationFailure.nonRetryable(`verification failed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`, 'VerificationFailed');
+        return checks;
+      });
+      journal.preflight([...journal.status.preflight, ...verification.map((c) => ({ ...c, check: `verify: ${c.check}` }))]);
+      await recoverable('start-services', () =>
+        act(dbSteps, stoppedServices.length ? `[${targetCdb}] DBMS_SERVICE.START_SERVICE ${stoppedServices.join(', ')} in ${pdb}` : 'no service to start')
+          .startServices({ cdb: targetCdb, pdb, services: stoppedServices }));
+      await recoverable('save-state-target', () => act(dbSteps, sql(targetCdb, statements.savePdbState(pdb))).savePdbState({ cdb: targetCdb, pdb }));
+
+      if (availability === 'MAX') {
+        let drop = true;
+        if (input.gates.dropTombstone) {
+          const policy = input.gates.dropTombstone;
+          const d = await journal.stage('approve-drop-tombstone', () =>
+            gates.wait('drop-tombstone', `Drop the RELOCATED tombstone of ${pdb} in ${sourceCdb}? Do it once every client connects to ${targetCdb} directly.`, policy),
+            (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}: the tombstone is kept` : 'timed out: the tombstone is kept'),
+          );
+          drop = d.decision === 'approved';
+          if (!drop) {
+            journal.skip('drop-tombstone', d.decision === 'rejected' ? `kept: rejected by ${d.by}` : 'kept: the gate timed out');
+            if (remaining.includes('drop-tombstone')) remaining.splice(remaining.indexOf('drop-tombstone'), 1);
+          }
+        }
+        if (drop) await recoverable('drop-tombstone', () => act(dbSteps, sql(sourceCdb, statements.dropPdb(pdb))).dropTombstone({ cdb: sourceCdb, pdb }));
+      } else journal.skip('drop-tombstone', 'AVAILABILITY NORMAL leaves no tombstone');
+
+      journal.finish('completed', `${pdb} is open READ WRITE in ${targetCdb}${stoppedServices.length ? ` with ${stoppedServices.join(', ')}` : ''}. Back it up: it cannot be recovered in ${targetCdb} until it is.`);
+      return { outcome: 'completed' as const, status: journal.status };
+    });
   }
 
   /** Stops the services, watches the session count, and applies the drain-timeout policy. */
