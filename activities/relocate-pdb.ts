@@ -192,94 +192,101 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     await create;
   }
 
-  const relocation = {
-    /**
-     * Preflight: every prerequisite of a PDB relocation, read-only. Each check passes, fails
-     * or warns with the reason; any failure ends the run before anything changes.
-     */
-    async preflightRelocation(r: RelocationRef): Promise<CheckResult[]> {
-      const source = openCdb(r.sourceCdb);
-      const target = openCdb(r.targetCdb);
-      const checks: CheckResult[] = [];
-      const [sf, tf, sp, tp, link, copies] = await oracleStep('reading both CDBs for preflight', () =>
-        Promise.all([source.getFacts(), target.getFacts(), source.getPdb(r.pdb), target.getPdb(r.pdb), target.getDbLink(r.dbLink), target.getCopyProgress()]),
-      );
+  /**
+   * Preflight: every prerequisite of a PDB relocation, read-only. Each check passes, fails or
+   * warns with the reason; any failure ends the run before anything changes. Returns the facts
+   * the CREATE's clauses come from too, so a plan does not read them twice.
+   */
+  async function preflight(r: RelocationRef): Promise<{ checks: CheckResult[]; facts: RelocationFacts }> {
+    const source = openCdb(r.sourceCdb);
+    const target = openCdb(r.targetCdb);
+    const checks: CheckResult[] = [];
+    const [sf, tf, sp, tp, link, copies] = await oracleStep('reading both CDBs for preflight', () =>
+      Promise.all([source.getFacts(), target.getFacts(), source.getPdb(r.pdb), target.getPdb(r.pdb), target.getDbLink(r.dbLink), target.getCopyProgress()]),
+    );
 
-      if (!sp) check(checks, 'source PDB exists', 'fail', `${r.sourceCdb} has no PDB named ${r.pdb}`);
-      else if (sp.status !== 'NORMAL') check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.status}; only a NORMAL PDB can be relocated`);
-      else if (sp.openMode !== 'READ WRITE')
-        check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode ?? 'not open'}; a relocation needs it open READ WRITE`);
-      else check(checks, 'source PDB exists', 'pass', `${r.pdb} in ${r.sourceCdb} is NORMAL and ${sp.openMode}`);
+    if (!sp) check(checks, 'source PDB exists', 'fail', `${r.sourceCdb} has no PDB named ${r.pdb}`);
+    else if (sp.status !== 'NORMAL') check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.status}; only a NORMAL PDB can be relocated`);
+    else if (sp.openMode !== 'READ WRITE')
+      check(checks, 'source PDB exists', 'fail', `${r.pdb} in ${r.sourceCdb} is ${sp.openMode ?? 'not open'}; a relocation needs it open READ WRITE`);
+    else check(checks, 'source PDB exists', 'pass', `${r.pdb} in ${r.sourceCdb} is NORMAL and ${sp.openMode}`);
 
-      const creating = copiesOf(r.pdb, copies);
-      if (creating.length) {
-        const who = creating.map(describeCopy).join('; ');
-        check(checks, 'target has no PDB of that name', 'fail',
-          `${r.targetCdb} is already creating ${r.pdb}: CREATE PLUGGABLE DATABASE under way in ${who}; wait for it to end, or choose another target`);
-      } else if (tp) {
-        check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
-      } else check(checks, 'target has no PDB of that name', 'pass', `${r.targetCdb} has no PDB named ${r.pdb}`);
+    const creating = copiesOf(r.pdb, copies);
+    if (creating.length) {
+      const who = creating.map(describeCopy).join('; ');
+      check(checks, 'target has no PDB of that name', 'fail',
+        `${r.targetCdb} is already creating ${r.pdb}: CREATE PLUGGABLE DATABASE under way in ${who}; wait for it to end, or choose another target`);
+    } else if (tp) {
+      check(checks, 'target has no PDB of that name', 'fail', `${r.targetCdb} already has a PDB named ${r.pdb} (${describePdb(tp)}); drop it or choose another target`);
+    } else check(checks, 'target has no PDB of that name', 'pass', `${r.targetCdb} has no PDB named ${r.pdb}`);
 
-      check(checks, 'source CDB uses local undo', sf.localUndo ? 'pass' : 'fail',
-        sf.localUndo ? `${r.sourceCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.sourceCdb} runs in shared undo mode (LOCAL_UNDO_ENABLED is not TRUE); relocation needs local undo (ORA-65035)`);
-      check(checks, 'target CDB uses local undo', tf.localUndo ? 'pass' : 'fail',
-        tf.localUndo ? `${r.targetCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.targetCdb} runs in shared undo mode; relocation needs local undo`);
+    check(checks, 'source CDB uses local undo', sf.localUndo ? 'pass' : 'fail',
+      sf.localUndo ? `${r.sourceCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.sourceCdb} runs in shared undo mode (LOCAL_UNDO_ENABLED is not TRUE); relocation needs local undo (ORA-65035)`);
+    check(checks, 'target CDB uses local undo', tf.localUndo ? 'pass' : 'fail',
+      tf.localUndo ? `${r.targetCdb} has LOCAL_UNDO_ENABLED = TRUE` : `${r.targetCdb} runs in shared undo mode; relocation needs local undo`);
 
-      // orb runs hot relocations only (the PDB stays open READ WRITE during the copy), which need
-      // ARCHIVELOG. A cold move of a READ ONLY PDB from a NOARCHIVELOG CDB is not offered.
-      check(checks, 'source CDB in ARCHIVELOG mode', sf.logMode === 'ARCHIVELOG' ? 'pass' : 'fail',
-        sf.logMode === 'ARCHIVELOG' ? `${r.sourceCdb} is in ARCHIVELOG mode` : `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG (ORA-65035)`);
-      check(checks, 'target CDB in ARCHIVELOG mode', tf.logMode === 'ARCHIVELOG' ? 'pass' : 'warn',
-        tf.logMode === 'ARCHIVELOG' ? `${r.targetCdb} is in ARCHIVELOG mode` : `${r.targetCdb} is in NOARCHIVELOG mode: the relocated PDB cannot be recovered until the CDB is in ARCHIVELOG and backed up`);
+    // orb runs hot relocations only (the PDB stays open READ WRITE during the copy), which need
+    // ARCHIVELOG. A cold move of a READ ONLY PDB from a NOARCHIVELOG CDB is not offered.
+    check(checks, 'source CDB in ARCHIVELOG mode', sf.logMode === 'ARCHIVELOG' ? 'pass' : 'fail',
+      sf.logMode === 'ARCHIVELOG' ? `${r.sourceCdb} is in ARCHIVELOG mode` : `${r.sourceCdb} is in NOARCHIVELOG mode: a hot relocation needs ARCHIVELOG (ORA-65035)`);
+    check(checks, 'target CDB in ARCHIVELOG mode', tf.logMode === 'ARCHIVELOG' ? 'pass' : 'warn',
+      tf.logMode === 'ARCHIVELOG' ? `${r.targetCdb} is in ARCHIVELOG mode` : `${r.targetCdb} is in NOARCHIVELOG mode: the relocated PDB cannot be recovered until the CDB is in ARCHIVELOG and backed up`);
 
-      check(checks, 'same endianness', sf.endianFormat === tf.endianFormat ? 'pass' : 'fail',
-        `${r.sourceCdb} is ${sf.endianFormat} endian (${sf.platformName}), ${r.targetCdb} is ${tf.endianFormat} endian (${tf.platformName})`);
+    check(checks, 'same endianness', sf.endianFormat === tf.endianFormat ? 'pass' : 'fail',
+      `${r.sourceCdb} is ${sf.endianFormat} endian (${sf.platformName}), ${r.targetCdb} is ${tf.endianFormat} endian (${tf.platformName})`);
 
-      const csOk = tf.characterSet === 'AL32UTF8' || tf.characterSet === sf.characterSet;
-      check(checks, 'compatible character sets', csOk ? 'pass' : 'fail',
-        csOk ? `target ${tf.characterSet}, source ${sf.characterSet}` : `target character set ${tf.characterSet} is neither AL32UTF8 nor the source's ${sf.characterSet}`);
-      // The national character set must be the same (reference; CREATE ... RELOCATE raises ORA-65119).
-      const ncharOk = sf.ncharCharacterSet === tf.ncharCharacterSet;
-      check(checks, 'national character sets', ncharOk ? 'pass' : 'fail', ncharOk ? `both CDBs use ${sf.ncharCharacterSet}`
-        : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
+    const csOk = tf.characterSet === 'AL32UTF8' || tf.characterSet === sf.characterSet;
+    check(checks, 'compatible character sets', csOk ? 'pass' : 'fail',
+      csOk ? `target ${tf.characterSet}, source ${sf.characterSet}` : `target character set ${tf.characterSet} is neither AL32UTF8 nor the source's ${sf.characterSet}`);
+    // The national character set must be the same (reference; CREATE ... RELOCATE raises ORA-65119).
+    const ncharOk = sf.ncharCharacterSet === tf.ncharCharacterSet;
+    check(checks, 'national character sets', ncharOk ? 'pass' : 'fail', ncharOk ? `both CDBs use ${sf.ncharCharacterSet}`
+      : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
 
-      const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
-      const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);
-      check(checks, 'installed options', missing.length ? 'fail' : 'pass',
-        missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
+    const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
+    const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);
+    check(checks, 'installed options', missing.length ? 'fail' : 'pass',
+      missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
 
-      checks.push(...estatePrerequisites(await relocationFacts(r, { sf, tf })));
+    const facts = await relocationFacts(r, { sf, tf });
+    checks.push(...estatePrerequisites(facts));
 
-      if (!link) {
-        check(checks, 'database link', 'fail', `${r.targetCdb} has no database link ${r.dbLink} (ORA-02019); create it to ${r.sourceCdb}'s root as a common user`);
-      } else if (!link.username) {
-        check(checks, 'database link', 'fail', `link ${r.dbLink} connects as the current user (no fixed user); relocation needs a link that connects as a common user with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
+    if (!link) {
+      check(checks, 'database link', 'fail', `${r.targetCdb} has no database link ${r.dbLink} (ORA-02019); create it to ${r.sourceCdb}'s root as a common user`);
+    } else if (!link.username) {
+      check(checks, 'database link', 'fail', `link ${r.dbLink} connects as the current user (no fixed user); relocation needs a link that connects as a common user with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
+    } else {
+      const u = await oracleStep('reading the link user in the source CDB', () => source.getUserPrivileges(link.username));
+      if (!u.exists) {
+        check(checks, 'database link', 'fail', `link ${r.dbLink} connects as ${link.username}, who does not exist in ${r.sourceCdb}`);
       } else {
-        const u = await oracleStep('reading the link user in the source CDB', () => source.getUserPrivileges(link.username));
-        if (!u.exists) {
-          check(checks, 'database link', 'fail', `link ${r.dbLink} connects as ${link.username}, who does not exist in ${r.sourceCdb}`);
-        } else {
-          const lacking = LINK_PRIVILEGES.filter((p) => !u.systemPrivileges.includes(p));
-          if (!u.sysoper) lacking.push('SYSOPER');
-          const problems = [...lacking.map((p) => `lacks ${p}`), ...(u.common ? [] : ['is not a common user'])];
-          check(checks, 'database link', problems.length ? 'fail' : 'pass',
-            problems.length ? `link ${r.dbLink} connects as ${link.username}, who ${problems.join(' and ')} in ${r.sourceCdb}` : `link ${r.dbLink} connects as common user ${link.username} with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
-        }
+        const lacking = LINK_PRIVILEGES.filter((p) => !u.systemPrivileges.includes(p));
+        if (!u.sysoper) lacking.push('SYSOPER');
+        const problems = [...lacking.map((p) => `lacks ${p}`), ...(u.common ? [] : ['is not a common user'])];
+        check(checks, 'database link', problems.length ? 'fail' : 'pass',
+          problems.length ? `link ${r.dbLink} connects as ${link.username}, who ${problems.join(' and ')} in ${r.sourceCdb}` : `link ${r.dbLink} connects as common user ${link.username} with CREATE SESSION, CREATE PLUGGABLE DATABASE and SYSOPER`);
       }
+    }
 
-      if (sp) {
-        const services = await oracleStep('reading the PDB services', () => source.listServices(r.pdb));
-        // The default service's name is as CDB_SERVICES spells it (often lower case, maybe with the domain).
-        const defaultService = services.find((s) => s.isDefault)?.name ?? r.pdb;
-        const counts = await oracleStep('counting sessions on the default service', () => source.countSessions(defaultService));
-        const onDefault = counts.reduce((n, c) => n + c.count, 0);
-        const drainable = services.filter((s) => !s.isDefault);
-        check(checks, 'application services', drainable.length ? 'pass' : 'warn',
-          drainable.length ? `services to drain and move: ${drainable.map((s) => s.name).join(', ')}` : `${r.pdb} has no service besides its default service: nothing can be drained gracefully`);
-        if (onDefault > 0) check(checks, 'default service unused', 'warn', `${onDefault} session(s) use the default service ${defaultService}, which cannot be drained; they will be cut at cutover`);
-      }
-      log.info('preflight done', { pdb: r.pdb, failed: checks.filter((c) => c.outcome === 'fail').length });
-      return checks;
+    if (sp) {
+      const services = await oracleStep('reading the PDB services', () => source.listServices(r.pdb));
+      // The default service's name is as CDB_SERVICES spells it (often lower case, maybe with the domain).
+      const defaultService = services.find((s) => s.isDefault)?.name ?? r.pdb;
+      const counts = await oracleStep('counting sessions on the default service', () => source.countSessions(defaultService));
+      const onDefault = counts.reduce((n, c) => n + c.count, 0);
+      const drainable = services.filter((s) => !s.isDefault);
+      check(checks, 'application services', drainable.length ? 'pass' : 'warn',
+        drainable.length ? `services to drain and move: ${drainable.map((s) => s.name).join(', ')}` : `${r.pdb} has no service besides its default service: nothing can be drained gracefully`);
+      if (onDefault > 0) check(checks, 'default service unused', 'warn', `${onDefault} session(s) use the default service ${defaultService}, which cannot be drained; they will be cut at cutover`);
+    }
+    log.info('preflight done', { pdb: r.pdb, failed: checks.filter((c) => c.outcome === 'fail').length });
+    return { checks, facts };
+  }
+
+  const relocation = {
+    /** Preflight (see preflight above): the checks, for the run's preflight stage. */
+    async preflightRelocation(r: RelocationRef): Promise<CheckResult[]> {
+      return (await preflight(r)).checks;
     },
 
     /**
@@ -290,10 +297,10 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const r: RelocationRef = {
         pdb: input.pdb, sourceCdb: input.sourceCdb, targetCdb: input.targetCdb, dbLink: input.dbLink, availability: input.availability, upgrade: input.upgrade === true,
       };
-      const checks = [...(opts.approvers ? [opts.approvers(input.gates)] : []), ...(await relocation.preflightRelocation(r))];
-      const facts = await relocationFacts(r);
+      const { checks, facts } = await preflight(r);
       const services = servicesToDrain(await oracleStep('listing the PDB services', () => openCdb(r.sourceCdb).listServices(r.pdb)));
-      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks, createArgs: relocateStatementArgs(facts), services });
+      const all = [...(opts.approvers ? [opts.approvers(input.gates)] : []), ...checks];
+      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks: all, createArgs: relocateStatementArgs(facts), services });
     },
 
     /** ALTER PLUGGABLE DATABASE <pdb> SAVE STATE INSTANCES=ALL on the source. Idempotent by nature. */
