@@ -13,6 +13,7 @@ import { requireCdb, requirePdb, sameName, type SimContext } from './estate';
 import { armFault, takeFault } from './faults';
 import { checkInvariants } from './invariants';
 import { LabError } from './lab-error';
+import { cloudBusy, takeCloudFault, type LabCloudFault } from './cloud-model';
 import type { LabLogger } from './log';
 import type { LabCdb, LabCopy, LabFault, LabOplogEntry, LabState } from './model';
 import { oraMessage, wrappedMessage } from './ora-messages';
@@ -103,16 +104,21 @@ export class Lab {
   }
 
   private ensureTicker(): void {
-    if (this.ticker || !this.state.copies.some((c) => c.state === 'running')) return;
+    if (this.ticker || !this.needsTicker()) return;
     this.ticker = setInterval(() => {
       this.advance();
       if (Date.now() - this.lastSaveReal >= SAVE_EVERY_MS) this.save();
-      if (!this.state.copies.some((c) => c.state === 'running') && this.ticker) {
+      if (!this.needsTicker() && this.ticker) {
         clearInterval(this.ticker);
         this.ticker = null;
       }
     }, TICK_MS);
     this.ticker.unref();
+  }
+
+  /** Time must run by itself while copies or cloud work requests are under way (their callers and events wait on it). */
+  private needsTicker(): boolean {
+    return this.state.copies.some((c) => c.state === 'running') || cloudBusy(this.state.cloud);
   }
 
   private save(): void {
@@ -247,6 +253,56 @@ export class Lab {
         return svcOps.countSessions(ctx, cdb, s('service'));
       case 'createPdbRelocate':
         throw new Error('createPdbRelocate is asynchronous');
+    }
+  }
+
+  // ---- cloud calls (OCI, OIC; lab/cloud-model.ts) ----------------------------------------------
+
+  /**
+   * One call of the cloud APIs the lab serves: advances time, takes an armed cloud fault (before:
+   * nothing changes; after: the change is made and the answer lost), records mutating calls in the
+   * oplog (`cdb` is the service, OCI or OIC; `target` the OCID / connection id), saves.
+   * Errors are LabErrors whose `code` is the service's error code and `httpStatus` its status.
+   */
+  cloudCall<T>(
+    call: { service: 'oci' | 'oic'; op: string; target: string | null; args?: unknown; mutating: boolean },
+    fn: (ctx: SimContext, cloud: LabState['cloud']) => T,
+  ): T {
+    const ctx = this.advance();
+    const entry = call.mutating ? this.logEntry(call.service.toUpperCase(), call.op, call.args ?? {}, ctx.nowMs) : null;
+    if (entry && call.target) entry.target = call.target;
+    const fault = takeCloudFault(this.state.cloud, call.service, call.op, call.target);
+    const faultError = (f: LabCloudFault) =>
+      new LabError(f.code, `${f.code}: injected ${f.kind} fault #${f.id} on ${call.op}`, f.status, f.id);
+    try {
+      if (fault && fault.when === 'before') throw faultError(fault);
+      const result = fn(ctx, this.state.cloud);
+      if (fault && fault.when === 'after') throw faultError(fault);
+      if (entry) entry.outcome = 'ok';
+      return result;
+    } catch (e) {
+      const err = e instanceof LabError ? e : new LabError('InternalServerError', `InternalServerError: ${(e as Error).message}`, 500);
+      if (!(e instanceof LabError)) this.log.error({ err: e, op: call.op }, 'lab bug');
+      if (entry) {
+        entry.outcome = 'error';
+        entry.error = err.toJSON();
+        if (err.faultId !== undefined) entry.faultId = err.faultId;
+      }
+      throw err;
+    } finally {
+      if (entry || fault) this.save();
+      this.ensureTicker();
+    }
+  }
+
+  /** Lab control on the cloud estate (no faults, no oplog): advances time, runs, saves. */
+  cloudControl<T>(fn: (ctx: SimContext, cloud: LabState['cloud']) => T): T {
+    const ctx = this.advance();
+    try {
+      return fn(ctx, this.state.cloud);
+    } finally {
+      this.save();
+      this.ensureTicker();
     }
   }
 

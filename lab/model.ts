@@ -4,11 +4,12 @@
  *
  * Top-level collections are kept open for later kinds of targets: `cdbs` today (single
  * instance or RAC: every CDB has an `instances` list and services/sessions name the
- * instance they are on), `autonomousDatabases` and `oicConnections` are reserved (empty).
+ * instance they are on), `cloud` holds Autonomous Databases, OIC and Vault (lab/cloud-model.ts).
  *
  * Names: PDB and database link names are stored upper case (Oracle's dictionary form);
  * service names as created, compared case-insensitively (the listener does the same).
  */
+import type { LabCloud } from './cloud-model';
 import type { Availability, OpenMode, PdbStatus, ServiceInfo, StopOption } from '../activities/oracle/port';
 
 /** 2: copies run on parallel copier sessions with per-datafile longops; PDBs have a GUID and datafiles. */
@@ -264,6 +265,8 @@ export interface LabOplogEntry {
   statement?: { sql: string; binds: Record<string, string | number>; container?: string; secretRef?: string };
   /** Simulated time (ISO) the call completed (for long calls) */
   endedAt?: string;
+  /** Cloud calls (cdb is OCI or OIC): the OCID, connection or integration the call names */
+  target?: string;
 }
 
 /** Settings of the simulation that a seed chooses. */
@@ -278,22 +281,6 @@ export interface LabSettings {
   copyParallelism: number;
 }
 
-/** Reserved for later runbooks (Autonomous Database switchover). */
-export interface LabAutonomousDatabase {
-  id: string;
-  displayName: string;
-  role: 'PRIMARY' | 'STANDBY';
-  lifecycleState: string;
-  peerDbIds: string[];
-}
-
-/** Reserved for later runbooks (OIC connection wallet rotation). */
-export interface LabOicConnection {
-  id: string;
-  status: string;
-  properties: Record<string, string>;
-}
-
 export interface LabState {
   version: typeof LAB_STATE_VERSION;
   seed: string;
@@ -305,8 +292,8 @@ export interface LabState {
   nextSid: number;
   nextId: number;
   cdbs: LabCdb[];
-  autonomousDatabases: LabAutonomousDatabase[];
-  oicConnections: LabOicConnection[];
+  /** Autonomous Databases, work requests, wallets, Vault, OIC and OCI events (lab/cloud-model.ts) */
+  cloud: LabCloud;
   sessions: LabSession[];
   drains: LabDrain[];
   copies: LabCopy[];

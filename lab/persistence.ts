@@ -1,6 +1,7 @@
 /** The state file: JSON, written atomically (temp file, fsync, rename) after every mutation. */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { emptyCloud } from './cloud-model';
 import { LAB_STATE_VERSION, type LabState } from './model';
 
 export function saveState(file: string, state: LabState): void {
@@ -31,6 +32,7 @@ export function loadState(file: string): LabState | null {
 
 /** Fields added after a state file was written get the seed's defaults (no reset needed). */
 function withDefaults(state: LabState): LabState {
+  state.cloud ??= emptyCloud();
   for (const cdb of state.cdbs) {
     cdb.dbCreateFileDest ??= '/u02/oradata';
     cdb.keystoreStatus ??= 'OPEN';

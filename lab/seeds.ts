@@ -26,6 +26,7 @@
 import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
 import { seedFromString } from './random';
+import { emptyCloud } from './cloud-model';
 
 export const SEED_NAMES = ['demo', 'test'] as const;
 export type SeedName = (typeof SEED_NAMES)[number];
@@ -207,8 +208,7 @@ export function buildSeed(name: SeedName): LabState {
     nextSid: sid,
     nextId: 1,
     cdbs: [cdb1, cdb2, cdb3, cdb4],
-    autonomousDatabases: [],
-    oicConnections: [],
+    cloud: emptyCloud(),
     sessions,
     drains: [],
     copies: [],
