@@ -2,18 +2,34 @@ import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
 import { approverCheck, gateApproverActivities } from './gate-approvers';
+import { adbAccessFactory } from './adb/cloud-access';
+import { roleChangeActivities } from './role-change';
+import { walletActivities } from './propagate-wallet';
+import { inputErrorsFinal } from './input-errors';
+
+export interface ActivityOptions {
+  openCdb?: OpenCdb;
+  copyPollMs?: number;
+  /** How often a role change's work request is read (default 5 s) */
+  workRequestPollMs?: number;
+  /** This worker host's own task queue (wallet activities run where the wallet rests) */
+  hostQueue?: string;
+}
 
 /**
  * Every activity the worker registers. Workflows import the type only
  * (`proxyActivities<OrbActivities>`); the implementations run in the worker, where the
  * estate file and the credentials it refers to are read.
  */
-export function createActivities(estate: EstateConfig, opts: { openCdb?: OpenCdb; copyPollMs?: number } = {}) {
+export function createActivities(estate: EstateConfig, opts: ActivityOptions = {}) {
   const open = opts.openCdb ?? ((cdb: string) => openCdb(estate, cdb));
   const settingsOf = (cdb: string) => estate.cdbs[requireCdb(estate, 'cdb', cdb)] ?? {};
+  const access = adbAccessFactory(estate);
   return {
     ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
     ...gateApproverActivities(estate),
+    ...inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })),
+    ...inputErrorsFinal(walletActivities(estate, access, { hostQueue: opts.hostQueue ?? 'orb' })),
   };
 }
 

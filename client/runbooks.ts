@@ -61,7 +61,7 @@ export function mapTemporalError(err: unknown, settings: TemporalSettings, workf
         `  \`orb dev\` registers them; on another server run once:\n` +
         `  temporal operator search-attribute create --namespace ${settings.namespace} ` +
         `--name OrbRunbook --type Keyword --name OrbPdb --type Keyword --name OrbSourceCdb --type Keyword ` +
-        `--name OrbTargetCdb --type Keyword --name OrbStage --type Keyword --name OrbAwaitingApproval --type Bool`,
+        `--name OrbTargetCdb --type Keyword --name OrbDatabase --type Keyword --name OrbStage --type Keyword --name OrbAwaitingApproval --type Bool`,
     );
   }
   throw err;

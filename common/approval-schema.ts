@@ -36,9 +36,18 @@ export const commentSchema = z.string({ error: 'must be text (a string)' }).supe
   }
 });
 
+/** What an approval chooses at a gate that offers choices (e.g. retry, skip, switch-back). */
+export const CHOICE = /^[a-z][a-z0-9-]{0,31}$/;
+export const choiceSchema = z.string({ error: 'must be a choice (a string), such as retry' }).regex(CHOICE, {
+  message: 'must be a choice the open gate offers: lower-case letters, digits and "-", at most 32 characters',
+});
+
 export const approvalSignalSchema = z.strictObject(
-  { gate: gateNameSchema, by: userNameSchema, comment: commentSchema.optional() },
-  { error: (i) => (i.code === 'invalid_type' ? `must be an object {"gate", "by", "comment"}, not ${kindName(i.input)}` : undefined) },
+  { gate: gateNameSchema, by: userNameSchema, comment: commentSchema.optional(), choice: choiceSchema.optional() },
+  {
+    error: (i) =>
+      i.code === 'invalid_type' ? `must be an object {"gate", "by", "comment", "choice"}, not ${kindName(i.input)}` : undefined,
+  },
 );
 
 export type ApprovalPayload = z.output<typeof approvalSignalSchema>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError } from './input-error';
 import { oracleIdentifier, dbLinkName } from './identifiers';
 import { fileNamePattern } from './file-names';
+import { autonomousDatabase, consumerName, LAB_WALLET_PASSWORD, ociSettings, oicInstance, secretRef, type SecretRef } from './cloud-estate';
 
 /**
  * The estate configuration file: which CDBs orb may touch, how it reaches each one,
@@ -14,16 +15,7 @@ import { fileNamePattern } from './file-names';
  * the embedded default (the lab's demo estate) is used.
  */
 
-const SECRET_BY_REFERENCE =
-  'must be a reference to the secret, { "env": "VARIABLE" } or { "file": "/path/to/file" }, never the secret itself';
-const secretRef = z.union(
-  [
-    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-    z.object({ file: z.string().min(1) }).strict(),
-  ],
-  { error: SECRET_BY_REFERENCE },
-);
-export type SecretRef = z.infer<typeof secretRef>;
+export type { SecretRef } from './cloud-estate';
 
 const identifierKey = (what: string) =>
   z.string().superRefine((v, ctx) => {
@@ -80,7 +72,13 @@ export type CdbConfig = z.infer<typeof cdbSchema>;
 export const estateSchema = z
   .object({
     lab: z.object({ url: z.string().url().default('http://127.0.0.1:7480') }).strict().default({ url: 'http://127.0.0.1:7480' }),
-    cdbs: z.record(identifierKey('cdbs key'), cdbSchema).refine((r) => Object.keys(r).length > 0, 'must name at least one CDB'),
+    cdbs: z.record(identifierKey('cdbs key'), cdbSchema).default({}),
+    /** How orb reaches OCI (Autonomous Databases with adapter "oci", Vault secrets) */
+    oci: ociSettings.default({ auth: { type: 'config-file' } }),
+    /** Oracle Integration instances, by name */
+    oic: z.record(consumerName, oicInstance).default({}),
+    /** Autonomous Databases orb may switch over, fail over and propagate wallets for, by name */
+    autonomousDatabases: z.record(identifierKey('autonomousDatabases key'), autonomousDatabase).default({}),
     approvers: z
       .object({
         groups: z.record(z.string(), z.array(z.string().min(1))).default({}),
@@ -88,7 +86,10 @@ export const estateSchema = z
       .strict()
       .default({ groups: {} }),
   })
-  .strict();
+  .strict()
+  .refine((e) => Object.keys(e.cdbs).length + Object.keys(e.autonomousDatabases).length > 0, {
+    message: 'must name at least one CDB (cdbs) or Autonomous Database (autonomousDatabases)',
+  });
 
 export type EstateConfig = z.infer<typeof estateSchema>;
 
@@ -100,6 +101,21 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
     CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK' } },
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
+  },
+  oic: { 'orb-oic': { adapter: 'lab' } },
+  autonomousDatabases: {
+    SALESATP: {
+      adapter: 'lab',
+      id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
+      region: 'us-ashburn-1',
+      consumers: {
+        'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
+        'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },
+        'vault-wallet': { type: 'vault-secret', secretId: 'ocid1.vaultsecret.oc1.iad.aaaalabsaleswallet' },
+        'app-tns': { type: 'tns-admin', directory: process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app', alias: 'salesatp_high' },
+      },
+    },
+    HRATP: { adapter: 'lab', id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabhratp0001', region: 'us-ashburn-1', consumers: {} },
   },
   approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },
 });
@@ -140,7 +156,38 @@ export function parseEstate(raw: unknown, source = 'estate'): EstateConfig {
       });
     }
   }
+  for (const [db, cfg] of Object.entries(r.data.autonomousDatabases)) {
+    for (const [name, c] of Object.entries(cfg.consumers)) {
+      if (c.type === 'oic' && !r.data.oic[c.instance]) {
+        const have = Object.keys(r.data.oic).join(', ') || 'none';
+        throw new InputError(`${source}: autonomousDatabases.${db}.consumers.${name}.instance`, `names OIC instance ${c.instance}, which is not in oic (it has: ${have})`);
+      }
+      if (c.type === 'tns-admin' && cfg.adapter === 'oci' && (!c.user || !c.password)) {
+        throw new InputError(`${source}: autonomousDatabases.${db}.consumers.${name}`, 'needs user and password (by reference) for its connection test');
+      }
+    }
+  }
   return r.data;
+}
+
+/** The estate's name of an Autonomous Database (case-insensitive), or a clear error. */
+export function requireAdb(estate: EstateConfig, field: string, name: unknown): string {
+  const id = oracleIdentifier(field, name);
+  const key = Object.keys(estate.autonomousDatabases).find((k) => k.toUpperCase() === id);
+  if (!key) {
+    const have = Object.keys(estate.autonomousDatabases).join(', ') || 'none';
+    throw new InputError(field, `unknown Autonomous Database ${JSON.stringify(name)}: the estate knows ${have}`);
+  }
+  return key;
+}
+
+/** The wallet password of a database: its reference read by the worker, or the lab's own for a lab database. */
+export function walletPasswordOf(estate: EstateConfig, db: string): string {
+  const cfg = estate.autonomousDatabases[db];
+  if (!cfg) throw new InputError('database', `unknown Autonomous Database ${db}`);
+  if (cfg.walletPassword) return readSecret(cfg.walletPassword, `autonomousDatabases.${db}.walletPassword`);
+  if (cfg.adapter === 'lab') return LAB_WALLET_PASSWORD;
+  throw new InputError(`autonomousDatabases.${db}.walletPassword`, 'is needed to generate the wallet (a reference: { "env": ... } or { "file": ... })');
 }
 
 export function estatePath(explicit?: string): string | null {

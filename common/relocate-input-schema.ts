@@ -39,7 +39,7 @@ export const approversSchema = z
   .min(1, 'must name at least one approver')
   .max(APPROVERS_MAX, `must name at most ${APPROVERS_MAX} approvers`);
 
-const gatePolicy = z.strictObject({
+export const gatePolicySchema = z.strictObject({
   approvers: approversSchema,
   requiredApprovals: requiredApprovalsSchema,
   timeoutMs: wholeMs('a gate timeout', GATE_TIMEOUT_MAX_MS, '30 days').nullable(),
@@ -62,10 +62,10 @@ export const relocatePdbInputSchema = z
         pollMs: z.number().int().min(100).max(POLL_MAX_MS),
       }),
       gates: z.strictObject({
-        beforeCopy: gatePolicy.nullable(),
-        cutover: gatePolicy.nullable(),
-        dropTombstone: gatePolicy.nullable(),
-        operator: gatePolicy,
+        beforeCopy: gatePolicySchema.nullable(),
+        cutover: gatePolicySchema.nullable(),
+        dropTombstone: gatePolicySchema.nullable(),
+        operator: gatePolicySchema,
       }),
       startedBy: userNameSchema,
     },

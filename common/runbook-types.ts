@@ -3,6 +3,8 @@
  * from workflow code (no Node APIs here).
  */
 
+import type { ConsumerStatus } from './adb-types';
+
 /** Who may approve a gate, how many, and what happens when nobody does. */
 export interface GatePolicy {
   /** User names allowed to approve; groups are resolved to names by the client at start. */
@@ -22,6 +24,8 @@ export interface ApprovalSignal {
   gate: string;
   by: string;
   comment?: string;
+  /** At a gate that offers choices (OpenGate.choices): which one; default the first */
+  choice?: string;
 }
 
 export interface ApprovalRecord extends ApprovalSignal {
@@ -41,6 +45,10 @@ export interface OpenGate {
   approvedBy: string[];
   openedAt: string;
   timeoutAt: string | null;
+  /** What an approval may choose here (the first is the default); absent: approve simply goes on */
+  choices?: string[];
+  /** The choice the approvals so far made */
+  chosen?: string;
 }
 
 export type StageOutcome = 'running' | 'succeeded' | 'failed' | 'skipped' | 'compensated';
@@ -88,6 +96,8 @@ export interface RunbookStatus {
   notes: string[];
   /** Why the run ended other than completed */
   reason?: string;
+  /** Wallet propagation: every consumer with its state (pending, updated, tested, reactivated, restored, skipped) */
+  consumers?: ConsumerStatus[];
 }
 
 export type OnDrainTimeout = 'disconnect' | 'ask' | 'abort';

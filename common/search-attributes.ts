@@ -9,7 +9,9 @@ export const OrbRunbook = defineSearchAttributeKey('OrbRunbook', SearchAttribute
 export const OrbPdb = defineSearchAttributeKey('OrbPdb', SearchAttributeType.KEYWORD);
 export const OrbSourceCdb = defineSearchAttributeKey('OrbSourceCdb', SearchAttributeType.KEYWORD);
 export const OrbTargetCdb = defineSearchAttributeKey('OrbTargetCdb', SearchAttributeType.KEYWORD);
+/** The Autonomous Database (estate name) a switchover-adb / failover-adb / propagate-wallet run is about */
+export const OrbDatabase = defineSearchAttributeKey('OrbDatabase', SearchAttributeType.KEYWORD);
 export const OrbStage = defineSearchAttributeKey('OrbStage', SearchAttributeType.KEYWORD);
 export const OrbAwaitingApproval = defineSearchAttributeKey('OrbAwaitingApproval', SearchAttributeType.BOOL);
 
-export const ALL_SEARCH_ATTRIBUTES = [OrbRunbook, OrbPdb, OrbSourceCdb, OrbTargetCdb, OrbStage, OrbAwaitingApproval];
+export const ALL_SEARCH_ATTRIBUTES = [OrbRunbook, OrbPdb, OrbSourceCdb, OrbTargetCdb, OrbDatabase, OrbStage, OrbAwaitingApproval];

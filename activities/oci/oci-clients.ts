@@ -1,6 +1,6 @@
 /**
  * The real OCI SDK clients orb uses (modular packages, all pinned to one version in
- * package.json: oci-common, oci-database, oci-workrequests), built the way a durable runbook
+ * package.json: oci-common, oci-database, oci-workrequests, oci-vault, oci-secrets), built the way a durable runbook
  * needs them:
  *  - the SDK's own retries off (one attempt: MaxAttemptsTerminationStrategy(1)) and no circuit
  *    breaker (disableClientCircuitBreaker): the activity's retry policy decides, after
@@ -14,6 +14,9 @@
 import * as common from 'oci-common';
 import { DatabaseClient } from 'oci-database';
 import { WorkRequestClient } from 'oci-workrequests';
+import { VaultsClient } from 'oci-vault';
+import { SecretsClient } from 'oci-secrets';
+import { generateKeyPairSync } from 'node:crypto';
 
 export type OciAuth =
   | { type: 'config-file'; file?: string; profile?: string }
@@ -43,6 +46,28 @@ export async function ociAuthProvider(auth: OciAuth): Promise<common.Authenticat
 export interface OciClients {
   database: DatabaseClient;
   workRequests: WorkRequestClient;
+  vaults: VaultsClient;
+  secrets: SecretsClient;
+}
+
+let labProvider: common.SimpleAuthenticationDetailsProvider | null = null;
+
+/**
+ * The lab's OCI: requests are signed as for OCI, with a key made for this process (the lab checks
+ * the signature's form, it does not know anyone's public key). Never used for a real region.
+ */
+export function labAuthProvider(): common.AuthenticationDetailsProvider {
+  if (!labProvider) {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    labProvider = new common.SimpleAuthenticationDetailsProvider(
+      'ocid1.tenancy.oc1..aaaaaaaalab', 'ocid1.user.oc1..aaaaaaaaorbworker', 'la:bo:rb', privateKey, null, common.Region.US_ASHBURN_1,
+    );
+  }
+  return labProvider;
 }
 
 /**
@@ -53,9 +78,11 @@ export function ociClients(provider: common.AuthenticationDetailsProvider, where
   const params = { authenticationDetailsProvider: provider };
   const database = new DatabaseClient(params, noSdkRetries());
   const workRequests = new WorkRequestClient(params, noSdkRetries());
-  for (const client of [database, workRequests]) {
+  const vaults = new VaultsClient(params, noSdkRetries());
+  const secrets = new SecretsClient(params, noSdkRetries());
+  for (const client of [database, workRequests, vaults, secrets]) {
     if (where.endpoint) client.endpoint = where.endpoint;
     else if (where.region) client.regionId = where.region;
   }
-  return { database, workRequests };
+  return { database, workRequests, vaults, secrets };
 }

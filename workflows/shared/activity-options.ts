@@ -40,3 +40,36 @@ export const progressSteps: ActivityOptions = { startToCloseTimeout: '30s', retr
 export function longSteps(drainTimeoutMs: number): ActivityOptions {
   return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: '60s', retry, cancellationType };
 }
+
+/** Calls to OCI and Oracle Integration: short, retried with backoff on transient errors (common/oci-errors.ts). */
+export const cloudSteps: ActivityOptions = { startToCloseTimeout: '5m', retry, cancellationType };
+
+/**
+ * Following a role change's work request: as long as OCI takes, with heartbeats carrying its
+ * percentComplete; a worker that dies is noticed within the heartbeat timeout and another one
+ * keeps following the same work request (nothing is asked of OCI twice).
+ */
+export const workRequestSteps: ActivityOptions = { startToCloseTimeout: '6h', heartbeatTimeout: '60s', retry, cancellationType };
+
+/** Reading the roles after a role change: retried for about five minutes while OCI settles. */
+export const settleSteps: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 1.5, maximumInterval: '15s', maximumAttempts: 30 },
+  cancellationType,
+};
+
+/** A consumer's test: a few tries (a connection may take a moment to see its new wallet), then it is reported failed. */
+export const consumerTestSteps: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4 },
+  cancellationType,
+};
+
+/**
+ * Steps that need a wallet's bytes or a saved configuration run on the task queue of the worker
+ * host that holds them. If that host is gone they cannot start: the schedule-to-start timeout
+ * says so within five minutes instead of waiting forever.
+ */
+export function walletHostSteps(queue: string): ActivityOptions {
+  return { taskQueue: queue, scheduleToStartTimeout: '5m', startToCloseTimeout: '5m', retry, cancellationType };
+}

@@ -14,7 +14,7 @@ export const approveUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_APPR
 export const rejectUpdate = defineUpdate<ApprovalRecord, [unknown]>(SIGNAL_REJECT);
 
 export type GateDecision =
-  | { decision: 'approved'; by: string[] }
+  | { decision: 'approved'; by: string[]; choice?: string }
   | { decision: 'rejected'; by: string; comment?: string }
   | { decision: 'timed-out' };
 
@@ -53,7 +53,8 @@ export class ApprovalGates {
 
   private accept(decision: Decision, s: ApprovalPayload): ApprovalRecord {
     const comment = s.comment !== undefined ? { comment: s.comment } : {};
-    const record = { gate: s.gate, by: s.by, ...comment, decision, at: new Date().toISOString() };
+    const choice = s.choice !== undefined ? { choice: s.choice } : {};
+    const record = { gate: s.gate, by: s.by, ...comment, ...choice, decision, at: new Date().toISOString() };
     this.journal.approval(record);
     return record;
   }
@@ -91,7 +92,7 @@ export class ApprovalGates {
     if (gate.approvedBy.includes(s.by)) {
       return `${s.by} has already approved gate "${gate.name}"; approvals must come from ${needed} distinct people`;
     }
-    return null;
+    return choiceRefusal(gate, s.choice);
   }
 
   private apply(decision: Decision, s: ApprovalPayload): ApprovalRecord {
@@ -102,6 +103,7 @@ export class ApprovalGates {
       return record;
     }
     slot.gate.approvedBy.push(s.by);
+    if (slot.gate.choices) slot.gate.chosen = s.choice ?? slot.gate.chosen ?? slot.gate.choices[0];
     this.journal.gateOpened(slot.gate);
     return record;
   }
@@ -110,7 +112,7 @@ export class ApprovalGates {
    * Opens a gate and waits for its decision. On timeout the policy decides: 'reject' returns
    * timed-out (the caller compensates), 'wait' keeps waiting.
    */
-  async wait(name: string, question: string, policy: GatePolicy): Promise<GateDecision> {
+  async wait(name: string, question: string, policy: GatePolicy, choices?: string[]): Promise<GateDecision> {
     const openedAt = new Date();
     const gate: OpenGate = {
       name,
@@ -121,6 +123,7 @@ export class ApprovalGates {
       approvedBy: [],
       openedAt: openedAt.toISOString(),
       timeoutAt: policy.timeoutMs !== null ? new Date(openedAt.getTime() + policy.timeoutMs).toISOString() : null,
+      ...(choices?.length ? { choices } : {}),
     };
     const slot: Slot = { gate, policy };
     this.open = slot;
@@ -136,12 +139,21 @@ export class ApprovalGates {
       while (!(await decidedOrTimer(decided, GATE_MARKER_MS, marker)));
       const rejection = slot.rejection;
       if (rejection) return { decision: 'rejected', by: rejection.by, comment: rejection.comment };
-      return { decision: 'approved', by: [...gate.approvedBy] };
+      return { decision: 'approved', by: [...gate.approvedBy], ...(gate.chosen ? { choice: gate.chosen } : {}) };
     } finally {
       this.open = null;
       this.journal.gateOpened(null);
     }
   }
+}
+
+/** Why a choice does not fit the open gate (none offered, not one it offers, not the one earlier approvals made), or null. */
+function choiceRefusal(gate: OpenGate, choice: string | undefined): string | null {
+  if (!gate.choices) return choice === undefined ? null : `gate "${gate.name}" offers no choice (got "${choice}")`;
+  const picked = choice ?? gate.choices[0]!;
+  if (!gate.choices.includes(picked)) return `gate "${gate.name}" offers ${gate.choices.join(', ')}; "${picked}" is not one of them`;
+  if (gate.chosen && gate.chosen !== picked) return `gate "${gate.name}" was approved with "${gate.chosen}" so far; approvals must agree`;
+  return null;
 }
 
 /** How long one marker timer of a gate without a timeout lasts; a new one follows until the gate is decided. */
@@ -154,7 +166,8 @@ const GATE_MARKER_MS = 30 * 24 * 3600_000;
 function gateMarker(g: OpenGate, workflowId: string): string {
   const who = g.approvers.length > 8 ? `${g.approvers.slice(0, 8).join(', ')} and ${g.approvers.length - 8} more` : g.approvers.join(', ');
   const timeout = g.timeoutAt ? `times out ${g.timeoutAt.slice(0, 16).replace('T', ' ')} UTC` : 'no timeout: this marker is renewed every 30 days';
-  return `WAITING at gate "${g.name}": ${g.requiredApprovals} approval(s) from ${who || 'anyone'} — orb approve ${workflowId} --gate ${g.name} --by <name> (${timeout})`;
+  const choose = g.choices ? ` --choice ${g.choices.join('|')}` : '';
+  return `WAITING at gate "${g.name}": ${g.requiredApprovals} approval(s) from ${who || 'anyone'} — orb approve ${workflowId} --gate ${g.name}${choose} --by <name> (${timeout})`;
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
   RunbookStatus,
   StageRecord,
 } from '../../common/runbook-types';
+import type { ConsumerStatus } from '../../common/adb-types';
 import { QUERY_STATUS } from '../../common/runbook-types';
 import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
 import { causeMessage } from './failure-text';
@@ -15,6 +16,16 @@ import { COMMENT_MAX, GATE_NAME_MAX, REFUSED_KEPT } from '../../common/approval-
 import { clippedLength } from '../../common/untrusted-text';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
+
+/** Markdown cells hold one line without table syntax. */
+const cell = (v: string | undefined) => (v ?? '').replace(/[|\r\n`*_<>[\]]/g, ' ').slice(0, 160);
+
+/** The consumers of a wallet propagation as a markdown table for the Web UI's details. */
+function consumerTable(list: ConsumerStatus[] | undefined): string {
+  if (!list?.length) return '';
+  const rows = list.map((c) => `| ${cell(c.name)} | ${cell(c.kind)} | ${c.state} | ${cell(c.walletAfter ?? c.walletBefore)} | ${cell(c.error ?? c.test)} |`);
+  return `\n\n| consumer | kind | state | wallet | test / error |\n|---|---|---|---|---|\n${rows.join('\n')}`;
+}
 
 /**
  * Refused approvals kept in the status (the oldest go first; every signal stays in the history).
@@ -81,7 +92,7 @@ export class RunbookJournal {
       : '';
     const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${s.progress.detail}` : '';
     const what = this.headline ? `**${this.headline}**\n\n` : `**${s.runbook}**: `;
-    setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}`);
+    setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}${consumerTable(s.consumers)}`);
   }
 
   /** Runs one stage, recording its outcome. A stage that throws is recorded as failed. */
@@ -129,6 +140,17 @@ export class RunbookJournal {
 
   progress(p: ProgressRecord | null): void {
     this.status.progress = p;
+    this.publish();
+  }
+
+  /** Wallet propagation: the consumers' table (the objects are updated in place; call touch() after). */
+  trackConsumers(list: ConsumerStatus[]): void {
+    this.status.consumers = list;
+    this.publish();
+  }
+
+  /** Something shown in the Web UI's details changed (a consumer's state). */
+  touch(): void {
     this.publish();
   }
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { userNameSchema } from '../../common/identifiers';
-import { OrbPdb, OrbRunbook, OrbSourceCdb, OrbTargetCdb } from '../../common/search-attributes';
+import { OrbDatabase, OrbPdb, OrbRunbook, OrbSourceCdb, OrbTargetCdb } from '../../common/search-attributes';
 import { RunbookJournal } from './runbook-journal';
 
 /** What identifies a run in Temporal's visibility (`orb list`, the Web UI's queries), each when known. */
@@ -9,12 +9,14 @@ export interface RunbookIdentity {
   pdb?: string;
   sourceCdb?: string;
   targetCdb?: string;
+  database?: string;
 }
 
 const IDENTITY_KEYS = [
   ['pdb', OrbPdb],
   ['sourceCdb', OrbSourceCdb],
   ['targetCdb', OrbTargetCdb],
+  ['database', OrbDatabase],
 ] as const;
 
 /**

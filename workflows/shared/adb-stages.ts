@@ -1,0 +1,186 @@
+/**
+ * The stages of the Autonomous Database runbooks, written once and composed by switchover-adb,
+ * failover-adb and propagate-wallet: preflight, the gate before a role change, the role change
+ * (request, work request, roles), and wallet propagation to every consumer.
+ */
+import { ApplicationFailure, CancellationScope, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { OrbActivities } from '../../activities';
+import type {
+  ConsumerKind, ConsumerPlan, ConsumerStatus, PairFacts, RoleChangeCallFacts, RoleChangeKind, StandbyChoice, WalletRef,
+} from '../../common/adb-types';
+import type { CheckResult, GatePolicy } from '../../common/runbook-types';
+import { consumerSteps } from '../../common/consumer-steps';
+import { roleChangeMark } from '../../common/role-change-call';
+import type { ApprovalGates } from './approval-gates';
+import type { RunbookJournal } from './runbook-journal';
+import { causeMessage } from './failure-text';
+import { cloudSteps, dbSteps, settleSteps, walletHostSteps, workRequestSteps } from './activity-options';
+import { consumerRows, WalletFanOut, type FanOutResult } from './wallet-fan-out';
+
+const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
+const short = (sha: string) => `${sha.slice(0, 12)}…`;
+
+export interface AdbPreflight {
+  consumers: ConsumerPlan[];
+  pair: PairFacts | null;
+  call: RoleChangeCallFacts | null;
+  checks: CheckResult[];
+}
+
+function summarize(checks: CheckResult[]): string {
+  const n = (o: CheckResult['outcome']) => checks.filter((c) => c.outcome === o).length;
+  return `${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed`;
+}
+
+/** Read-only checks of the pair and of every consumer (reachable, its configuration readable). */
+export async function readEstate(a: {
+  database: string;
+  only?: string[];
+  gates: Record<string, GatePolicy | null>;
+  roleChange?: { kind: RoleChangeKind; to: StandbyChoice; maxLagSeconds: number };
+}): Promise<AdbPreflight> {
+  const { consumers } = await act(cloudSteps, `list the consumers of ${a.database}'s wallet`).consumersOf({ database: a.database, only: a.only });
+  const [approvers, roles, ...inspected] = await Promise.all([
+    act(dbSteps, "check the run's approvers against the estate's approver groups").checkApprovers({ gates: a.gates }),
+    a.roleChange
+      ? act(cloudSteps, `preflight (read-only): ${a.database}'s Autonomous Data Guard pair`).preflightRoleChange({ database: a.database, ...a.roleChange })
+      : act(cloudSteps, `read ${a.database}'s Autonomous Data Guard pair`).preflightRoleChange({ database: a.database, kind: 'switchover', to: 'remote', maxLagSeconds: 86_400 })
+          .then((r) => ({ ...r, checks: r.pair.primary ? [] : r.checks.filter((c) => c.check === 'primary') })),
+    ...consumers.map((c) =>
+      act(cloudSteps, `read the configuration of consumer ${c.name} (read-only)`).inspectConsumer({ database: a.database, consumer: c.name })
+        .then((r) => ({ ok: true as const, name: c.name, ...r }))
+        .catch((err) => ({ ok: false as const, name: c.name, kind: c.kind, error: causeMessage(err) })),
+    ),
+  ]);
+  const plans: ConsumerPlan[] = [];
+  const checks: CheckResult[] = [approvers, ...roles.checks];
+  for (const r of inspected) {
+    if (!r.ok) {
+      checks.push({ check: `consumer ${r.name}`, outcome: 'fail', reason: `cannot read its configuration: ${r.error}` });
+      continue;
+    }
+    checks.push({ check: `consumer ${r.name}`, outcome: 'pass', reason: `${r.label}: ${r.current}` });
+    plans.push({ name: r.name, kind: r.kind as ConsumerKind, label: r.label, current: r.current, walletSha256: r.walletSha256, steps: consumerSteps(r.kind as ConsumerKind) });
+  }
+  return { consumers: plans, pair: roles.pair, call: roles.call, checks };
+}
+
+/** The preflight stage: records the checks; a failed check ends the run before anything changed. */
+export async function preflightStage(journal: RunbookJournal, a: Parameters<typeof readEstate>[0]): Promise<AdbPreflight> {
+  journal.begin('preflight');
+  const r = await readEstate(a).catch((err) => {
+    journal.end('failed', causeMessage(err));
+    journal.finish('failed', `preflight failed, nothing was changed: ${causeMessage(err)}`);
+    throw ApplicationFailure.nonRetryable(`preflight failed, nothing was changed: ${causeMessage(err)}`, 'PreflightFailed', journal.status);
+  });
+  journal.preflight(r.checks);
+  const failed = r.checks.filter((c) => c.outcome === 'fail');
+  journal.end(failed.length ? 'failed' : 'succeeded', summarize(r.checks));
+  if (failed.length) {
+    const reason = `preflight failed, nothing was changed: ${failed.map((c) => `${c.check}: ${c.reason}`).join('; ')}`;
+    journal.finish('failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', journal.status);
+  }
+  return r;
+}
+
+/** A gate before a change; anything but an approval ends the run with nothing changed. */
+export async function approvalStage(journal: RunbookJournal, gates: ApprovalGates, name: string, question: string, policy: GatePolicy): Promise<void> {
+  const d = await journal.stage(`approve-${name}`, () => gates.wait(name, question, policy),
+    (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
+  if (d.decision === 'approved') return;
+  const why = d.decision === 'rejected' ? `rejected at gate "${name}" by ${d.by}${d.comment ? `: ${d.comment}` : ''}` : `gate "${name}" timed out`;
+  const reason = `${why}. Nothing was changed`;
+  journal.finish('compensated', reason);
+  throw ApplicationFailure.nonRetryable(reason, 'GateRejected', journal.status);
+}
+
+/** The role change: the request (once per run and step), its work request, then the roles as OCI reports them. */
+export async function roleChangeStages(
+  journal: RunbookJournal,
+  a: { database: string; kind: RoleChangeKind; to: StandbyChoice; call: RoleChangeCallFacts; since: string | null; step: string },
+): Promise<PairFacts> {
+  const where = `${a.call.operation} on ${a.call.autonomousDatabaseId} (${a.call.region})${a.call.peerDbId ? ` peerDbId ${a.call.peerDbId}` : ''}`;
+  const started = await journal.stage(a.step, () => act(cloudSteps, `${a.kind}: ${where}`).changeRole(a),
+    (r) => (r.workRequestId ? `work request ${r.workRequestId}` : 'already done by an earlier attempt of this run'));
+  if (started.workRequestId) {
+    const wr = { database: a.database, workRequestId: started.workRequestId, region: started.region };
+    await journal.stage(`${a.step}-work-request`, () => act(workRequestSteps, `follow work request ${wr.workRequestId} (percentComplete in the heartbeat)`).awaitWorkRequest(wr),
+      (r) => `${r.status} ${r.percentComplete}%`);
+  }
+  const v = await journal.stage(`${a.step}-verify-roles`, () =>
+    act(settleSteps, `verify: ${a.call.newPrimaryId} is PRIMARY and AVAILABLE`).verifyRoles({ database: a.database, newPrimaryId: a.call.newPrimaryId, to: a.to }),
+  (r) => r.summary);
+  return v.pair;
+}
+
+export interface Propagation {
+  result: FanOutResult;
+  wallet: WalletRef;
+  fan: WalletFanOut;
+  rows: ConsumerStatus[];
+}
+
+/** Wallet propagation: the primary's wallet, then every consumer (wallet-fan-out.ts). The wallet is forgotten at the end. */
+export async function propagationStages(
+  journal: RunbookJournal,
+  gates: ApprovalGates,
+  a: { database: string; consumers: ConsumerPlan[]; concurrency: number; gate: GatePolicy; canSwitchBack: boolean; expectPrimaryId?: string },
+  whileHeld: (p: Propagation) => Promise<void> = async () => undefined,
+): Promise<Propagation> {
+  const rows = consumerRows(a.consumers);
+  journal.trackConsumers(rows);
+  const wallet = await journal.stage('generate-wallet', () =>
+    act(cloudSteps, `generate the wallet of ${a.database}'s primary (generateAutonomousDatabaseWallet)`).generateWallet({ database: a.database, expectPrimaryId: a.expectPrimaryId }),
+  (w) => `wallet ${short(w.zipSha256)} of ${w.dbName} (${w.adbId}, ${w.region}), resting on the worker of queue ${w.queue}`);
+  const fan = new WalletFanOut(journal, gates, rows);
+  try {
+    const result = await journal.stage('propagate', () => fan.run({ ...a }, wallet), (r) =>
+      r.outcome === 'switch-back' ? `switch back chosen by ${r.by.join(', ')}` : `${rows.length - r.skipped.length} of ${rows.length} consumers updated${r.skipped.length ? `; skipped: ${r.skipped.join(', ')}` : ''}`);
+    const p = { result, wallet, fan, rows };
+    await whileHeld(p);
+    return p;
+  } finally {
+    await CancellationScope.nonCancellable(() =>
+      act(walletHostSteps(wallet.queue), "forget this run's wallet and saved configurations on the worker").forgetWallets().catch((err) => {
+        journal.note(`could not delete this run's wallet files on the worker (${causeMessage(err)}): any worker deletes them after a day`);
+      }),
+    );
+  }
+}
+
+/** Ends a run that failed after preflight, saying what had changed; the status travels with the failure. */
+export function endFailed(journal: RunbookJournal, err: unknown, changed: string): never {
+  if (err instanceof ApplicationFailure && journal.status.state !== 'running' && journal.status.state !== 'waiting-approval') throw err;
+  const reason = `${causeMessage(err)}. ${changed}`;
+  journal.finish('failed', reason);
+  throw ApplicationFailure.nonRetryable(reason, 'RunbookFailed', journal.status);
+}
+
+/** "3 of 4 consumers hold wallet 3f2a…; skipped: vault-wallet" */
+export function propagationSummary(p: Propagation): string {
+  const done = p.rows.filter((r) => r.state === 'tested' || r.state === 'reactivated').map((r) => r.name);
+  const other = p.rows.filter((r) => r.state !== 'tested' && r.state !== 'reactivated').map((r) => `${r.name} (${r.state})`);
+  return `${done.length} of ${p.rows.length} consumers hold wallet ${short(p.wallet.zipSha256)} of ${p.wallet.adbId} and passed their test` +
+    (other.length ? `; not updated: ${other.join(', ')}` : '');
+}
+
+/**
+ * Switch back (a planned switchover whose consumers cannot take the new wallet): every consumer
+ * updated so far gets back what it held, then the roles are switched back (a new request, its own
+ * retry token) and verified.
+ */
+export async function switchBackStages(
+  journal: RunbookJournal,
+  a: { database: string; to: StandbyChoice; p: Propagation; oldPrimaryId: string },
+): Promise<void> {
+  const failed = await journal.stage('restore-consumers', () => a.p.fan.restoreAll(a.database, a.p.wallet),
+    (f) => (f.length ? `could not restore: ${f.join('; ')}` : 'every consumer holds what it held before'));
+  if (failed.length) throw ApplicationFailure.nonRetryable(`switch back stopped: consumers could not be restored: ${failed.join('; ')}`, 'CompensationIncomplete');
+  const back = await act(cloudSteps, `read ${a.database}'s pair for the switch back`).preflightRoleChange({ database: a.database, kind: 'switchover', to: a.to, maxLagSeconds: 86_400 });
+  if (!back.call || back.call.newPrimaryId !== a.oldPrimaryId) {
+    throw ApplicationFailure.nonRetryable(`cannot switch back: ${back.summary}; ${back.checks.filter((c) => c.outcome === 'fail').map((c) => c.reason).join('; ')}`, 'SwitchBackImpossible');
+  }
+  const since = roleChangeMark(back.pair, back.call, a.to);
+  await roleChangeStages(journal, { database: a.database, kind: 'switchover', to: a.to, call: back.call, since, step: 'switch-back' });
+}
