@@ -7,7 +7,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,6 +21,7 @@ import type { LabCloud } from '../lab/cloud-model';
 import { SEED_IDS, SEED_WALLET_PASSWORD } from '../lab/oci/cloud-seed';
 import { identifyWallet, walletEntries } from '../lab/oci/wallets';
 import { labLogger } from '../lab/log';
+import { buildSeed } from '../lab/seeds';
 import { startLab, type RunningLab } from '../lab/server';
 import { labHttp } from './helpers/lab-process';
 import { until } from './helpers/until';
@@ -285,5 +286,28 @@ describe('lab OCI surface with the real SDK clients', () => {
     const text = JSON.stringify((await api('GET', '/estate')).body.cloud);
     assert.ok(text.length < 20_000, `cloud is ${text.length} characters`);
     assert.doesNotMatch(text, /PRIVATE KEY|UEsDB/);
+  });
+});
+
+describe('lab OCI estate in an older state file', () => {
+  test('a state file without the cloud estate gets the seed\'s, and its TNS_ADMIN directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orb-lab-oci-old-'));
+    const stateFile = join(dir, 'state.json');
+    const old = buildSeed('test') as Partial<ReturnType<typeof buildSeed>>;
+    delete old.cloud;
+    delete old.settings!.adbRoleChangeSec;
+    writeFileSync(stateFile, JSON.stringify(old));
+    const lab = await startLab({ port: 0, stateFile, seed: 'test', logger: labLogger('warn') });
+    try {
+      const estate = (await labHttp<{ cloud: LabCloud; settings: { adbRoleChangeSec: number } }>(lab.url, 'GET', '/estate')).body;
+      assert.deepEqual(estate.cloud.autonomousDatabases.map((d) => d.id), [IAD, PHX, HR]);
+      assert.equal(estate.settings.adbRoleChangeSec, 20);
+      assert.equal(estate.cloud.secrets[0]?.id, SECRET);
+      assert.ok(existsSync(join(dir, 'tns_admin', 'sales-app', 'ewallet.pem')));
+      assert.equal((await labHttp(lab.url, 'GET', '/invariants?quiescent=true')).body.ok, true);
+    } finally {
+      await lab.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

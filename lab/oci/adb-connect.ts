@@ -13,8 +13,7 @@
  */
 import type { LabAutonomousDatabase, LabCloud } from '../cloud-model';
 import { LabError } from '../lab-error';
-import { CONSUMER_GROUPS } from './wallets';
-import { identifyCertificate } from './wallets';
+import { CONSUMER_GROUPS, identifyCertificate } from './wallets';
 
 export interface ConnectResult {
   databaseRole: 'PRIMARY';
@@ -58,7 +57,8 @@ export function connectCheck(cloud: LabCloud, req: { tnsnamesOra: string; alias:
   const service = param(descriptor, 'service_name') ?? '';
   const db = resolveDb(cloud, host, service);
   if (!db) {
-    throw new LabError('NJS-530', 'NJS-530: The host addresses or URLs provided by the connect string are incorrect or unresolvable in your network.');
+    const text = 'The host addresses or URLs provided by the connect string are incorrect or unresolvable in your network.';
+    throw new LabError('NJS-530', `NJS-530: ${text}`);
   }
   const wallet = identifyCertificate(cloud, req.ewalletPem);
   if (!wallet || wallet.adbId !== db.id) {
@@ -66,8 +66,10 @@ export function connectCheck(cloud: LabCloud, req: { tnsnamesOra: string; alias:
       `(CONNECTION_ID=${connectionId()})\nthe wallet's certificate was not issued for ${db.dbName} (${db.id})`);
   }
   if (db.role !== 'PRIMARY' || db.lifecycleState !== 'AVAILABLE') {
-    throw new LabError('NJS-518', `NJS-518: cannot connect to Oracle Database. Service "${service}" is not registered with the listener ` +
-      `at host ${host} port ${port}. (CONNECTION_ID=${connectionId()}) [ORA-12514; ${db.dbName} ${db.id} is ${db.role} ${db.lifecycleState}]`, 503);
+    const why = `[ORA-12514; ${db.dbName} ${db.id} is ${db.role} ${db.lifecycleState}]`;
+    const text = `cannot connect to Oracle Database. Service "${service}" is not registered with the listener at host ${host} ` +
+      `port ${port}. (CONNECTION_ID=${connectionId()}) ${why}`;
+    throw new LabError('NJS-518', `NJS-518: ${text}`, 503);
   }
   return { databaseRole: 'PRIMARY', dbUniqueName: dbUniqueName(db), adbId: db.id };
 }

@@ -12,7 +12,10 @@ const SIM_CREATED = '2024-11-04T08:00:00.000Z';
 
 function standbySummary(db: LabAutonomousDatabase): Record<string, unknown> | undefined {
   const s = db.localStandby;
-  if (s) return { lagTimeInSeconds: s.lagTimeInSeconds, lifecycleState: s.lifecycleState, ...(s.timeDataGuardRoleChanged ? { timeDataGuardRoleChanged: s.timeDataGuardRoleChanged } : {}) };
+  if (s) {
+    const changed = s.timeDataGuardRoleChanged ? { timeDataGuardRoleChanged: s.timeDataGuardRoleChanged } : {};
+    return { lagTimeInSeconds: s.lagTimeInSeconds, lifecycleState: s.lifecycleState, ...changed };
+  }
   if (db.role !== 'PRIMARY') return { lagTimeInSeconds: db.lagTimeInSeconds, lifecycleState: db.lifecycleState };
   return undefined;
 }

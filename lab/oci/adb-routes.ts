@@ -46,19 +46,24 @@ function listAdbs(_ctx: SimContext, cloud: LabCloud, req: OciRequest): OciAnswer
   const q = parseOci(listAdbQuery, queryObject(req.query), 'query');
   const items = cloud.autonomousDatabases
     .filter((d) => d.region === req.region && d.compartmentId === q.compartmentId)
-    .filter((d) => (q.displayName === undefined || d.displayName === q.displayName) && (q.lifecycleState === undefined || d.lifecycleState === q.lifecycleState))
+    .filter((d) => q.displayName === undefined || d.displayName === q.displayName)
+    .filter((d) => q.lifecycleState === undefined || d.lifecycleState === q.lifecycleState)
     .map(adbJson);
   return jsonAnswer(items.slice(0, q.limit ?? items.length));
 }
 
 export const ADB_ROUTES: OciRoute[] = [
-  { method: 'GET', version: '20160918', pattern: /^\/autonomousDatabases$/, op: 'listAutonomousDatabases', mutating: false, handle: listAdbs },
+  {
+    method: 'GET', version: '20160918', pattern: /^\/autonomousDatabases$/, op: 'listAutonomousDatabases', mutating: false,
+    handle: listAdbs,
+  },
   {
     method: 'GET', version: '20160918', pattern: new RegExp(`^/autonomousDatabases/${ID}$`), op: 'getAutonomousDatabase', mutating: false,
     handle: (_ctx, cloud, req) => adbAnswer(cloud, req, req.params[0]!),
   },
   {
-    method: 'GET', version: '20160918', pattern: new RegExp(`^/autonomousDatabases/${ID}/peers$`), op: 'listAutonomousDatabasePeers', mutating: false,
+    method: 'GET', version: '20160918', pattern: new RegExp(`^/autonomousDatabases/${ID}/peers$`),
+    op: 'listAutonomousDatabasePeers', mutating: false,
     handle: (_ctx, cloud, req) => {
       parseOci(pageQuery, queryObject(req.query), 'query');
       const db = requireAdb(cloud, req.params[0]!, req.region);

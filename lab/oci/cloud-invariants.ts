@@ -26,8 +26,8 @@ function onePrimary(cloud: LabCloud): Violation[] {
     if (group.some((d) => d.roleChange !== null)) continue;
     const primaries = group.filter((d) => d.role === 'PRIMARY');
     if (primaries.length !== 1) {
-      const detail = `Data Guard group of ${db.dbName} (${group.map((d) => `${d.id}: ${d.role}`).join(', ')}) has ${primaries.length} PRIMARY`;
-      out.push({ rule: 'adg-one-primary', detail });
+      const members = group.map((d) => `${d.id}: ${d.role}`).join(', ');
+      out.push({ rule: 'adg-one-primary', detail: `Data Guard group of ${db.dbName} (${members}) has ${primaries.length} PRIMARY` });
     }
   }
   return out;
@@ -41,12 +41,14 @@ function consumerWallets(cloud: LabCloud): [string, LabWallet][] {
       const sha = conn.attachments?.WALLET?.sha256;
       const w = sha ? (cloud.wallets.find((x) => x.zipSha256 === sha) ?? null) : null;
       const content = conn.attachments?.WALLET?.content;
-      found.push([`OIC ${inst.name} connection ${conn.id}`, w ?? (content ? identifyWallet(cloud, Buffer.from(content, 'base64')) : null)]);
+      const byBytes = content ? identifyWallet(cloud, Buffer.from(content, 'base64')) : null;
+      found.push([`OIC ${inst.name} connection ${conn.id}`, w ?? byBytes]);
     }
   }
   for (const s of cloud.secrets) {
     const v = currentVersion(s);
-    if (v) found.push([`Vault secret ${s.secretName} (${s.id}) version ${v.versionNumber}`, identifyWallet(cloud, Buffer.from(v.content, 'base64'))]);
+    if (!v) continue;
+    found.push([`Vault secret ${s.secretName} (${s.id}) version ${v.versionNumber}`, identifyWallet(cloud, Buffer.from(v.content, 'base64'))]);
   }
   for (const d of cloud.tnsAdminDirs ?? []) {
     const pem = join(d.path, 'ewallet.pem');
@@ -63,7 +65,8 @@ function walletsOnPrimary(cloud: LabCloud): Violation[] {
     if (primary.id === wallet.adbId) continue;
     out.push({
       rule: 'wallet-not-current-primary',
-      detail: `${who} holds a wallet of ${wallet.dbName} ${wallet.adbId} (${wallet.region}); the primary is now ${primary.id} (${primary.region})`,
+      detail: `${who} holds a wallet of ${wallet.dbName} ${wallet.adbId} (${wallet.region}); ` +
+        `the primary is now ${primary.id} (${primary.region})`,
     });
   }
   return out;

@@ -90,7 +90,9 @@ export function seedOciCloud(cloud: LabCloud, seed: string, nowMs: number): void
     keyId: SEED_IDS.keyId,
     secretName: 'salesatp-wallet',
     lifecycleState: 'ACTIVE',
-    versions: [{ versionNumber: 1, content: cloud.seedWalletZip, stages: ['CURRENT', 'LATEST'], timeCreated: new Date(nowMs).toISOString() }],
+    versions: [
+      { versionNumber: 1, content: cloud.seedWalletZip, stages: ['CURRENT', 'LATEST'], timeCreated: new Date(nowMs).toISOString() },
+    ],
   });
 }
 

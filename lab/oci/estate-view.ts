@@ -26,7 +26,10 @@ export function estateView(state: LabState): LabState {
       connections: (i.connections ?? []).map((conn) => ({
         ...conn,
         attachments: Object.fromEntries(
-          Object.entries(conn.attachments ?? {}).map(([k, a]) => [k, { ...a, content: typeof a.content === 'string' ? summary(a.content) : a.content }]),
+          Object.entries(conn.attachments ?? {}).map(([k, a]) => [
+            k,
+            { ...a, content: typeof a.content === 'string' ? summary(a.content) : a.content },
+          ]),
         ),
       })),
     })),

@@ -13,7 +13,8 @@ import { ociError } from './oci-error';
 const PARAM = /([a-zA-Z]+)="([^"]*)"/g;
 
 function refuse(why: string): never {
-  throw ociError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect (${why}).`);
+  const text = `The required information to complete authentication was not provided or was incorrect (${why}).`;
+  throw ociError(401, 'NotAuthenticated', text);
 }
 
 function signatureParams(header: string | undefined): Record<string, string> {

@@ -52,13 +52,15 @@ function parseRequest(req: IncomingMessage, url: URL, path: string, body: Buffer
     const hit = route.version === version && route.method === method ? route.pattern.exec(rest!) : null;
     if (!hit) continue;
     const params = hit.slice(1).map((p) => decodeURIComponent(p));
-    return { route, req: { region: region!, method, path, target: path + url.search, query: url.searchParams, headers: req.headers, body, params } };
+    const target = path + url.search;
+    return { route, req: { region: region!, method, path, target, query: url.searchParams, headers: req.headers, body, params } };
   }
   throw notFound(`no OCI route ${method} ${path}`);
 }
 
 function serve(lab: Lab, route: OciRoute, req: OciRequest): OciAnswer {
-  const call = { service: 'oci' as const, op: route.op, target: req.params[0] ?? null, args: { region: req.region, path: req.target }, mutating: route.mutating };
+  const args = { region: req.region, path: req.target };
+  const call = { service: 'oci' as const, op: route.op, target: req.params[0] ?? null, args, mutating: route.mutating };
   return lab.cloudCall(call, (ctx, cloud) => {
     const token = route.idempotent ? req.headers['opc-retry-token'] : undefined;
     if (typeof token !== 'string' || token === '') return route.handle(ctx, cloud, req);

@@ -88,7 +88,10 @@ function planRemote(cloud: LabCloud, db: LabAutonomousDatabase, peerDbId: string
 }
 
 /** Checks a role change request against the rules; throws OCI's error when it does not fit. */
-export function planRoleChange(cloud: LabCloud, req: { kind: RoleChangeKind; dbId: string; region: string; peerDbId: string | null }): RoleChangePlan {
+export function planRoleChange(
+  cloud: LabCloud,
+  req: { kind: RoleChangeKind; dbId: string; region: string; peerDbId: string | null },
+): RoleChangePlan {
   const db = requireAdb(cloud, req.dbId, req.region);
   return req.peerDbId === null ? planLocal(db, req.kind) : planRemote(cloud, db, req.peerDbId, req.kind);
 }
@@ -103,7 +106,8 @@ export function planAutomaticFailover(cloud: LabCloud, dbId: string): RoleChange
   if (!primary || !standby) throw new LabError('LAB-409', `LAB-409: ${db.id} has no cross-region standby to fail over to`);
   const busy = group.find((d) => d.roleChange !== null);
   if (busy || standby.lifecycleState !== 'STANDBY') {
-    throw new LabError('LAB-409', `LAB-409: the standby ${standby.id} is ${standby.lifecycleState}${busy ? ' (a role change runs)' : ''}`);
+    const why = `${standby.lifecycleState}${busy ? ' (a role change runs)' : ''}`;
+    throw new LabError('LAB-409', `LAB-409: the standby ${standby.id} is ${why}`);
   }
   return { kind: 'FAILOVER', calledOn: standby, primary, standby };
 }
@@ -144,7 +148,9 @@ export function startRoleChange(ctx: SimContext, cloud: LabCloud, plan: RoleChan
     primaryId: primary.id,
     standbyId: standby?.id ?? null,
     primaryWas: primary.lifecycleState,
-    failure: fault ? { code: fault.code, message: `${fault.code}: injected ${fault.kind} fault #${fault.id} on roleChangeWork`, faultId: fault.id } : null,
+    failure: fault
+      ? { code: fault.code, message: `${fault.code}: injected ${fault.kind} fault #${fault.id} on roleChangeWork`, faultId: fault.id }
+      : null,
   };
   for (const m of members) {
     m.roleChange = { workRequestId: wr.id, kind, peerDbId: standby ? (m === primary ? standby.id : primary.id) : null };

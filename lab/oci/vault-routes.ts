@@ -21,7 +21,10 @@ function update(ctx: SimContext, cloud: LabCloud, req: OciRequest): OciAnswer {
 }
 
 export const VAULT_ROUTES: OciRoute[] = [
-  { method: 'GET', version: '20180608', pattern: new RegExp(`^/secrets/${ID}$`), op: 'getSecret', mutating: false, handle: (_c, cloud, req) => secretAnswer(cloud, req) },
+  {
+    method: 'GET', version: '20180608', pattern: new RegExp(`^/secrets/${ID}$`), op: 'getSecret', mutating: false,
+    handle: (_c, cloud, req) => secretAnswer(cloud, req),
+  },
   { method: 'PUT', version: '20180608', pattern: new RegExp(`^/secrets/${ID}$`), op: 'updateSecret', mutating: true, handle: update },
   {
     method: 'GET', version: '20180608', pattern: new RegExp(`^/secrets/${ID}/versions$`), op: 'listSecretVersions', mutating: false,

@@ -55,7 +55,8 @@ function addVersion(s: LabVaultSecret, content: string, stage: 'CURRENT' | 'PEND
   const next = Math.max(0, ...s.versions.map((v) => v.versionNumber)) + 1;
   for (const v of s.versions) v.stages = v.stages.filter((x) => x !== 'LATEST' && !(stage === 'PENDING' && x === 'PENDING'));
   if (stage === 'CURRENT') promote(s);
-  const version: LabSecretVersion = { versionNumber: next, content, stages: [stage, 'LATEST'], timeCreated: new Date(nowMs).toISOString() };
+  const timeCreated = new Date(nowMs).toISOString();
+  const version: LabSecretVersion = { versionNumber: next, content, stages: [stage, 'LATEST'], timeCreated };
   s.versions.push(version);
   return version;
 }

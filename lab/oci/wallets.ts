@@ -24,7 +24,8 @@ export const sha256Hex = (b: Uint8Array | string): string => createHash('sha256'
  * 1 letter and either 1 numeric character or 1 special character. Returns what is wrong, or null.
  */
 export function walletPasswordProblem(password: string): string | null {
-  const rule = 'the password must be at least 8 characters long and must include at least 1 letter and either 1 numeric character or 1 special character';
+  const rule = 'the password must be at least 8 characters long and must include at least 1 letter ' +
+    'and either 1 numeric character or 1 special character';
   if (password.length < 8 || !/[A-Za-z]/.test(password) || !/[^A-Za-z]/.test(password)) return rule;
   return null;
 }
@@ -42,13 +43,16 @@ export function tnsnamesOra(db: LabAutonomousDatabase): string {
 }
 
 function walletFiles(db: LabAutonomousDatabase, pem: string, seedText: string): Record<string, Uint8Array> {
-  const opaque = (name: string) => strToU8(`orb lab ${name}: opaque lab bytes, not a real Oracle wallet store\n${sha256Hex(`${name}|${seedText}`)}\n`);
+  const opaque = (name: string) =>
+    strToU8(`orb lab ${name}: opaque lab bytes, not a real Oracle wallet store\n${sha256Hex(`${name}|${seedText}`)}\n`);
   return {
     'cwallet.sso': opaque('cwallet.sso'),
     'ewallet.p12': opaque('ewallet.p12'),
     'ewallet.pem': strToU8(pem),
     'tnsnames.ora': strToU8(tnsnamesOra(db)),
-    'sqlnet.ora': strToU8('WALLET_LOCATION = (SOURCE = (METHOD = file) (METHOD_DATA = (DIRECTORY="?/network/admin")))\nSSL_SERVER_DN_MATCH=yes\n'),
+    'sqlnet.ora': strToU8(
+      'WALLET_LOCATION = (SOURCE = (METHOD = file) (METHOD_DATA = (DIRECTORY="?/network/admin")))\nSSL_SERVER_DN_MATCH=yes\n',
+    ),
     'ojdbc.properties': strToU8(
       '# Connection property while using Oracle wallets.\n' +
         'oracle.net.wallet_location=(source=(method=file)(method_data=(directory=${TNS_ADMIN})))\n',
