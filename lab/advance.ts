@@ -11,6 +11,7 @@ import { findCdb, findPdb, removeSessions, sameName, type SimContext } from './e
 import { keepLongops } from './copies';
 import type { LabCopy, LabState } from './model';
 import { oraMessage, wrappedMessage } from './ora-messages';
+import { advanceCloud } from './oci/role-change';
 
 export { oraMessage } from './ora-messages';
 
@@ -33,6 +34,7 @@ export function advanceState(ctx: SimContext): void {
   if (state.sessions.some((s) => s.leavesAtMs !== null && s.leavesAtMs <= nowMs)) {
     state.sessions = state.sessions.filter((s) => s.leavesAtMs === null || s.leavesAtMs > nowMs);
   }
+  advanceCloud(ctx);
   state.simNowMs = Math.max(state.simNowMs, nowMs);
 }
 

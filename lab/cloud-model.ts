@@ -76,6 +76,24 @@ export interface LabWorkRequest {
   /** Simulated ms the work takes from start to end */
   durationMs: number;
   startMs: number;
+  /** The role change this work request runs (lab/oci/role-change.ts); absent for other work */
+  roleChange?: LabRoleChangeWork;
+}
+
+/** Lab bookkeeping of a role change under way (lab/oci/role-change.ts). */
+export interface LabRoleChangeWork {
+  kind: 'SWITCHOVER' | 'FAILOVER';
+  /** Oracle-initiated (automatic failover, lab control): critical events instead of begin/end */
+  automatic: boolean;
+  /** The database the call was made on (the events' resourceId) */
+  calledOnId: string;
+  primaryId: string;
+  /** The cross-region standby taking over; null: the primary's local standby */
+  standbyId: string | null;
+  /** The primary's lifecycle state when the work began (restored when the work fails) */
+  primaryWas: AdbLifecycleState;
+  /** An armed roleChangeWork fault: the work request ends FAILED with this error */
+  failure: { code: string; message: string; faultId: number } | null;
 }
 
 /** A retry token already used (OCI keeps them 24 hours): same token + same request → the first answer. */
@@ -248,6 +266,10 @@ export interface LabCloud {
   oic: LabOicInstance[];
   events: LabOciEvent[];
   subscriptions: LabNotificationSubscription[];
+  /** The seed's wallet zip (base64), for seeds of other consumers (lab/oci/cloud-seed.ts seedWalletOf) */
+  seedWalletZip?: string;
+  /** TNS_ADMIN directories the lab wrote on disk (lab/oci/tns-admin.ts), checked by the wallet invariant */
+  tnsAdminDirs?: { path: string; adbId: string }[];
 }
 
 export function emptyCloud(): LabCloud {

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from './lab';
 import { LabError } from './lab-error';
 import type { LabLogger } from './log';
+import { isCloudPath, routeCloud } from './oci/oci-http';
+import { estateView } from './oci/estate-view';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -54,6 +56,7 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
   const url = new URL(req.url ?? '/', 'http://lab');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
+  if (isCloudPath(path)) return routeCloud(lab, req, res, url, path);
 
   const opMatch = /^\/cdbs\/([^/]+)\/ops\/([^/]+)$/.exec(path);
   if (opMatch) {
@@ -91,7 +94,7 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
     case 'GET /health':
       return send(res, 200, lab.health());
     case 'GET /estate':
-      return send(res, 200, lab.estate());
+      return send(res, 200, estateView(lab.estate()));
     case 'GET /faults':
       return send(res, 200, lab.faults());
     case 'POST /faults':

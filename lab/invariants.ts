@@ -6,9 +6,11 @@
  *  - relocated-pdb-open-nowhere: a PDB that took part in a relocation is not open READ WRITE
  *    in exactly one CDB;
  *  - relocation-debris: a PDB left RELOCATING or UNUSABLE (a relocation neither finished nor cleaned up).
+ * and the cloud estate's (lab/oci/cloud-invariants.ts): adg-one-primary, wallet-not-current-primary.
  */
 import { isOpen } from './estate';
 import type { LabState } from './model';
+import { cloudViolations } from './oci/cloud-invariants';
 
 export interface Violation {
   rule: string;
@@ -48,5 +50,6 @@ export function checkInvariants(state: LabState, quiescent: boolean): { ok: bool
       }
     }
   }
+  violations.push(...cloudViolations(state.cloud, quiescent));
   return { ok: violations.length === 0, violations };
 }

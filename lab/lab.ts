@@ -6,6 +6,7 @@
  * while copies are under way, so that a blocked createPdbRelocate answers when its copy
  * ends, and so that copy progress is saved (at most once a real second) for a restart.
  */
+import { dirname } from 'node:path';
 import { advanceState } from './advance';
 import { copyViews } from './copies';
 import { SimClock } from './clock';
@@ -19,9 +20,11 @@ import type { LabCdb, LabCopy, LabFault, LabOplogEntry, LabState } from './model
 import { oraMessage, wrappedMessage } from './ora-messages';
 import * as pdbOps from './pdb-ops';
 import { loadState, saveState } from './persistence';
+import { armCloudFault, isCloudFaultBody } from './oci/cloud-faults';
+import { ensureSeedTnsAdmin } from './oci/tns-admin';
 import { nextRandom } from './random';
 import {
-  cdbPatchBody, clockBody, faultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
+  cdbPatchBody, clockBody, cloudFaultBody, faultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
   type OpName,
 } from './schemas';
 import { buildSeed, type SeedName } from './seeds';
@@ -61,6 +64,7 @@ export class Lab {
     this.state = loaded ?? buildSeed(opts.seed);
     if (opts.speed !== undefined) this.state.settings.speed = opts.speed;
     this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
+    ensureSeedTnsAdmin(dirname(this.stateFile), this.state.cloud);
     this.log.info(
       { stateFile: opts.stateFile, seed: this.state.seed, speed: this.state.settings.speed, resumed: loaded !== null, copies: this.state.copies.length },
       loaded ? 'estate reloaded from the state file' : 'estate built from seed',
@@ -319,27 +323,36 @@ export class Lab {
   }
 
   addFault(body: unknown): { id: number } {
+    if (isCloudFaultBody(body)) {
+      const cf = armCloudFault(this.state, parseBody(cloudFaultBody, body, ''));
+      this.log.info({ fault: cf }, 'cloud fault armed');
+      this.save();
+      return { id: cf.id };
+    }
     const f = armFault(this.state, parseBody(faultBody, body, ''));
     this.log.info({ fault: f }, 'fault armed');
     this.save();
     return { id: f.id };
   }
 
-  faults(): { faults: LabFault[] } {
-    return { faults: this.state.faults };
+  /** Database faults in `faults`, cloud faults (OCI, OIC) in `cloudFaults`. */
+  faults(): { faults: LabFault[]; cloudFaults: LabCloudFault[] } {
+    return { faults: this.state.faults, cloudFaults: this.state.cloud.faults };
   }
 
   clearFaults(): { removed: number } {
-    const removed = this.state.faults.length;
+    const removed = this.state.faults.length + this.state.cloud.faults.length;
     this.state.faults = [];
+    this.state.cloud.faults = [];
     this.save();
     return { removed };
   }
 
   deleteFault(id: number): { removed: number } {
-    const before = this.state.faults.length;
+    const before = this.state.faults.length + this.state.cloud.faults.length;
     this.state.faults = this.state.faults.filter((f) => f.id !== id);
-    if (this.state.faults.length === before) throw new LabError('LAB-404', `LAB-404: no fault ${id}`);
+    this.state.cloud.faults = this.state.cloud.faults.filter((f) => f.id !== id);
+    if (this.state.faults.length + this.state.cloud.faults.length === before) throw new LabError('LAB-404', `LAB-404: no fault ${id}`);
     this.save();
     return { removed: 1 };
   }
@@ -363,6 +376,7 @@ export class Lab {
     this.state = buildSeed(seed);
     if (b.speed !== undefined) this.state.settings.speed = b.speed;
     this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
+    ensureSeedTnsAdmin(dirname(this.stateFile), this.state.cloud);
     this.log.info({ seed, speed: this.state.settings.speed }, 'estate reset');
     this.save();
     return { seed, speed: this.state.settings.speed };

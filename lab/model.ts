@@ -279,6 +279,8 @@ export interface LabSettings {
   sessionHalfLifeSec: number;
   /** Parallel execution servers a relocation copies with (at most one per datafile) */
   copyParallelism: number;
+  /** Simulated seconds an Autonomous Data Guard role change takes (lab/oci/role-change.ts; default 120) */
+  adbRoleChangeSec?: number;
 }
 
 export interface LabState {

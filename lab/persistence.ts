@@ -2,6 +2,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { emptyCloud } from './cloud-model';
+import { ensureOciSeed } from './oci/cloud-seed';
 import { LAB_STATE_VERSION, type LabState } from './model';
 
 export function saveState(file: string, state: LabState): void {
@@ -33,6 +34,8 @@ export function loadState(file: string): LabState | null {
 /** Fields added after a state file was written get the seed's defaults (no reset needed). */
 function withDefaults(state: LabState): LabState {
   state.cloud ??= emptyCloud();
+  ensureOciSeed(state.cloud, state.seed, state.simNowMs);
+  state.settings.adbRoleChangeSec ??= state.seed === 'test' ? 20 : 120;
   for (const cdb of state.cdbs) {
     cdb.dbCreateFileDest ??= '/u02/oradata';
     cdb.keystoreStatus ??= 'OPEN';

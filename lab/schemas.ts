@@ -4,6 +4,8 @@ import { OracleError } from '../activities/oracle/port';
 import { classifyOracleError } from '../common/oracle-errors';
 import { LabError } from './lab-error';
 import { LINK_WRAPPER_CODES, wrappedMessage } from './ora-messages';
+import { classifyOciError } from '../common/oci-errors';
+import { OCI_OPS } from './oci/oci-ops';
 import { SEED_NAMES } from './seeds';
 
 const name = z.string().min(1, 'must be a non-empty name').max(128, 'must be at most 128 characters');
@@ -132,6 +134,63 @@ export function faultKindMismatch(kind: 'transient' | 'permanent', ora: string, 
   return null;
 }
 export type FaultBody = z.infer<typeof faultBody>;
+
+/**
+ * A cloud fault (POST /faults with `service`): the call `op` (an OCI SDK operation name, see
+ * lab/oci/oci-ops.ts, or an OIC operation) answers `status` with error `code`. For OCI the kind must
+ * agree with orb's classification of status/code (common/oci-errors.ts), as for database faults.
+ */
+export const cloudFaultBody = z
+  .object({
+    service: z.enum(['oci', 'oic']),
+    op: z.string().regex(/^[a-z][A-Za-z0-9]{2,80}$/, 'must be an operation name such as switchoverAutonomousDatabase'),
+    target: name.optional(),
+    kind: z.enum(['transient', 'permanent']),
+    status: z.number().int('must be an integer').min(400, 'must be an HTTP error status (400-599)').max(599, 'must be an HTTP error status (400-599)'),
+    code: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{1,80}$/, 'must be an error code such as ServiceUnavailable'),
+    times: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
+    when: z.enum(['before', 'after']).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.service !== 'oci') return;
+    if (!(OCI_OPS as readonly string[]).includes(f.op)) {
+      ctx.addIssue({ code: 'custom', path: ['op'], message: `must be one of the OCI operations ${OCI_OPS.join(', ')}` });
+    }
+    if (f.op === 'roleChangeWork') return;
+    const orbKind = classifyOciError({ statusCode: f.status, serviceCode: f.code }).kind;
+    if (f.kind === 'transient' && orbKind !== 'transient') {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `${f.status} ${f.code} is not retried by orb (common/oci-errors.ts); arm it with kind permanent` });
+    }
+    if (f.kind === 'permanent' && orbKind === 'transient') {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `${f.status} ${f.code} is retried by orb (common/oci-errors.ts); arm it with kind transient` });
+    }
+  });
+export type CloudFaultBody = z.infer<typeof cloudFaultBody>;
+
+/** PATCH /oci-control/autonomous-databases/{id}: stage an outage or a lag. */
+export const adbPatchBody = z
+  .object({
+    lifecycleState: z.enum(['AVAILABLE', 'UNAVAILABLE', 'STANDBY', 'STOPPED', 'UPDATING']).optional(),
+    lagTimeInSeconds: z.number().min(0, 'must be >= 0').max(86400, 'must be at most 86400').optional(),
+    localStandby: z
+      .object({
+        lifecycleState: z.enum(['STANDBY', 'UNAVAILABLE']).optional(),
+        lagTimeInSeconds: z.number().min(0, 'must be >= 0').max(86400, 'must be at most 86400').optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** POST /adb/connect: what a thin connection with a TNS_ADMIN directory would meet. */
+export const adbConnectBody = z
+  .object({
+    tnsnamesOra: z.string().min(1, 'must be the text of tnsnames.ora').max(65536, 'must be at most 64 KiB'),
+    alias: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, 'must be a TNS alias such as salesatp_high'),
+    ewalletPem: z.string().min(1, 'must be the text of ewallet.pem').max(65536, 'must be at most 64 KiB'),
+  })
+  .strict();
 
 export const resetBody = z.object({ seed: z.enum(SEED_NAMES).optional(), speed: speed.optional() }).strict();
 export const clockBody = z.object({ speed }).strict();

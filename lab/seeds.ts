@@ -27,6 +27,7 @@ import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
 import { seedFromString } from './random';
 import { emptyCloud } from './cloud-model';
+import { seedOciCloud } from './oci/cloud-seed';
 
 export const SEED_NAMES = ['demo', 'test'] as const;
 export type SeedName = (typeof SEED_NAMES)[number];
@@ -136,11 +137,13 @@ interface SeedShape {
   roSessions: number;
   roLongRunning: number;
   finBytes: number;
+  /** Simulated seconds of an Autonomous Data Guard role change */
+  adbRoleChangeSec: number;
 }
 
 const SHAPES: Record<SeedName, SeedShape> = {
-  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2, finBytes: 4 * GB },
-  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2, finBytes: 512 * MB },
+  demo: { speed: 4, copyRateBytesPerSec: 160 * MB, sessionHalfLifeSec: 6, salesBytes: 20 * GB, hrBytes: 8 * GB, rwSessions: 30, roSessions: 10, roLongRunning: 2, finBytes: 4 * GB, adbRoleChangeSec: 120 },
+  test: { speed: 10, copyRateBytesPerSec: 48 * MB, sessionHalfLifeSec: 2, salesBytes: 2 * GB, hrBytes: 1 * GB, rwSessions: 8, roSessions: 4, roLongRunning: 2, finBytes: 512 * MB, adbRoleChangeSec: 20 },
 };
 
 export function isSeedName(name: string): name is SeedName {
@@ -194,6 +197,9 @@ export function buildSeed(name: SeedName): LabState {
   add('CDB4', 'FIN', 'FIN_APP', 'cdb4_1', 3, false);
   add('CDB4', 'FIN', 'FIN_APP', 'cdb4_2', 3, false);
 
+  const cloud = emptyCloud();
+  seedOciCloud(cloud, name, SIM_EPOCH_MS);
+
   return {
     version: LAB_STATE_VERSION,
     seed: name,
@@ -202,13 +208,14 @@ export function buildSeed(name: SeedName): LabState {
       copyRateBytesPerSec: shape.copyRateBytesPerSec,
       sessionHalfLifeSec: shape.sessionHalfLifeSec,
       copyParallelism: 4,
+      adbRoleChangeSec: shape.adbRoleChangeSec,
     },
     simNowMs: SIM_EPOCH_MS,
     rng: seedFromString(name),
     nextSid: sid,
     nextId: 1,
     cdbs: [cdb1, cdb2, cdb3, cdb4],
-    cloud: emptyCloud(),
+    cloud,
     sessions,
     drains: [],
     copies: [],
