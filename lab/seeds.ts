@@ -27,6 +27,7 @@ import { datafileLayout, guidFor } from './datafiles';
 import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
 import { seedFromString } from './random';
 import { emptyCloud } from './cloud-model';
+import { withOicSeed } from './oic/oic-seed';
 
 export const SEED_NAMES = ['demo', 'test'] as const;
 export type SeedName = (typeof SEED_NAMES)[number];
@@ -208,7 +209,8 @@ export function buildSeed(name: SeedName): LabState {
     nextSid: sid,
     nextId: 1,
     cdbs: [cdb1, cdb2, cdb3, cdb4],
-    cloud: emptyCloud(),
+    // OIC seed (lab/OIC.md); adds a placeholder SALESATP pair while lab/oci's seed is not on this branch
+    cloud: withOicSeed(emptyCloud()),
     sessions,
     drains: [],
     copies: [],
