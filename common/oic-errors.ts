@@ -37,9 +37,13 @@ export class OicError extends Error {
   }
 }
 
+const LOCKED =
+  'The connection is locked (open for editing in the OIC designer, or another change is being made); retried with ' +
+  'backoff. If it stays locked, ask whoever holds it to close it.';
+
 const TRANSIENT: Record<number, string> = {
-  412: 'The connection is locked (open for editing in the OIC designer, or another change is being made); retried with backoff. If it stays locked, ask whoever holds it to close it.',
-  423: 'The connection is locked (open for editing in the OIC designer, or another change is being made); retried with backoff. If it stays locked, ask whoever holds it to close it.',
+  412: LOCKED,
+  423: LOCKED,
   429: 'Oracle Integration throttled the request; retried with backoff.',
   500: 'Oracle Integration had a server error; retried with backoff.',
   502: 'Oracle Integration (or its load balancer) answered 502; retried with backoff.',
@@ -49,8 +53,12 @@ const TRANSIENT: Record<number, string> = {
 
 const PERMANENT: Record<number, string> = {
   400: 'Oracle Integration refused the request as malformed: the request (or the estate configuration) must be fixed.',
-  401: 'Not authenticated: check the user and password (Gen2 Basic) or the OAuth client id, secret and scope (Gen3 accepts only OAuth 2 from the identity domain).',
-  403: 'Not authorized: the user or client application needs an OIC role that may edit connections and activate integrations (e.g. ServiceAdministrator or ServiceDeveloper).',
+  401:
+    'Not authenticated: check the user and password (Gen2 Basic) or the OAuth client id, secret and scope ' +
+    '(Gen3 accepts only OAuth 2 from the identity domain).',
+  403:
+    'Not authorized: the user or client application needs an OIC role that may edit connections and activate ' +
+    'integrations (e.g. ServiceAdministrator or ServiceDeveloper).',
   404: 'Not found: check the connection or integration id, and the integrationInstance name (Gen3).',
   405: 'Oracle Integration does not accept this method here: orb and this OIC version disagree on the API.',
   409: 'The connection is not configured (required properties missing): complete it in the OIC designer.',
@@ -65,7 +73,8 @@ export function classifyOicError(err: unknown): ClassifiedOicError {
   const base = { status, code: e?.code ?? 'NETWORK', message, requestId: e?.requestId ?? null };
   if (e?.permanentReason) return { ...base, kind: 'permanent', explanation: e.permanentReason };
   if (status === null) {
-    return { ...base, kind: 'transient', explanation: 'Oracle Integration could not be reached (network error or timeout); retried with backoff.' };
+    const explanation = 'Oracle Integration could not be reached (network error or timeout); retried with backoff.';
+    return { ...base, kind: 'transient', explanation };
   }
   if (TRANSIENT[status]) return { ...base, kind: 'transient', explanation: TRANSIENT[status]! };
   if (status >= 500) return { ...base, kind: 'transient', explanation: `Oracle Integration answered ${status}; retried with backoff.` };

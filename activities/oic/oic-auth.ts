@@ -81,13 +81,15 @@ export class OicAuth {
     if (!res.ok) {
       const code = typeof body?.error === 'string' ? body.error : `HTTP-${res.status}`;
       const desc = typeof body?.error_description === 'string' ? body.error_description.slice(0, 300) : '';
-      throw new OicError('token', res.status, code, `token: the identity domain answered ${res.status} ${code}${desc ? `: ${desc}` : ''}`.replaceAll(secret, '***'));
+      const message = `token: the identity domain answered ${res.status} ${code}${desc ? `: ${desc}` : ''}`;
+      throw new OicError('token', res.status, code, message.split(secret).join('***'));
     }
     if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
       throw new OicError('token', res.status, 'BAD_TOKEN_ANSWER', 'token: the identity domain answered without access_token / expires_in');
     }
     const lifetimeMs = body.expires_in * 1000;
-    return { value: body.access_token, refreshAtMs: this.deps.now() + Math.max(0, Math.min(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs * 0.9)) };
+    const refreshInMs = Math.max(0, Math.min(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs * 0.9));
+    return { value: body.access_token, refreshAtMs: this.deps.now() + refreshInMs };
   }
 }
 

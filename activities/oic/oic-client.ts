@@ -53,7 +53,8 @@ export class OicClient {
   constructor(private readonly opts: OicClientOptions) {
     this.fetchFn = opts.fetch ?? fetch;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.auth = new OicAuth(opts.auth, { resolveSecret: opts.resolveSecret, fetch: this.fetchFn, timeoutMs: this.timeoutMs, now: opts.now ?? Date.now });
+    const deps = { resolveSecret: opts.resolveSecret, fetch: this.fetchFn, timeoutMs: this.timeoutMs, now: opts.now ?? Date.now };
+    this.auth = new OicAuth(opts.auth, deps);
   }
 
   async getConnection(id: string): Promise<OicConnection> {
@@ -79,7 +80,8 @@ export class OicClient {
   async uploadAttachment(id: string, property: string, fileName: string, bytes: Buffer): Promise<void> {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }), fileName);
-    const res = await this.send({ op: 'uploadAttachment', method: 'POST', path: `/connections/${enc(id)}/attachments/${enc(property)}`, body: form });
+    const path = `/connections/${enc(id)}/attachments/${enc(property)}`;
+    const res = await this.send({ op: 'uploadAttachment', method: 'POST', path, body: form });
     await res.arrayBuffer();
   }
 
@@ -97,7 +99,8 @@ export class OicClient {
       const res = await this.send({ op: 'testConnection', method: 'POST', path: `/connections/${enc(id)}/test` });
       const body = await this.json(res, oicTestAnswer, 'testConnection');
       const ok = body.status === 'CONFIGURED' && body.testStatus !== 'FAILED';
-      return { ok, status: body.status ?? null, message: ok ? null : (body.testMessage ?? `connection status ${body.status ?? 'unknown'}`) };
+      const message = ok ? null : (body.testMessage ?? `connection status ${body.status ?? 'unknown'}`);
+      return { ok, status: body.status ?? null, message };
     } catch (e) {
       if (e instanceof OicError && e.status === 409) return { ok: false, status: null, message: e.message };
       throw e;
@@ -156,10 +159,12 @@ export class OicClient {
     const headers = { accept: 'application/json', ...call.headers, authorization: await this.auth.header() };
     let res: Response;
     try {
-      res = await this.fetchFn(this.url(call.path, call.query), { method: call.method, headers, body: call.body, signal: AbortSignal.timeout(this.timeoutMs) });
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      res = await this.fetchFn(this.url(call.path, call.query), { method: call.method, headers, body: call.body, signal });
     } catch (e) {
       const what = (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e as Error).message;
-      throw new OicError(call.op, null, 'NETWORK', this.scrub(`${call.op}: Oracle Integration could not be reached: ${what}`, call.secrets));
+      const message = this.scrub(`${call.op}: Oracle Integration could not be reached: ${what}`, call.secrets);
+      throw new OicError(call.op, null, 'NETWORK', message);
     }
     if (res.ok) return res;
     if (res.status === 401 && !retried && this.opts.auth.type === 'oauth2' && this.auth.invalidate()) {
@@ -189,7 +194,8 @@ export class OicClient {
     const r = schema.safeParse(await res.json().catch(() => undefined));
     if (r.success) return r.data;
     const issue = r.error.issues[0];
-    throw new OicError(op, res.status, 'UNEXPECTED_ANSWER', `${op}: unexpected answer from Oracle Integration at ${issue?.path.join('.') || '(top)'}: ${issue?.message}`, null,
+    const where = issue?.path.join('.') || '(top)';
+    throw new OicError(op, res.status, 'UNEXPECTED_ANSWER', `${op}: unexpected answer from Oracle Integration at ${where}: ${issue?.message}`, null,
       'Oracle Integration answered in a shape orb does not know: orb and this OIC version disagree on the API.');
   }
 
@@ -205,5 +211,6 @@ function enc(s: string): string {
 }
 
 function usesConnection(i: OicIntegration, connectionId: string): boolean {
-  return (i.dependencies?.connections ?? []).some((c) => c.id === connectionId) || (i.endPoints ?? []).some((e) => e.connection?.id === connectionId);
+  const inDependencies = (i.dependencies?.connections ?? []).some((c) => c.id === connectionId);
+  return inDependencies || (i.endPoints ?? []).some((e) => e.connection?.id === connectionId);
 }

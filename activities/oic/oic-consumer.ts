@@ -47,9 +47,15 @@ interface SavedBlob {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const short = (sha: string) => `${sha.slice(0, 8)}…`;
 
+/** orb's own refusals: permanent, with the explanation (classifyOicError reads permanentReason). */
+function refusal(code: string, message: string, explanation: string): OicError {
+  return new OicError('oicConsumer', null, code, message, null, explanation);
+}
+
 function notAtp(conn: OicConnection, why: string): OicError {
-  return new OicError('update', null, 'NOT_ATP_WALLET_CONNECTION', `connection ${conn.id}: ${why}`, null,
-    'The connection is not an ATP connection with a WALLET file and a WALLETPASSWORD (securityPolicy JDBC_OVER_SSL): check the estate configuration.');
+  return refusal('NOT_ATP_WALLET_CONNECTION', `connection ${conn.id}: ${why}`,
+    'The connection is not an ATP connection with a WALLET file and a WALLETPASSWORD (securityPolicy JDBC_OVER_SSL): ' +
+      'check the estate configuration.');
 }
 
 /** Non-secret, non-file properties (what restore may put back). */
@@ -59,8 +65,11 @@ function plainProperties(conn: OicConnection, which: 'connectionProperties' | 's
     .map((p) => ({ propertyName: p.propertyName, propertyValue: p.propertyValue ?? null }));
 }
 
+type PlainProperties = Pick<SavedBlob, 'connectionProperties' | 'securityProperties'>;
+
 export function oicConsumer(client: OicClient, target: OicConsumerTarget): ConsumerAdapter {
   const id = target.connectionId;
+  const label = `OIC connection ${id} (${target.instance})`;
 
   const currentWallet = async (): Promise<{ bytes: Buffer; fileName: string | null } | null> => {
     try {
@@ -73,12 +82,13 @@ export function oicConsumer(client: OicClient, target: OicConsumerTarget): Consu
 
   const readConnection = async (): Promise<OicConnection> => {
     const conn = await client.getConnection(id);
-    if (!(conn.securityProperties ?? []).some((p) => p.propertyName === WALLET_PASSWORD)) throw notAtp(conn, 'no WALLETPASSWORD security property');
+    const hasPassword = (conn.securityProperties ?? []).some((p) => p.propertyName === WALLET_PASSWORD);
+    if (!hasPassword) throw notAtp(conn, 'no WALLETPASSWORD security property');
     return conn;
   };
 
   /** Password first, then the wallet (see the file comment). */
-  const putWallet = async (zip: Buffer, fileName: string, password: string, extra: Omit<SavedBlob, 'kind' | 'version' | 'instance' | 'connectionId' | 'wallet' | 'securityPolicy'> | null) => {
+  const putWallet = async (zip: Buffer, fileName: string, password: string, extra: PlainProperties | null) => {
     await client.updateConnection(id, {
       ...(extra ? { connectionProperties: extra.connectionProperties } : {}),
       securityProperties: [...(extra?.securityProperties ?? []), { propertyName: WALLET_PASSWORD, propertyValue: password }],
@@ -87,13 +97,14 @@ export function oicConsumer(client: OicClient, target: OicConsumerTarget): Consu
   };
 
   return {
-    label: `OIC connection ${id} (${target.instance})`,
+    label,
 
     async readCurrent(store: BlobStore): Promise<SavedConfiguration> {
       const conn = await readConnection();
       const wallet = await currentWallet();
       const service = (conn.connectionProperties ?? []).find((p) => p.propertyName === 'ServiceName')?.propertyValue;
-      if (!wallet) return { blobSha256: null, walletSha256: null, summary: `${this.label}: no wallet${service ? `, service ${service}` : ''}` };
+      const serviceText = service ? `, service ${service}` : '';
+      if (!wallet) return { blobSha256: null, walletSha256: null, summary: `${label}: no wallet${serviceText}` };
       const walletSha256 = sha256(wallet.bytes);
       const fileName = wallet.fileName ?? 'Wallet.zip';
       const blob: SavedBlob = {
@@ -107,7 +118,7 @@ export function oicConsumer(client: OicClient, target: OicConsumerTarget): Consu
         securityProperties: plainProperties(conn, 'securityProperties'),
       };
       const blobSha256 = await store.put(Buffer.from(JSON.stringify(blob)));
-      return { blobSha256, walletSha256, summary: `${this.label}: wallet ${short(walletSha256)} (${fileName})${service ? `, service ${service}` : ''}` };
+      return { blobSha256, walletSha256, summary: `${label}: wallet ${short(walletSha256)} (${fileName})${serviceText}` };
     },
 
     async currentWalletSha256(): Promise<string | null> {
@@ -138,12 +149,16 @@ export function oicConsumer(client: OicClient, target: OicConsumerTarget): Consu
     async restore(saved: SavedConfiguration, store: BlobStore, walletPassword: string): Promise<void> {
       if (saved.blobSha256 === null) return; // it had no wallet: OIC's API cannot remove an attachment
       const blob = JSON.parse((await store.get(saved.blobSha256)).toString('utf8')) as SavedBlob;
-      if (blob.kind !== 'oic-connection' || blob.connectionId !== id) throw new Error(`saved configuration ${short(saved.blobSha256)} is not connection ${id}'s`);
+      if (blob.kind !== 'oic-connection' || blob.connectionId !== id) {
+        throw refusal('NOT_THIS_CONNECTION', `saved configuration ${short(saved.blobSha256)} is not connection ${id}'s`,
+          'The saved configuration belongs to another consumer: the restore was asked with the wrong record.');
+      }
       const zip = Buffer.from(blob.wallet.base64, 'base64');
       await readConnection();
       const current = await currentWallet();
       if (current && sha256(current.bytes) === blob.wallet.sha256) return;
-      await putWallet(zip, blob.wallet.fileName, walletPassword, { connectionProperties: blob.connectionProperties, securityProperties: blob.securityProperties });
+      const plain = { connectionProperties: blob.connectionProperties, securityProperties: blob.securityProperties };
+      await putWallet(zip, blob.wallet.fileName, walletPassword, plain);
     },
   };
 }

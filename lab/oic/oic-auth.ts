@@ -42,7 +42,8 @@ function verifyToken(token: string, nowMs: number): boolean {
   if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown; scope?: unknown };
-    return typeof claims.exp === 'number' && claims.exp * 1000 > nowMs && typeof claims.scope === 'string' && claims.scope.endsWith(OIC_SCOPE_SUFFIX);
+    const live = typeof claims.exp === 'number' && claims.exp * 1000 > nowMs;
+    return live && typeof claims.scope === 'string' && claims.scope.endsWith(OIC_SCOPE_SUFFIX);
   } catch {
     return false;
   }

@@ -33,7 +33,9 @@ export async function oicRoute(lab: Lab, req: IncomingMessage, res: ServerRespon
 }
 
 async function tokenRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
-  if (path !== '/oauth2/v1/token' || method !== 'POST') return sendJson(res, 404, { error: 'not_found', error_description: `no route ${method} ${path}` });
+  if (path !== '/oauth2/v1/token' || method !== 'POST') {
+    return sendJson(res, 404, { error: 'not_found', error_description: `no route ${method} ${path}` });
+  }
   try {
     sendJson(res, 200, tokenFor(req, await readForm(req)), { 'cache-control': 'no-store' });
   } catch (e) {
@@ -143,6 +145,8 @@ async function reactivateRoute(r: Req): Promise<void> {
   const connectionCode = r.url.searchParams.get('connectionCode');
   if (!connectionCode) throw oicError(400, 'connectionCode: is required');
   const ids = validate(reactivateBody, await readJson(r.req), 'body');
-  const result = call(r, 'reactivateIntegrations', connectionCode, true, { ids }, (ctx, inst) => ops.reactivate(ctx, inst, connectionCode, ids));
+  const result = call(r, 'reactivateIntegrations', connectionCode, true, { ids }, (ctx, inst) =>
+    ops.reactivate(ctx, inst, connectionCode, ids),
+  );
   sendJson(r.res, 200, result);
 }

@@ -46,7 +46,9 @@ export function getConnection(inst: LabOicInstance, id: string) {
 }
 
 /** Merges properties by name; only names the connection has are accepted. PASSWORD values are kept as sha256 only. */
-function mergeProperties(conn: LabOicConnection, have: LabOicProperty[], given: NonNullable<ConnectionPatch['securityProperties']>, what: string) {
+type GivenProperties = NonNullable<ConnectionPatch['securityProperties']>;
+
+function mergeProperties(conn: LabOicConnection, have: LabOicProperty[], given: GivenProperties, what: string) {
   for (const g of given) {
     const p = have.find((x) => x.propertyName === g.propertyName);
     if (!p) throw oicError(400, `${what}: ${g.propertyName} is not a property of connection ${conn.id}`);
@@ -72,10 +74,16 @@ export function updateConnection(ctx: SimContext, inst: LabOicInstance, id: stri
   return connectionView(inst, conn);
 }
 
-export function uploadAttachment(ctx: SimContext, inst: LabOicInstance, id: string, propertyName: string, file: { fileName: string; data: Buffer }) {
+export function uploadAttachment(
+  ctx: SimContext,
+  inst: LabOicInstance,
+  id: string,
+  propertyName: string,
+  file: { fileName: string; data: Buffer },
+) {
   const conn = requireConnection(inst, id);
   assertUnlocked(conn);
-  const p = conn.securityProperties.find((x) => x.propertyName === propertyName) ?? conn.connectionProperties.find((x) => x.propertyName === propertyName);
+  const p = [...conn.securityProperties, ...conn.connectionProperties].find((x) => x.propertyName === propertyName);
   if (!p || p.propertyType !== 'ATTACHMENT') throw oicError(400, `${propertyName} is not a file property of connection ${conn.id}`);
   if (file.data.length === 0) throw oicError(400, 'No file is uploaded');
   if (file.data.length > MAX_ATTACHMENT) throw oicError(413, `The file is larger than ${MAX_ATTACHMENT} bytes`);
@@ -99,7 +107,9 @@ export function downloadAttachment(inst: LabOicInstance, id: string, propertyNam
 export function testConnection(cloud: LabCloud, inst: LabOicInstance, id: string) {
   const conn = requireConnection(inst, id);
   assertUnlocked(conn);
-  if (conn.adapterType !== 'atpdatabase') throw oicError(400, `The lab tests only atpdatabase connections (${conn.id} is ${conn.adapterType})`);
+  if (conn.adapterType !== 'atpdatabase') {
+    throw oicError(400, `The lab tests only atpdatabase connections (${conn.id} is ${conn.adapterType})`);
+  }
   const missing = missingConfiguration(conn);
   if (missing) throw oicError(409, `Connection ${conn.id} is not configured: ${missing}`);
   const verdict = testAtpConnection(cloud, conn);

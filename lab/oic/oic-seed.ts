@@ -85,8 +85,10 @@ function placeholderSalesAtp(): LabAutonomousDatabase[] {
   const iad = 'ocid1.autonomousdatabase.oc1.iad.aaaaaaaalabsalesatp';
   const phx = 'ocid1.autonomousdatabase.oc1.phx.aaaaaaaalabsalesatp';
   return [
-    { ...base, id: iad, region: 'us-ashburn-1', role: 'PRIMARY', lifecycleState: 'AVAILABLE', peerDbIds: [phx], host: 'adb.us-ashburn-1.oraclecloud.com' },
-    { ...base, id: phx, region: 'us-phoenix-1', role: 'STANDBY', lifecycleState: 'STANDBY', peerDbIds: [iad], host: 'adb.us-phoenix-1.oraclecloud.com' },
+    { ...base, id: iad, region: 'us-ashburn-1', role: 'PRIMARY', lifecycleState: 'AVAILABLE', peerDbIds: [phx],
+      host: 'adb.us-ashburn-1.oraclecloud.com' },
+    { ...base, id: phx, region: 'us-phoenix-1', role: 'STANDBY', lifecycleState: 'STANDBY', peerDbIds: [iad],
+      host: 'adb.us-phoenix-1.oraclecloud.com' },
   ];
 }
 

@@ -12,10 +12,15 @@ export function placeholderWallet(db: LabAutonomousDatabase, password: string, g
   const service = (level: string) =>
     `${db.dbName.toLowerCase()}_${level} = (description=(retry_count=20)(retry_delay=3)(address=(protocol=tcps)(port=1522)` +
     `(host=${db.host}))(connect_data=(service_name=${db.servicePrefix}_${level}.adb.oraclecloud.com))(security=(ssl_server_dn_match=yes)))`;
-  const pem = `-----BEGIN CERTIFICATE-----\nlab placeholder for ${db.dbName} ${db.id} generated ${generatedAt}\n-----END CERTIFICATE-----\n`;
+  const pem =
+    '-----BEGIN CERTIFICATE-----\n' +
+    `lab placeholder for ${db.dbName} ${db.id} generated ${generatedAt}\n` +
+    '-----END CERTIFICATE-----\n';
   const files = {
     'tnsnames.ora': strToU8(['high', 'medium', 'low', 'tp', 'tpurgent'].map(service).join('\n') + '\n'),
-    'sqlnet.ora': strToU8('WALLET_LOCATION = (SOURCE = (METHOD = file) (METHOD_DATA = (DIRECTORY="?/network/admin")))\nSSL_SERVER_DN_MATCH=yes\n'),
+    'sqlnet.ora': strToU8(
+      'WALLET_LOCATION = (SOURCE = (METHOD = file) (METHOD_DATA = (DIRECTORY="?/network/admin")))\nSSL_SERVER_DN_MATCH=yes\n',
+    ),
     'ewallet.pem': strToU8(pem),
   };
   const zip = Buffer.from(zipSync(files, { mtime: new Date(generatedAt), level: 6 }));

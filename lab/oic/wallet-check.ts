@@ -43,7 +43,9 @@ export function missingConfiguration(conn: LabOicConnection): string | null {
 export function testAtpConnection(cloud: LabCloud, conn: LabOicConnection): TestVerdict {
   const attachment = conn.attachments.WALLET!;
   const wallet = walletBySha256(cloud, attachment.sha256);
-  if (!wallet) return fail('java.io.IOException: the uploaded file is not an Autonomous Database wallet (no usable ewallet.p12/cwallet.sso)');
+  if (!wallet) {
+    return fail('java.io.IOException: the uploaded file is not an Autonomous Database wallet (no usable ewallet.p12/cwallet.sso)');
+  }
   if (property(conn, 'WALLETPASSWORD')?.valueSha256 !== wallet.passwordSha256) {
     return fail('java.io.IOException: Keystore was tampered with, or password was incorrect (ewallet.p12: wrong Wallet Password)');
   }
