@@ -155,8 +155,10 @@ export interface LabVaultSecret {
 export interface LabOicProperty {
   propertyName: string;
   propertyType: string;
-  /** Security properties of type PASSWORD are stored as given but never returned */
+  /** Security properties of type PASSWORD are never returned (the lab keeps null here and their sha256 below) */
   propertyValue: string | null;
+  /** PASSWORD properties: sha256 (hex) of the value set, so the lab can check it without keeping it; null: unset */
+  valueSha256?: string | null;
 }
 
 export interface LabOicConnection {
@@ -174,6 +176,8 @@ export interface LabOicConnection {
   /** Someone holds the connection open for editing (OIC answers 412/423) */
   lockedBy: string | null;
   lastUpdated: string;
+  /** Connectivity agent group (update may set it); absent: none */
+  agentGroupId?: string | null;
 }
 
 export interface LabOicIntegration {

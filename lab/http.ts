@@ -5,6 +5,7 @@ import { LabError } from './lab-error';
 import type { LabLogger } from './log';
 import { isCloudPath, routeCloud } from './oci/oci-http';
 import { estateView } from './oci/estate-view';
+import { oicRoute } from './oic/oic-http';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -56,6 +57,7 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
   const url = new URL(req.url ?? '/', 'http://lab');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
+  if (/^\/(ic\/api|oauth2|oic-control)\//.test(path)) return oicRoute(lab, req, res, url, path); // lab/OIC.md
   if (isCloudPath(path)) return routeCloud(lab, req, res, url, path);
 
   const opMatch = /^\/cdbs\/([^/]+)\/ops\/([^/]+)$/.exec(path);

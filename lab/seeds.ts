@@ -28,6 +28,7 @@ import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, t
 import { seedFromString } from './random';
 import { emptyCloud } from './cloud-model';
 import { seedOciCloud } from './oci/cloud-seed';
+import { withOicSeed } from './oic/oic-seed';
 
 export const SEED_NAMES = ['demo', 'test'] as const;
 export type SeedName = (typeof SEED_NAMES)[number];
@@ -199,6 +200,7 @@ export function buildSeed(name: SeedName): LabState {
 
   const cloud = emptyCloud();
   seedOciCloud(cloud, name, SIM_EPOCH_MS);
+  withOicSeed(cloud); // after the OCI seed: its connections hold the seed wallet
 
   return {
     version: LAB_STATE_VERSION,

@@ -29,6 +29,8 @@ export interface StartLabOptions {
 export interface RunningLab {
   url: string;
   port: number;
+  /** The engine itself, for in-process tests that arrange the cloud estate (Lab.cloudControl) */
+  lab: Lab;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   return {
     url,
     port,
+    lab,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -142,8 +142,9 @@ describe('lab OCI surface with the real SDK clients', () => {
     const inv = (await api('GET', '/invariants?quiescent=true')).body;
     assert.ok(!inv.violations.some((v: { rule: string }) => v.rule === 'adg-one-primary'), JSON.stringify(inv));
     const stale = inv.violations.filter((v: { rule: string }) => v.rule === 'wallet-not-current-primary').map((v: { detail: string }) => v.detail);
-    assert.equal(stale.length, 2, 'the Vault secret and the TNS_ADMIN directory still hold the Ashburn wallet');
+    assert.equal(stale.length, 4, `the two OIC connections, the Vault secret and the TNS_ADMIN directory still hold the Ashburn wallet: ${stale.join(' | ')}`);
     assert.ok(stale.some((d: string) => d.includes('Vault secret')) && stale.some((d: string) => d.includes('TNS_ADMIN')));
+    assert.ok(stale.some((d: string) => d.includes('SALES_ATP_ORDERS')) && stale.some((d: string) => d.includes('SALES_ATP_BILLING')));
   });
 
   test('a failover while the primary is down loses the standby\'s lag; wrong member and wrong peer are refused', async () => {
