@@ -214,6 +214,18 @@ export interface LabNotificationSubscription {
   token: string;
   /** Offset of the next event to deliver */
   nextOffset: number;
+  /** Lab setting (lab/events): POST every event twice, so receivers' deduplication is exercised */
+  deliverTwice?: boolean;
+  /** Offsets queued for delivery again (POST /events/subscriptions/{id}/redeliver) */
+  redeliver?: number[];
+}
+
+/** A Streaming consumer group on the lab's event stream (lab/events/streaming.ts). */
+export interface LabStreamGroup {
+  streamId: string;
+  groupName: string;
+  /** Offset of the next message the group has not committed */
+  committedOffset: number;
 }
 
 /**
@@ -248,6 +260,8 @@ export interface LabCloud {
   oic: LabOicInstance[];
   events: LabOciEvent[];
   subscriptions: LabNotificationSubscription[];
+  /** Streaming consumer groups (added with lab/events; absent in older state files) */
+  streamGroups?: LabStreamGroup[];
 }
 
 export function emptyCloud(): LabCloud {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from './lab';
 import { LabError } from './lab-error';
 import type { LabLogger } from './log';
+import { eventsRoute } from './events/routes';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -54,6 +55,7 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
   const url = new URL(req.url ?? '/', 'http://lab');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
+  if (await eventsRoute(lab, req, res, path, url)) return; // OCI Streaming (/oci/<region>/20180418/streams/...) and /events
 
   const opMatch = /^\/cdbs\/([^/]+)\/ops\/([^/]+)$/.exec(path);
   if (opMatch) {
