@@ -1,0 +1,48 @@
+/**
+ * Starts the propagate-wallet runbook for one OCI event. The workflow id is
+ * `propagate-wallet:event:<eventID>`, started with REJECT_DUPLICATE (an id once used, running or
+ * closed, is never started again while Temporal retains it) and conflict policy FAIL: a second
+ * start for the same event, from this process after a restart or from another receiver, gets
+ * WorkflowExecutionAlreadyStartedError and reports started: false. That is the dedup that holds;
+ * it lasts as long as the namespace's retention keeps the closed run.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  EVENTS_STARTED_BY,
+  PROPAGATE_WALLET_RUNBOOK,
+  PROPAGATE_WALLET_WORKFLOW_TYPE,
+  propagateWalletEventWorkflowId,
+  type PropagateWalletEventInput,
+} from '../../common/propagate-wallet-trigger';
+import { OrbRunbook } from '../../common/search-attributes';
+import type { PropagationRequest, StartPropagation } from './event-handler';
+
+export function propagationInput(r: PropagationRequest): PropagateWalletEventInput {
+  return {
+    database: r.database,
+    trigger: { kind: 'event', eventId: r.eventId, eventType: r.eventType, eventTime: r.eventTime },
+    startedBy: EVENTS_STARTED_BY,
+  };
+}
+
+/** startPropagation on a Temporal client; `workflowType` is for tests only (default propagateWallet). */
+export function temporalStartPropagation(client: Client, taskQueue: string, workflowType = PROPAGATE_WALLET_WORKFLOW_TYPE): StartPropagation {
+  return async (r) => {
+    const workflowId = propagateWalletEventWorkflowId(r.eventId);
+    try {
+      await client.workflow.start(workflowType, {
+        taskQueue,
+        workflowId,
+        args: [propagationInput(r)],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [{ key: OrbRunbook, value: PROPAGATE_WALLET_RUNBOOK }],
+        staticSummary: `Propagate the wallet of ${r.database} after ${r.eventType.split('.').slice(-2).join('.')} (event ${r.eventId})`,
+      });
+      return { workflowId, started: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+      throw err;
+    }
+  };
+}
