@@ -216,6 +216,8 @@ export interface LabNotificationSubscription {
   nextOffset: number;
   /** Lab setting (lab/events): POST every event twice, so receivers' deduplication is exercised */
   deliverTwice?: boolean;
+  /** Offset of the first event published after the subscription became ACTIVE */
+  activeFrom?: number;
   /** Offsets queued for delivery again (POST /events/subscriptions/{id}/redeliver) */
   redeliver?: number[];
 }

@@ -73,6 +73,7 @@ export function confirmSubscription(lab: Lab, delivery: EventDelivery, id: strin
     if (s.lifecycleState === 'PENDING') {
       s.lifecycleState = 'ACTIVE';
       s.nextOffset = endOffset(lab);
+      s.activeFrom = s.nextOffset;
     }
     return view(s);
   });
@@ -99,7 +100,8 @@ export function redeliver(lab: Lab, delivery: EventDelivery, id: string, body: u
   const s = requireSubscription(lab, id);
   if (s.lifecycleState !== 'ACTIVE') throw new LabError('LAB-409', `LAB-409: subscription ${id} is ${s.lifecycleState}, not ACTIVE`);
   const queued = lab.cloudControl((_ctx, cloud) => {
-    const offsets = cloud.events.map((e) => e.offset).filter((o) => o < s.nextOffset).slice(-b.count);
+    const delivered = (o: number) => o >= (s.activeFrom ?? 0) && o < s.nextOffset;
+    const offsets = cloud.events.map((e) => e.offset).filter(delivered).slice(-b.count);
     s.redeliver = [...(s.redeliver ?? []), ...offsets];
     return offsets;
   });
