@@ -38,6 +38,8 @@ export interface OciEventFacts {
 
 export type ParsedEvent = { ok: true; event: OciEventFacts } | { ok: false; status: 400 | 413; reason: string };
 
+const ADB_OCID = /^ocid1\.autonomousdatabase\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9]+$/i;
+
 const eventIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, . _ : -');
 
 /** What every event must have, whatever its type. */
@@ -45,14 +47,16 @@ const headerSchema = z.looseObject({
   eventType: z.string().min(1).max(255),
   eventID: eventIdSchema,
   eventTime: z.string().max(64),
-  data: z.looseObject({ additionalDetails: z.looseObject({ eventName: z.string().max(128).optional() }).optional() }).optional(),
+  data: z
+    .looseObject({ additionalDetails: z.looseObject({ eventName: z.string().max(128).optional() }).optional() })
+    .optional(),
 });
 
 /** A role-change event: the resource it names is required. */
 const roleChangeSchema = z.looseObject({
   eventTime: z.iso.datetime({ offset: true }),
   data: z.looseObject({
-    resourceId: z.string().max(255).regex(/^ocid1\.autonomousdatabase\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9]+$/i, 'must be an Autonomous Database OCID'),
+    resourceId: z.string().max(255).regex(ADB_OCID, 'must be an Autonomous Database OCID'),
     resourceName: z.string().max(255).optional(),
   }),
 });

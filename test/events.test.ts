@@ -352,7 +352,11 @@ describe('against the lab: Notifications subscription and Streaming', () => {
     try {
       const port = (flaky.address() as { port: number }).port;
       const created = await labCall<{ subscription: { id: string } }>(lab, 'POST', '/events/subscriptions', { endpoint: `http://127.0.0.1:${port}/` });
-      await until('ACTIVE', async () => (await labCall<{ subscriptions: { id: string; lifecycleState: string }[] }>(lab, 'GET', '/events/subscriptions')).body.subscriptions.find((s) => s.id === created.body.subscription.id)?.lifecycleState, (s) => s === 'ACTIVE');
+      type Subs = { subscriptions: { id: string; lifecycleState: string }[] };
+      const state = async () =>
+        (await labCall<Subs>(lab, 'GET', '/events/subscriptions')).body.subscriptions.find((s) => s.id === created.body.subscription.id)
+          ?.lifecycleState;
+      await until('ACTIVE', state, (s) => s === 'ACTIVE');
       await postEvent('lab-flaky-1');
       await until('delivered after a retry', async () => seen, (s) => s.includes('lab-flaky-1'));
       assert.ok(answers >= 2);

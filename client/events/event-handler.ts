@@ -53,7 +53,12 @@ export function createEventHandler(deps: EventHandlerDeps): EventHandler {
   };
 }
 
-async function start(deps: EventHandlerDeps, event: OciEventFacts, fields: Record<string, unknown>, seen: SeenEvents): Promise<Decision> {
+async function start(
+  deps: EventHandlerDeps,
+  event: OciEventFacts,
+  fields: Record<string, unknown>,
+  seen: SeenEvents,
+): Promise<Decision> {
   const db = event.resourceId ? deps.findDatabase(event.resourceId) : null;
   if (!db) {
     deps.logger.info(
@@ -63,7 +68,8 @@ async function start(deps: EventHandlerDeps, event: OciEventFacts, fields: Recor
     seen.add(event.eventId);
     return 'ignored-unknown-database';
   }
-  const r = await deps.startPropagation({ database: db.name, eventId: event.eventId, eventType: event.eventType, eventTime: event.eventTime });
+  const { eventId, eventType, eventTime } = event;
+  const r = await deps.startPropagation({ database: db.name, eventId, eventType, eventTime });
   seen.add(event.eventId);
   const decision: Decision = r.started ? 'started' : 'duplicate';
   deps.logger.info(

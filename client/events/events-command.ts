@@ -60,21 +60,30 @@ function collect(value: string, prev: string[] = []): string[] {
 
 export function eventsCommand(deps: EventsCommandDeps): Command {
   return new Command('events')
-    .description('start propagate-wallet for each Autonomous Data Guard role change OCI reports (Notifications HTTPS and/or Streaming), once per event')
+    .description(
+      'start propagate-wallet for each Autonomous Data Guard role change OCI reports ' +
+        '(Notifications HTTPS and/or Streaming), once per event',
+    )
     .option('--notifications <host:port>', 'serve an OCI Notifications HTTPS endpoint here (e.g. 0.0.0.0:8443)')
     .option('--path <path>', 'URL path of the endpoint', '/oci/notifications')
     .option('--tls-cert <file>', 'PEM certificate (chain) of the endpoint')
     .option('--tls-key <file>', 'PEM private key of the endpoint')
     .option('--insecure-http', 'plain http instead of https: for tests, or behind a TLS-terminating proxy', false)
     .option('--token-file <file>', 'shared secret the subscription URL carries as ?token=...; other posters get 401')
-    .option('--allow-confirm-host <host[:port]>', 'also fetch subscription confirmations from this host (repeatable)', collect, [])
+    .option('--allow-confirm-host <host[:port]>', 'also fetch subscription confirmations from here (repeatable)', collect, [])
     .option('--stream <ocid>', `OCI stream to poll (lab default: ${LAB_STREAM_ID})`)
     .option('--stream-endpoint <url>', "the stream pool's messages endpoint (lab default: <lab url>/oci/us-ashburn-1)")
     .option('--stream-group <name>', 'consumer group (one committed position per group)', 'orb-events')
     .option('--stream-instance <name>', 'instance name in the group (default <hostname>-<pid>)')
-    .addOption(new Option('--stream-start <where>', 'where a NEW group starts').choices(['trim-horizon', 'latest']).default('trim-horizon'))
+    .addOption(
+      new Option('--stream-start <where>', 'where a NEW group starts').choices(['trim-horizon', 'latest']).default('trim-horizon'),
+    )
     .option('--poll-interval <duration>', 'pause when the stream has nothing new', '1s')
-    .addOption(new Option('--oci-auth <type>', 'OCI authentication for the stream').choices(['config-file', 'instance-principal', 'resource-principal']).default('config-file'))
+    .addOption(
+      new Option('--oci-auth <type>', 'OCI authentication for the stream')
+        .choices(['config-file', 'instance-principal', 'resource-principal'])
+        .default('config-file'),
+    )
     .option('--oci-config <file>', 'OCI config file (default ~/.oci/config)')
     .option('--oci-profile <name>', 'profile in the OCI config file (default DEFAULT)')
     .addHelpText('after', HELP)

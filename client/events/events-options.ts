@@ -67,16 +67,23 @@ function readFile(field: string, file: string): Buffer {
 function hostPort(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value.trim());
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new InputError('--notifications', `${JSON.stringify(value)} is not host:port (e.g. 0.0.0.0:8443, 127.0.0.1:0)`);
+  if (!m || port > 65535) {
+    throw new InputError('--notifications', `${JSON.stringify(value)} is not host:port (e.g. 0.0.0.0:8443, 127.0.0.1:0)`);
+  }
   return { host: (m[1] ?? m[2])!, port };
 }
 
 function receiverPlan(o: EventsOptions, labHost: string | null): ReceiverPlan {
   const { host, port } = hostPort(o.notifications!);
-  if (!/^\/[A-Za-z0-9/_.-]{0,200}$/.test(o.path)) throw new InputError('--path', 'must be a URL path such as /oci/notifications');
-  if (o.insecureHttp && (o.tlsCert || o.tlsKey)) throw new InputError('--insecure-http', 'is for plain http: drop --tls-cert/--tls-key');
+  if (!/^\/[A-Za-z0-9/_.-]{0,200}$/.test(o.path)) {
+    throw new InputError('--path', 'must be a URL path such as /oci/notifications');
+  }
+  if (o.insecureHttp && (o.tlsCert || o.tlsKey)) {
+    throw new InputError('--insecure-http', 'is for plain http: drop --tls-cert/--tls-key');
+  }
   if (!o.insecureHttp && !(o.tlsCert && o.tlsKey)) {
-    throw new InputError('--tls-cert/--tls-key', 'both are needed for https (OCI delivers to https only); --insecure-http for plain http');
+    const rule = 'both are needed for https (OCI delivers to https only); --insecure-http for plain http';
+    throw new InputError('--tls-cert/--tls-key', rule);
   }
   const tls = o.insecureHttp ? null : { cert: readFile('--tls-cert', o.tlsCert!), key: readFile('--tls-key', o.tlsKey!) };
   const token = o.tokenFile ? readFile('--token-file', o.tokenFile).toString('utf8').trim() : null;
@@ -84,7 +91,9 @@ function receiverPlan(o: EventsOptions, labHost: string | null): ReceiverPlan {
     throw new InputError('--token-file', 'must hold one token of 16 to 256 URL-safe characters (letters, digits, . _ ~ -)');
   }
   for (const h of o.allowConfirmHost) {
-    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(h)) throw new InputError('--allow-confirm-host', `${JSON.stringify(h)} is not host or host:port`);
+    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(h)) {
+      throw new InputError('--allow-confirm-host', `${JSON.stringify(h)} is not host or host:port`);
+    }
   }
   const allow = labHost ? [...o.allowConfirmHost, labHost] : o.allowConfirmHost;
   return { host, port, path: o.path, tls, token, allowConfirmHosts: allow };
@@ -92,21 +101,32 @@ function receiverPlan(o: EventsOptions, labHost: string | null): ReceiverPlan {
 
 function ociAuthOf(o: EventsOptions): OciAuth {
   if (o.ociAuth === 'instance-principal' || o.ociAuth === 'resource-principal') return { type: o.ociAuth };
-  if (o.ociAuth !== 'config-file') throw new InputError('--oci-auth', 'must be config-file, instance-principal or resource-principal');
+  if (o.ociAuth !== 'config-file') {
+    throw new InputError('--oci-auth', 'must be config-file, instance-principal or resource-principal');
+  }
   return { type: 'config-file', file: o.ociConfig, profile: o.ociProfile };
 }
 
 function streamPlan(o: EventsOptions, estate: EstateConfig, isDefault: boolean): StreamPlan {
   const streamId = o.stream ?? LAB_STREAM_ID;
-  if (!/^ocid1\.stream\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9]+$/i.test(streamId)) throw new InputError('--stream', 'must be a stream OCID (ocid1.stream.oc1...)');
+  if (!/^ocid1\.stream\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9]+$/i.test(streamId)) {
+    throw new InputError('--stream', 'must be a stream OCID (ocid1.stream.oc1...)');
+  }
   const labUrl = estate.lab.url.replace(/\/+$/, '');
   const endpoint = o.streamEndpoint ?? (isDefault ? `${labUrl}${LAB_REGION_PATH}` : undefined);
-  if (!endpoint) throw new InputError('--stream-endpoint', "is needed: the stream pool's messages endpoint, e.g. https://cell-1.streaming.us-ashburn-1.oci.oraclecloud.com");
+  if (!endpoint) {
+    const example = 'https://cell-1.streaming.us-ashburn-1.oci.oraclecloud.com';
+    throw new InputError('--stream-endpoint', `is needed: the stream pool's messages endpoint, e.g. ${example}`);
+  }
   if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new InputError('--stream-endpoint', 'must be an http(s) URL');
-  if (!/^(trim-horizon|latest)$/.test(o.streamStart)) throw new InputError('--stream-start', 'must be trim-horizon or latest');
+  if (!/^(trim-horizon|latest)$/.test(o.streamStart)) {
+    throw new InputError('--stream-start', 'must be trim-horizon or latest');
+  }
   const pollMs = parseDuration('--poll-interval', o.pollInterval);
   if (pollMs < 100 || pollMs > 600_000) throw new InputError('--poll-interval', 'must be from 100ms to 10m');
-  if (!/^[A-Za-z0-9._-]{1,256}$/.test(o.streamGroup)) throw new InputError('--stream-group', 'must be 1 to 256 letters, digits, . _ -');
+  if (!/^[A-Za-z0-9._-]{1,256}$/.test(o.streamGroup)) {
+    throw new InputError('--stream-group', 'must be 1 to 256 letters, digits, . _ -');
+  }
   return {
     streamId,
     endpoint,

@@ -52,7 +52,10 @@ function readBody(req: IncomingMessage): Promise<Body> {
       if (size <= MAX_EVENT_BYTES) chunks.push(c);
       else if (size > 16 * MAX_EVENT_BYTES) req.destroy(); // not worth draining
     });
-    req.on('end', () => resolve(size > MAX_EVENT_BYTES ? { ok: false, status: 413 } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('end', () => {
+      if (size > MAX_EVENT_BYTES) resolve({ ok: false, status: 413 });
+      else resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
     req.on('error', reject);
   });
 }
@@ -106,7 +109,8 @@ async function notification(o: ReceiverOptions, req: IncomingMessage, text: stri
   try {
     answer(res, 200, { eventId: parsed.event.eventId, decision: await o.handle(parsed.event, 'notifications') });
   } catch (e) {
-    o.logger.error({ messageId, eventId: parsed.event.eventId, err: (e as Error).message }, 'event not handled: OCI will deliver it again');
+    const fields = { messageId, eventId: parsed.event.eventId, err: (e as Error).message };
+    o.logger.error(fields, 'event not handled: OCI will deliver it again');
     answer(res, 503, { error: 'the runbook could not be started now; deliver again' });
   }
 }

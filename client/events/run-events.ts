@@ -33,11 +33,13 @@ async function startPoller(plan: StreamPlan, handle: EventHandler, logger: Logge
 }
 
 export async function runEvents(plan: EventsPlan, deps: RunEventsDeps): Promise<void> {
-  const handle = createEventHandler({ findDatabase: deps.findDatabase, startPropagation: deps.startPropagation, logger: deps.logger });
+  const { findDatabase, startPropagation, logger } = deps;
+  const handle = createEventHandler({ findDatabase, startPropagation, logger });
   const receiver = plan.receiver ? await startNotificationsReceiver({ ...plan.receiver, handle, logger: deps.logger }) : null;
   const poller = plan.stream ? await startPoller(plan.stream, handle, deps.logger) : null;
   if (receiver) deps.out(`orb events: receiving OCI Notifications at ${receiver.url}${plan.receiver!.token ? '?token=…' : ''}`);
-  if (plan.stream) deps.out(`orb events: reading stream ${plan.stream.streamId} at ${plan.stream.endpoint} as group ${plan.stream.groupName}`);
+  const st = plan.stream;
+  if (st) deps.out(`orb events: reading stream ${st.streamId} at ${st.endpoint} as group ${st.groupName}`);
   try {
     await (deps.stopSignal ?? signalled());
   } finally {

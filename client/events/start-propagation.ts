@@ -25,8 +25,15 @@ export function propagationInput(r: PropagationRequest): PropagateWalletEventInp
   };
 }
 
+/** e.g. switchoverautonomousdatabase.end */
+const shortType = (eventType: string) => eventType.split('.').slice(-2).join('.');
+
 /** startPropagation on a Temporal client; `workflowType` is for tests only (default propagateWallet). */
-export function temporalStartPropagation(client: Client, taskQueue: string, workflowType = PROPAGATE_WALLET_WORKFLOW_TYPE): StartPropagation {
+export function temporalStartPropagation(
+  client: Client,
+  taskQueue: string,
+  workflowType = PROPAGATE_WALLET_WORKFLOW_TYPE,
+): StartPropagation {
   return async (r) => {
     const workflowId = propagateWalletEventWorkflowId(r.eventId);
     try {
@@ -37,7 +44,7 @@ export function temporalStartPropagation(client: Client, taskQueue: string, work
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: [{ key: OrbRunbook, value: PROPAGATE_WALLET_RUNBOOK }],
-        staticSummary: `Propagate the wallet of ${r.database} after ${r.eventType.split('.').slice(-2).join('.')} (event ${r.eventId})`,
+        staticSummary: `Propagate the wallet of ${r.database} after ${shortType(r.eventType)} (event ${r.eventId})`,
       });
       return { workflowId, started: true };
     } catch (err) {

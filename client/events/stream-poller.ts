@@ -38,7 +38,8 @@ export interface RunningPoller {
 
 class HandlerFailed extends Error {}
 
-const START_AT = { TRIM_HORIZON: models.CreateGroupCursorDetails.Type.TrimHorizon, LATEST: models.CreateGroupCursorDetails.Type.Latest };
+const { TrimHorizon, Latest } = models.CreateGroupCursorDetails.Type;
+const START_AT = { TRIM_HORIZON: TrimHorizon, LATEST: Latest };
 
 export function startStreamPoller(o: StreamPollerOptions): RunningPoller {
   let stopping = false;
@@ -99,7 +100,12 @@ async function groupCursor(o: StreamPollerOptions): Promise<string> {
 }
 
 /** Handles a batch in order; false when stopped part-way (the cursor is then not moved on). */
-async function handleBatch(o: StreamPollerOptions, log: Logger, items: { offset: number; value: string }[], stopping: () => boolean) {
+async function handleBatch(
+  o: StreamPollerOptions,
+  log: Logger,
+  items: { offset: number; value: string }[],
+  stopping: () => boolean,
+): Promise<boolean> {
   for (const m of items) {
     if (stopping()) return false;
     const parsed = parseEventText(Buffer.from(m.value ?? '', 'base64').toString('utf8'));

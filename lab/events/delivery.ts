@@ -115,7 +115,8 @@ export class EventDelivery {
       }
       this.log.warn({ ...fields, status }, 'event delivery refused: will retry');
     } catch (e) {
-      if (!this.abort.signal.aborted) this.log.warn({ ...fields, err: (e as Error).message }, 'event delivery failed: will retry');
+      if (this.abort.signal.aborted) return false;
+      this.log.warn({ ...fields, err: (e as Error).message }, 'event delivery failed: will retry');
     }
     return false;
   }

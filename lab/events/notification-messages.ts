@@ -44,7 +44,10 @@ export function confirmationMessage(baseUrl: string, sub: LabNotificationSubscri
       'x-oci-ns-subscriptionid': sub.id,
       'x-oci-ns-state': 'Pending',
     },
-    body: JSON.stringify({ ConfirmationURL: url, Message: `Confirm the subscription to topic ${LAB_TOPIC_NAME} by visiting ConfirmationURL.` }),
+    body: JSON.stringify({
+      ConfirmationURL: url,
+      Message: `Confirm the subscription to topic ${LAB_TOPIC_NAME} by visiting ConfirmationURL.`,
+    }),
   };
 }
 

@@ -20,7 +20,13 @@ const STREAMING = /^\/oci\/[a-z0-9-]+\/20180418\/streams\/([^/]+)\/(groupCursors
 const SUBSCRIPTION = /^\/events\/subscriptions\/([^/]+)\/(confirm|unsubscribe|redeliver)$/;
 
 /** Serves the request when it is one of lab/events' paths; false otherwise. */
-export async function eventsRoute(lab: Lab, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<boolean> {
+export async function eventsRoute(
+  lab: Lab,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  url: URL,
+): Promise<boolean> {
   const streaming = STREAMING.exec(path);
   if (streaming) {
     await streamingRoute(lab, req, res, decodeURIComponent(streaming[1]!), streaming[2]!, url);
@@ -43,14 +49,23 @@ async function streamingRoute(lab: Lab, req: IncomingMessage, res: ServerRespons
   const requestId = randomUUID().replace(/-/g, '').toUpperCase();
   const method = req.method ?? 'GET';
   try {
-    if (!signed(req)) throw new OciApiError(401, 'NotAuthenticated', 'The required information to complete authentication was not provided.');
+    if (!signed(req)) {
+      throw new OciApiError(401, 'NotAuthenticated', 'The required information to complete authentication was not provided.');
+    }
     const expected = op === 'messages' ? 'GET' : 'POST';
     if (method !== expected) throw new OciApiError(405, 'MethodNotAllowed', `${method} is not allowed on ${op}`);
-    const body = method === 'POST' ? await readJson(req).catch(() => { throw new OciApiError(400, 'InvalidParameter', 'body: must be JSON'); }) : undefined;
+    const badBody = () => {
+      throw new OciApiError(400, 'InvalidParameter', 'body: must be JSON');
+    };
+    const body = method === 'POST' ? await readJson(req).catch(badBody) : undefined;
     const q = (k: string) => url.searchParams.get(k);
-    if (op === 'groupCursors') return sendJson(res, 200, createGroupCursor(lab, streamId, body), { 'opc-request-id': requestId });
+    if (op === 'groupCursors') {
+      return sendJson(res, 200, createGroupCursor(lab, streamId, body), { 'opc-request-id': requestId });
+    }
     if (op === 'cursors') return sendJson(res, 200, createCursor(lab, streamId, body), { 'opc-request-id': requestId });
-    if (op === 'commit') return sendJson(res, 200, commitCursor(lab, streamId, q('cursor')), { 'opc-request-id': requestId });
+    if (op === 'commit') {
+      return sendJson(res, 200, commitCursor(lab, streamId, q('cursor')), { 'opc-request-id': requestId });
+    }
     const r = getMessages(lab, streamId, q('cursor'), q('limit'));
     return sendJson(res, 200, r.messages, { 'opc-request-id': requestId, 'opc-next-cursor': r.nextCursor });
   } catch (e) {
@@ -71,7 +86,9 @@ async function controlRoute(lab: Lab, req: IncomingMessage, res: ServerResponse,
     const token = url.searchParams.get('token');
     if (sub[2] === 'confirm' && method === 'GET') return sendJson(res, 200, confirmSubscription(lab, delivery, id, token));
     if (sub[2] === 'unsubscribe' && method === 'GET') return sendJson(res, 200, unsubscribe(lab, id, token));
-    if (sub[2] === 'redeliver' && method === 'POST') return sendJson(res, 200, redeliver(lab, delivery, id, await readJson(req)));
+    if (sub[2] === 'redeliver' && method === 'POST') {
+      return sendJson(res, 200, redeliver(lab, delivery, id, await readJson(req)));
+    }
     throw new LabError('LAB-404', `LAB-404: no route ${method} ${path}`, 405);
   }
   switch (`${method} ${path}`) {

@@ -75,7 +75,9 @@ const endOffset = (cloud: LabCloud) => (cloud.events.length ? cloud.events[cloud
 function timeOf(type: string, time: string | undefined): number {
   if (type !== 'AT_TIME') return 0;
   const t = Date.parse(time ?? '');
-  if (!Number.isFinite(t)) throw new OciApiError(400, 'InvalidParameter', 'time: must be an RFC 3339 timestamp for AT_TIME');
+  if (!Number.isFinite(t)) {
+    throw new OciApiError(400, 'InvalidParameter', 'time: must be an RFC 3339 timestamp for AT_TIME');
+  }
   return t;
 }
 

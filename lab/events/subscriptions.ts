@@ -98,7 +98,9 @@ export function listSubscriptions(lab: Lab): { subscriptions: SubscriptionView[]
 export function redeliver(lab: Lab, delivery: EventDelivery, id: string, body: unknown): { queued: number[] } {
   const b = parseBody(redeliverBody, body, '');
   const s = requireSubscription(lab, id);
-  if (s.lifecycleState !== 'ACTIVE') throw new LabError('LAB-409', `LAB-409: subscription ${id} is ${s.lifecycleState}, not ACTIVE`);
+  if (s.lifecycleState !== 'ACTIVE') {
+    throw new LabError('LAB-409', `LAB-409: subscription ${id} is ${s.lifecycleState}, not ACTIVE`);
+  }
   const queued = lab.cloudControl((_ctx, cloud) => {
     const delivered = (o: number) => o >= (s.activeFrom ?? 0) && o < s.nextOffset;
     const offsets = cloud.events.map((e) => e.offset).filter(delivered).slice(-b.count);
