@@ -16,6 +16,7 @@ import { approvalSignalSchema, type ApprovalPayload } from '../common/approval-s
 import { firstRule } from '../common/validation';
 import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
 import { renderPlan } from './render-plan';
+import { eventsCommand } from './events/events-command';
 import {
   cancelOutcome,
   cancelRun,
@@ -442,6 +443,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         await (conn as { close(): Promise<void> } | null)?.close().catch(() => undefined);
       }
     });
+
+  program.addCommand(eventsCommand({ estateOf, settings, taskQueue: defaultTaskQueue, out: io.out }).copyInheritedSettings(program));
 
   return program;
 }

@@ -45,7 +45,7 @@ export interface RelocateOptions {
 export const DRAIN_TIMEOUT_DEFAULT = '5m';
 export const DEFAULT_APPROVER_GROUP = 'dbas';
 
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null) return fallback;
   const v = typeof value === 'string' ? value.trim().toLowerCase() : value;
   const hit = allowed.find((a) => a === v);
@@ -53,19 +53,19 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
   return hit;
 }
 
-function durationWithin(field: string, value: unknown, maxMs: number, maxText: string): number {
+export function durationWithin(field: string, value: unknown, maxMs: number, maxText: string): number {
   const ms = parseDuration(field, value);
   if (ms <= 0) throw new InputError(field, `must be greater than zero (got ${JSON.stringify(value)})`);
   if (ms > maxMs) throw new InputError(field, `must be at most ${maxText} (got ${JSON.stringify(value)})`);
   return ms;
 }
 
-function listOf(value: unknown): string[] {
+export function listOf(value: unknown): string[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-function describeGroups(groups: Record<string, string[]>): string {
+export function describeGroups(groups: Record<string, string[]>): string {
   const names = Object.keys(groups);
   if (!names.length) return 'the estate defines no approver groups (add approvers.groups to the estate file)';
   return `the estate defines ${names.map((g) => `group:${g} (${groups[g]!.join(', ') || 'no members'})`).join(', ')}`;
@@ -103,7 +103,7 @@ export function resolveApprovers(field: string, value: unknown, estate: EstateCo
   return [...new Set(out)];
 }
 
-function approvalCount(field: string, value: unknown): number {
+export function approvalCount(field: string, value: unknown): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   return checked(field, requiredApprovalsSchema, /^\d{1,6}$/.test(text) ? Number(text) : text);
 }

@@ -128,6 +128,8 @@ export const autonomousDatabase = z
     /** The OCID of the database orb starts from (either member of its Autonomous Data Guard pair) */
     id: ocid('autonomousdatabase'),
     region: regionName,
+    /** The other members' OCIDs (cross-region standbys), so events that name them are recognised (orb events) */
+    peerIds: z.array(ocid('autonomousdatabase')).max(8).default([]),
     /** The wallet password orb generates wallets with (the same on primary and standby). Lab: defaults to the lab's */
     walletPassword: secretRef.optional(),
     /** Who uses this database's wallet, by name (names are used in gates and the status) */
@@ -140,3 +142,4 @@ export type AutonomousDatabaseConfig = z.infer<typeof autonomousDatabase>;
 export const LAB_WALLET_PASSWORD = 'Welcome_12345';
 /** The lab's Basic credentials for its OIC API (lab/OIC.md): lab-only values. */
 export const LAB_OIC_USER = 'orb';
+export const LAB_OIC_PASSWORD = 'lab';

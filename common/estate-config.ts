@@ -108,6 +108,7 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
       adapter: 'lab',
       id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
       region: 'us-ashburn-1',
+      peerIds: ['ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002'],
       consumers: {
         'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
         'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },

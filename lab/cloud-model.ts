@@ -236,6 +236,20 @@ export interface LabNotificationSubscription {
   token: string;
   /** Offset of the next event to deliver */
   nextOffset: number;
+  /** Lab setting (lab/events): POST every event twice, so receivers' deduplication is exercised */
+  deliverTwice?: boolean;
+  /** Offset of the first event published after the subscription became ACTIVE */
+  activeFrom?: number;
+  /** Offsets queued for delivery again (POST /events/subscriptions/{id}/redeliver) */
+  redeliver?: number[];
+}
+
+/** A Streaming consumer group on the lab's event stream (lab/events/streaming.ts). */
+export interface LabStreamGroup {
+  streamId: string;
+  groupName: string;
+  /** Offset of the next message the group has not committed */
+  committedOffset: number;
 }
 
 /**
@@ -274,6 +288,8 @@ export interface LabCloud {
   seedWalletZip?: string;
   /** TNS_ADMIN directories the lab wrote on disk (lab/oci/tns-admin.ts), checked by the wallet invariant */
   tnsAdminDirs?: { path: string; adbId: string }[];
+  /** Streaming consumer groups (added with lab/events; absent in older state files) */
+  streamGroups?: LabStreamGroup[];
 }
 
 export function emptyCloud(): LabCloud {

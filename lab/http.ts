@@ -6,6 +6,7 @@ import type { LabLogger } from './log';
 import { isCloudPath, routeCloud } from './oci/oci-http';
 import { estateView } from './oci/estate-view';
 import { oicRoute } from './oic/oic-http';
+import { eventsRoute } from './events/routes';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -57,6 +58,7 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
   const url = new URL(req.url ?? '/', 'http://lab');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
+  if (await eventsRoute(lab, req, res, path, url)) return; // OCI Streaming (/oci/<region>/20180418/streams/...) and /events
   if (/^\/(ic\/api|oauth2|oic-control)\//.test(path)) return oicRoute(lab, req, res, url, path); // lab/OIC.md
   if (isCloudPath(path)) return routeCloud(lab, req, res, url, path);
 

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { eventDelivery, stopEventDelivery } from './events/delivery';
 import { labHandler } from './http';
 import { Lab } from './lab';
 import { labLogger, type LabLogger } from './log';
@@ -42,6 +43,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const log = opts.logger ?? labLogger();
   const lab = new Lab({ stateFile: resolve(opts.stateFile ?? '.orb/lab-state.json'), seed, speed: opts.speed, reset: opts.reset, logger: log });
   const server: Server = createServer(labHandler(lab, log));
+  const delivery = eventDelivery(lab, log); // Notifications delivery (lab/events), resumed for ACTIVE subscriptions
   // createPdbRelocate answers only when its copy ends: no server-side time limit on a request.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5000;
@@ -54,6 +56,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  delivery.baseUrl = url;
   log.info({ url }, 'lab listening');
   let closed = false;
   return {
@@ -63,6 +66,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
     close: async () => {
       if (closed) return;
       closed = true;
+      stopEventDelivery(lab);
       lab.close();
       await new Promise<void>((res) => {
         server.close(() => res());

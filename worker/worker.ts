@@ -5,6 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type pino from 'pino';
+import { hostname } from 'node:os';
 import type { Duration } from '@temporalio/common';
 import type { EstateConfig } from '../common/estate-config';
 import { TASK_QUEUE_DEFAULT } from '../common/runbook-types';
@@ -36,6 +37,23 @@ function envCopyPollMs(): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
   return Number.isInteger(n) && n >= 10 && n <= 600_000 ? n : undefined;
+}
+
+function envMs(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 10 && n <= 600_000 ? n : undefined;
+}
+
+/**
+ * This host's own task queue: the activities that need a wallet's bytes run there, on the host
+ * whose disk holds them (activities/wallet/wallet-store.ts). Stable across restarts of the
+ * worker on the same host ($ORB_HOST_QUEUE overrides the host name part).
+ */
+export function hostTaskQueue(taskQueue: string): string {
+  const host = (process.env.ORB_HOST_QUEUE ?? hostname()).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+  return `${taskQueue}@${host}`;
 }
 
 export interface OrbWorker {
@@ -76,21 +94,26 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   const ownConnection = opts.connection === undefined;
   const connection = opts.connection ?? (await connectNative(settings));
   // Loaded here, not at module load: `orb --help` and input validation stay cheap.
-  const { createActivities } = (await import('../activities')) as {
-    createActivities: (estate: EstateConfig, opts?: { copyPollMs?: number }) => object;
-  };
+  const { createActivities } = await import('../activities');
+  const { sweepWallets, walletDir } = await import('../activities/wallet/wallet-store');
   const copyPollMs = opts.copyPollMs ?? envCopyPollMs();
+  const workRequestPollMs = envMs('ORB_WORK_REQUEST_POLL_MS');
+  const hostQueue = hostTaskQueue(taskQueue);
   const code = workflowCode();
+  const activities = createActivities(opts.estate, {
+    ...(copyPollMs !== undefined ? { copyPollMs } : {}),
+    ...(workRequestPollMs !== undefined ? { workRequestPollMs } : {}),
+    hostQueue,
+  });
+  const swept = sweepWallets();
+  if (swept.length) logger.info({ dir: walletDir(), runs: swept.length }, 'wallet files of runs older than a day deleted');
   let worker: Worker;
+  let hostWorker: Worker;
   try {
-    worker = await Worker.create({
-      connection,
-      namespace: settings.namespace,
-      taskQueue,
-      ...code,
-      activities: createActivities(opts.estate, copyPollMs !== undefined ? { copyPollMs } : {}),
-      shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
-    });
+    const common = { connection, namespace: settings.namespace, shutdownGraceTime: opts.shutdownGraceTime ?? '10s' };
+    worker = await Worker.create({ ...common, taskQueue, ...code, activities });
+    // Wallet steps run where the wallet rests: this host's own task queue (activities only).
+    hostWorker = await Worker.create({ ...common, taskQueue: hostQueue, activities });
   } catch (err) {
     if (ownConnection) await connection.close().catch(() => undefined);
     throw err;
@@ -100,13 +123,13 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
       namespace: settings.namespace,
       address: settings.address,
       taskQueue,
+      hostQueue,
       workflows: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled from source (ORB_DEV_BUNDLE=1)',
       cdbs: Object.keys(opts.estate.cdbs).join(','),
     },
     'worker started',
   );
-  const finished = worker
-    .run()
+  const finished = Promise.all([worker.run(), hostWorker.run()])
     .then(() => logger.info('worker stopped'))
     .finally(async () => {
       if (ownConnection) await connection.close().catch(() => undefined);
@@ -121,6 +144,7 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
         logger.info('worker shutting down (finishing running tasks)');
         worker.shutdown();
       }
+      if (hostWorker.getState() === 'RUNNING') hostWorker.shutdown();
       await finished.catch(() => undefined);
     },
   };

@@ -1,3 +1,6 @@
 export { relocatePdb } from './relocate-pdb';
 export { relocateTargetLock } from './target-lock';
 export { planRelocatePdb } from './plan-relocate-pdb';
+export { switchoverAdb } from './switchover-adb';
+export { failoverAdb } from './failover-adb';
+export { propagateWallet } from './propagate-wallet';

@@ -11,6 +11,7 @@
  * A consumer that fails is restored and waits at its gate: retry, skip, or switch back — which
  * restores every consumer updated so far and switches the roles back to where they were.
  */
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { SwitchoverAdbInput } from '../common/adb-types';
 import { adbIdentity, parseSwitchoverInput } from '../common/adb-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
@@ -48,7 +49,10 @@ export async function switchoverAdb(raw: SwitchoverAdbInput): Promise<AdbRunbook
   }).catch((err) => endFailed(journal, err, `${database} is switched over; consumers already updated keep the new wallet (see the status)`));
 
   if (propagation.result.outcome === 'switch-back') {
-    journal.finish('compensated', `switched back by ${propagation.result.by.join(', ')}: ${oldPrimary.id} is primary again and every consumer holds what it held before`);
-  } else journal.finish('completed', `${database}: ${call!.newPrimaryId} is primary. ${propagationSummary(propagation)}`);
+    const summary = `switched back by ${propagation.result.by.join(', ')}: ${oldPrimary.id} is primary again and every consumer holds what it held before`;
+    journal.finish('compensated', summary);
+    throw ApplicationFailure.nonRetryable(summary, 'RunbookCompensated', journal.status);
+  }
+  journal.finish('completed', `${database}: ${call!.newPrimaryId} is primary. ${propagationSummary(propagation)}`);
   return { outcome: 'completed', status: journal.status };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -53,6 +53,9 @@ export function labApi(url: string) {
     upgradePdb: (cdb: string, pdb: string) => call<unknown>('POST', `/cdbs/${cdb}/pdbs/${pdb}/upgrade`),
     clock: (speed: number) => call<{ speed: number }>('POST', '/clock', { speed }),
     addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
+    cloudFault: (f: { service: 'oci' | 'oic'; op: string; target?: string; kind: 'transient' | 'permanent'; status: number; code: string; times?: number; when?: 'before' | 'after' }) =>
+      call<{ id: number }>('POST', '/faults', f),
+    automaticFailover: (adbId: string) => call<unknown>('POST', `/oci-control/autonomous-databases/${adbId}/automatic-failover`, {}),
     op: <T = any>(cdb: string, op: string, args: Record<string, unknown> = {}) =>
       call<{ result: T }>('POST', `/cdbs/${cdb}/ops/${op}`, { args }).then((r) => r.result),
   };
@@ -88,6 +91,7 @@ export interface OrbEnv {
   start(input: RelocatePdbInput): Promise<WorkflowHandle>;
   status(h: WorkflowHandle): Promise<RunbookStatus>;
   waitFor(h: WorkflowHandle, pred: (s: RunbookStatus) => boolean, what: string, timeoutMs?: number): Promise<RunbookStatus>;
+  waitForLab(pred: () => Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
   approve(h: WorkflowHandle, gate: string, by: string, comment?: string): Promise<void>;
   reject(h: WorkflowHandle, gate: string, by: string, comment?: string): Promise<void>;
   result(h: WorkflowHandle): Promise<{ ok: true; value: RelocatePdbResult } | { ok: false; type: string; message: string }>;
@@ -127,7 +131,25 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     },
     approvers: { groups: { dbas: APPROVERS } },
+    oic: { 'orb-oic': { adapter: 'lab' } },
+    autonomousDatabases: {
+      SALESATP: {
+        adapter: 'lab',
+        id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
+        region: 'us-ashburn-1',
+        peerIds: ['ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002'],
+        consumers: {
+          'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
+          'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },
+          'vault-wallet': { type: 'vault-secret', secretId: 'ocid1.vaultsecret.oc1.iad.aaaalabsaleswallet' },
+          'app-tns': { type: 'tns-admin', directory: join(dirname(lab.stateFile), 'tns_admin', 'sales-app'), alias: 'salesatp_high' },
+        },
+      },
+      HRATP: { adapter: 'lab', id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabhratp0001', region: 'us-ashburn-1' },
+    },
   };
+  // Wallets and saved configurations rest in the test's own directory (activities/wallet/wallet-store.ts).
+  process.env.ORB_WALLET_DIR = join(dir, 'wallets');
   const estateFile = join(dir, 'estate.json');
   writeFileSync(estateFile, JSON.stringify(estateRaw));
   const estate = parseEstate(estateRaw);
@@ -135,16 +157,20 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
   const children: ChildProcess[] = [];
 
   let worker: Worker | null = null;
-  let running: Promise<void> | null = null;
+  let hostWorker: Worker | null = null;
+  let running: Promise<unknown> | null = null;
+  const hostQueue = `${taskQueue}@test-host`;
   if (opts.inProcessWorker !== false) {
+    const activities = createActivities(estate, { copyPollMs: opts.copyPollMs ?? 300, workRequestPollMs: 200, hostQueue });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       ...(existsSync(BUNDLE) ? { workflowBundle: { codePath: BUNDLE } } : { workflowsPath: require.resolve('../../workflows') }),
       dataConverter: { payloadConverterPath: require.resolve('../../common/payload-converter') },
-      activities: createActivities(estate, { copyPollMs: opts.copyPollMs ?? 300 }),
+      activities,
     });
-    running = worker.run();
+    hostWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: hostQueue, activities });
+    running = Promise.all([worker.run(), hostWorker.run()]);
   }
 
   const client = env.client;
@@ -185,6 +211,14 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       }
       throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last, null, 1)}`);
     },
+    async waitForLab(pred, what, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (await pred()) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    },
     approve: (h, gateName, by, comment) => h.signal('approve', { gate: gateName, by, comment }),
     reject: (h, gateName, by, comment) => h.signal('reject', { gate: gateName, by, comment }),
     async result(h) {
@@ -207,6 +241,8 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
           ORB_TASK_QUEUE: taskQueue,
           ORB_ESTATE: estateFile,
           ORB_COPY_POLL_MS: '300',
+          ORB_WORK_REQUEST_POLL_MS: '200',
+          ORB_HOST_QUEUE: 'test-host',
           ORB_LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -218,6 +254,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
       if (worker) {
         worker.shutdown();
+        hostWorker?.shutdown();
         await running;
       }
       await env.teardown();

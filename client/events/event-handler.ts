@@ -1,0 +1,80 @@
+/**
+ * What `orb events` does with one OCI event, whichever way it arrived (Notifications or
+ * Streaming): a role change that finished on a database the estate knows starts the
+ * propagate-wallet runbook, once per event id; everything else is logged and ignored. One JSON
+ * log line per event: eventId, eventType, resourceId, decision.
+ */
+import type { Logger } from 'pino';
+import type { OciEventFacts } from '../../common/oci-event-schema';
+import { SeenEvents } from './seen-events';
+
+export type FindDatabase = (ocid: string) => { name: string } | null;
+
+export interface PropagationRequest {
+  database: string;
+  eventId: string;
+  eventType: string;
+  eventTime: string;
+}
+
+export type StartPropagation = (r: PropagationRequest) => Promise<{ workflowId: string; started: boolean }>;
+
+export type Decision = 'started' | 'duplicate' | 'ignored-unknown-database' | 'ignored-event-type';
+
+export type EventHandler = (event: OciEventFacts, via: 'notifications' | 'stream') => Promise<Decision>;
+
+export interface EventHandlerDeps {
+  findDatabase: FindDatabase;
+  startPropagation: StartPropagation;
+  logger: Logger;
+  seen?: SeenEvents;
+}
+
+/** The handler; it throws only when the runbook could not be started (the caller answers so the event comes again). */
+export function createEventHandler(deps: EventHandlerDeps): EventHandler {
+  const seen = deps.seen ?? new SeenEvents();
+  const inFlight = new Map<string, Promise<Decision>>();
+  return async (event, via) => {
+    const fields = { eventId: event.eventId, eventType: event.eventType, resourceId: event.resourceId, via };
+    if (event.kind !== 'role-change-finished') {
+      const why = event.kind === 'role-change-begun' ? 'a role change began; orb acts when it ends' : 'not a role-change event';
+      deps.logger.info({ ...fields, eventName: event.eventName, decision: 'ignored-event-type' }, `event ignored: ${why}`);
+      return 'ignored-event-type';
+    }
+    if (seen.has(event.eventId)) {
+      deps.logger.info({ ...fields, decision: 'duplicate', seenHere: true }, 'event already handled (repeat delivery)');
+      return 'duplicate';
+    }
+    const running = inFlight.get(event.eventId);
+    if (running) return running.then(() => 'duplicate' as const);
+    const p = start(deps, event, fields, seen).finally(() => inFlight.delete(event.eventId));
+    inFlight.set(event.eventId, p);
+    return p;
+  };
+}
+
+async function start(
+  deps: EventHandlerDeps,
+  event: OciEventFacts,
+  fields: Record<string, unknown>,
+  seen: SeenEvents,
+): Promise<Decision> {
+  const db = event.resourceId ? deps.findDatabase(event.resourceId) : null;
+  if (!db) {
+    deps.logger.info(
+      { ...fields, resourceName: event.resourceName, decision: 'ignored-unknown-database' },
+      'event ignored: the estate has no Autonomous Database with this OCID',
+    );
+    seen.add(event.eventId);
+    return 'ignored-unknown-database';
+  }
+  const { eventId, eventType, eventTime } = event;
+  const r = await deps.startPropagation({ database: db.name, eventId, eventType, eventTime });
+  seen.add(event.eventId);
+  const decision: Decision = r.started ? 'started' : 'duplicate';
+  deps.logger.info(
+    { ...fields, database: db.name, workflowId: r.workflowId, decision },
+    r.started ? 'propagate-wallet started' : 'propagate-wallet already started for this event',
+  );
+  return decision;
+}
