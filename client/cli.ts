@@ -17,6 +17,7 @@ import { firstRule } from '../common/validation';
 import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
 import { renderPlan } from './render-plan';
 import { eventsCommand } from './events/events-command';
+import { addAdbCommands } from './adb-commands';
 import {
   cancelOutcome,
   cancelRun,
@@ -118,8 +119,13 @@ function workflowIdArg(value: unknown): string {
  * The approve/reject payload from --gate, --by and --comment, through the schema the workflow
  * checks every approval with: what orb sends, the workflow accepts. A refusal names the option.
  */
-export function decisionPayload(o: { gate?: unknown; by?: unknown; comment?: unknown }): ApprovalPayload {
-  const r = approvalSignalSchema.safeParse({ gate: o.gate, by: o.by, ...(o.comment !== undefined ? { comment: o.comment } : {}) });
+export function decisionPayload(o: { gate?: unknown; by?: unknown; comment?: unknown; choice?: unknown }): ApprovalPayload {
+  const r = approvalSignalSchema.safeParse({
+    gate: o.gate,
+    by: o.by,
+    ...(o.comment !== undefined ? { comment: o.comment } : {}),
+    ...(o.choice !== undefined ? { choice: o.choice } : {}),
+  });
   if (!r.success) throw new InputError(`--${String(r.error.issues[0]!.path[0] ?? 'gate')}`, firstRule(r.error));
   return r.data;
 }
@@ -237,7 +243,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   // ---- start relocate-pdb ------------------------------------------------------------
-  const start = program.command('start').description('start a runbook (see: orb start relocate-pdb --help)');
+  const start = program.command('start').description('start a runbook: relocate-pdb, switchover-adb, failover-adb, propagate-wallet (see orb start <runbook> --help)');
   relocateOptions(start
     .command('relocate-pdb')
     .description('relocate a PDB to another CDB (CREATE PLUGGABLE DATABASE ... RELOCATE), with approval gates'))
@@ -280,7 +286,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   // ---- plan relocate-pdb ---------------------------------------------------------------
-  const plan = program.command('plan').description('show what a runbook would do, without changing anything (see: orb plan relocate-pdb --help)');
+  const plan = program.command('plan').description('show what a runbook would do, without changing anything (see orb plan <runbook> --help)');
   relocateOptions(plan
     .command('relocate-pdb')
     .description('preflight read-only, then every statement, gate and undo step a relocation with these options would run'))
@@ -307,6 +313,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       else io.out(renderPlan(result));
       setExit(result.wouldRun ? EXIT.OK : EXIT.RUNBOOK_FAILED);
     });
+
+  addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
 
   // ---- status -------------------------------------------------------------------------
   program
@@ -335,10 +343,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!runs.length) return io.out(o.running ? 'no orb run is running' : 'no orb runs yet (start one with orb start relocate-pdb, or orb demo)');
       io.out(
         table(
-          ['WORKFLOW ID', 'MOVES', 'STATUS', 'STAGE', 'AWAITING APPROVAL', 'STARTED (UTC)', 'CLOSED (UTC)'],
+          ['WORKFLOW ID', 'WHAT', 'STATUS', 'STAGE', 'AWAITING APPROVAL', 'STARTED (UTC)', 'CLOSED (UTC)'],
           runs.map((r) => [
             r.workflowId,
-            r.pdb ? `${r.pdb}: ${r.sourceCdb ?? '?'} → ${r.targetCdb ?? '?'}` : '-',
+            r.pdb ? `${r.pdb}: ${r.sourceCdb ?? '?'} → ${r.targetCdb ?? '?'}` : r.database ? `${r.runbook ?? '?'} ${r.database}` : '-',
             r.executionStatus,
             [r.stage ?? '-', retryingSummary(r.retrying)].filter(Boolean).join(', '),
             r.awaitingApproval === null ? '-' : r.awaitingApproval ? 'yes' : 'no',
@@ -359,8 +367,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .requiredOption('--gate <name>', 'the gate (orb status shows the open one)')
       .requiredOption('--by <name>', 'who decides (recorded in the run)')
       .option('--comment <text>', 'why (recorded in the run; at most 2000 characters, no control characters)')
+      .option('--choice <choice>', 'at a gate that offers choices (orb status shows them), e.g. retry, skip, switch-back; default the first')
       .option('--json', 'print JSON', false)
-      .action(async (id: string, o: { gate: string; by: string; comment?: string; json: boolean }) => {
+      .action(async (id: string, o: { gate: string; by: string; comment?: string; choice?: string; json: boolean }) => {
         const workflowId = workflowIdArg(id);
         const payload = decisionPayload(o);
         const { gate, by } = payload;
@@ -474,7 +483,7 @@ function printStarted(io: Io, workflowId: string, ui: string, input: RelocatePdb
   if (!polling) io.out(`  warning: no worker is polling task queue ${tq}: the run waits until one starts (orb worker, or orb dev)`);
 }
 
-function renderRun(r: RunStatus, s: TemporalSettings): string {
+export function renderRun(r: RunStatus, s: TemporalSettings): string {
   const ui = workflowUiUrl(s.namespace, r.workflowId);
   if (r.status) {
     const note = r.note ?? (r.source === 'query' ? undefined : `read from the workflow's ${r.source === 'result' ? 'result' : 'failure'} in history`);

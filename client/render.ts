@@ -130,8 +130,25 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
     out.push(`  may approve: ${g.approvers.join(', ') || 'anyone'}${s.startedBy && g.approvers.includes(s.startedBy) ? ` (${s.startedBy} started the run; self-approval depends on the gate's policy)` : ''}`);
     out.push(`  approvals: ${g.approvedBy.length}/${g.requiredApprovals}${g.approvedBy.length ? ` (${g.approvedBy.join(', ')})` : ''}`);
     out.push(`  opened ${clock(g.openedAt)} UTC${g.timeoutAt ? `, times out ${clock(g.timeoutAt)} UTC` : ', no timeout'}`);
-    out.push(`  orb approve ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> [--comment "..."]`);
+    const choose = g.choices ? ` --choice ${g.choices.join('|')}` : '';
+    out.push(`  orb approve ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)}${choose} --by <name> [--comment "..."]`);
     out.push(`  orb reject  ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> --comment "why"`);
+  }
+
+  if (s.consumers?.length) {
+    out.push('', 'Consumers');
+    out.push(
+      table(
+        ['CONSUMER', 'KIND', 'STATE', 'WALLET', 'TEST / ERROR'],
+        s.consumers.map((c) => [
+          `${c.name} (${c.label})`,
+          c.kind,
+          c.state,
+          c.walletAfter ?? c.walletBefore ?? '',
+          [c.error, c.test, c.reactivated?.length ? `reactivated ${c.reactivated.join(', ')}` : ''].filter(Boolean).join('; '),
+        ]),
+      ),
+    );
   }
 
   if (s.approvals.length) {
@@ -144,7 +161,7 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
           a.decision,
           a.gate,
           a.by,
-          a.refusedBecause ? `REFUSED: ${a.refusedBecause}` : `accepted${quote(a.comment)}`,
+          a.refusedBecause ? `REFUSED: ${a.refusedBecause}` : `accepted${a.choice ? ` (${a.choice})` : ''}${quote(a.comment)}`,
         ]),
       ),
     );
@@ -189,5 +206,9 @@ export function progressLine(prev: RunbookStatus | null, cur: RunbookStatus): st
   for (const a of newApprovals) parts.push(`${a.decision} ${a.gate} by ${a.by}${a.refusedBecause ? ` REFUSED: ${a.refusedBecause}` : ''}`);
   const newComp = cur.compensation.slice(prev?.compensation.length ?? 0);
   for (const c of newComp) parts.push(`compensation: ${c.step}: ${c.outcome}`);
+  for (const c of cur.consumers ?? []) {
+    const before = prev?.consumers?.find((p) => p.name === c.name);
+    if (before?.state !== c.state) parts.push(`consumer ${c.name}: ${c.state}${c.state === 'failed' || c.state === 'restored' ? ` (${c.error ?? ''})` : ''}`);
+  }
   return parts.length ? parts.join('; ') : null;
 }

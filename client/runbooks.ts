@@ -29,7 +29,7 @@ import {
   type RelocatePdbResult,
   type RunbookStatus,
 } from '../common/runbook-types';
-import { OrbAwaitingApproval, OrbPdb, OrbRunbook, OrbSourceCdb, OrbStage, OrbTargetCdb } from '../common/search-attributes';
+import { OrbAwaitingApproval, OrbDatabase, OrbPdb, OrbRunbook, OrbSourceCdb, OrbStage, OrbTargetCdb } from '../common/search-attributes';
 import { type TemporalSettings, unreachableHint } from './connection';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import { retryingActivities, type RetryingActivity } from './retrying';
@@ -297,6 +297,8 @@ export interface ListedRun {
   pdb: string | null;
   sourceCdb: string | null;
   targetCdb: string | null;
+  /** Autonomous Database runbooks: the database (estate name) */
+  database: string | null;
   stage: string | null;
   awaitingApproval: boolean | null;
   executionStatus: string;
@@ -331,6 +333,7 @@ export async function listRuns(client: Client, settings: TemporalSettings, opts:
         pdb: sa.get(OrbPdb) ?? null,
         sourceCdb: sa.get(OrbSourceCdb) ?? null,
         targetCdb: sa.get(OrbTargetCdb) ?? null,
+        database: sa.get(OrbDatabase) ?? null,
         stage: sa.get(OrbStage) ?? null,
         awaitingApproval: sa.get(OrbAwaitingApproval) ?? null,
         executionStatus: w.status.name,

@@ -4,3 +4,4 @@ export { planRelocatePdb } from './plan-relocate-pdb';
 export { switchoverAdb } from './switchover-adb';
 export { failoverAdb } from './failover-adb';
 export { propagateWallet } from './propagate-wallet';
+export { planAdbRunbook } from './plan-adb';

@@ -59,8 +59,9 @@ export async function readEstate(a: {
       checks.push({ check: `consumer ${r.name}`, outcome: 'fail', reason: `cannot read its configuration: ${r.error}` });
       continue;
     }
-    checks.push({ check: `consumer ${r.name}`, outcome: 'pass', reason: `${r.label}: ${r.current}` });
-    plans.push({ name: r.name, kind: r.kind as ConsumerKind, label: r.label, current: r.current, walletSha256: r.walletSha256, steps: consumerSteps(r.kind as ConsumerKind) });
+    const current = r.current.startsWith(`${r.label}: `) ? r.current.slice(r.label.length + 2) : r.current;
+    checks.push({ check: `consumer ${r.name}`, outcome: 'pass', reason: `${r.label}: ${current}` });
+    plans.push({ name: r.name, kind: r.kind as ConsumerKind, label: r.label, current, walletSha256: r.walletSha256, steps: consumerSteps(r.kind as ConsumerKind) });
   }
   return { consumers: plans, pair: roles.pair, call: roles.call, checks };
 }

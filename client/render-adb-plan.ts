@@ -1,0 +1,37 @@
+import type { AdbPlan } from '../workflows/plan-adb';
+import { table } from './render';
+
+/** `orb plan switchover-adb | failover-adb | propagate-wallet` as a person reads it. */
+export function renderAdbPlan(p: AdbPlan): string {
+  const out: string[] = [];
+  out.push(`Plan: ${p.runbook} of ${p.database} — ${p.wouldRun ? 'the run would proceed' : 'PREFLIGHT FAILS: the run would stop there, changing nothing'}`);
+  out.push('', 'Checks (read-only, on a worker)');
+  out.push(table(['CHECK', 'OUTCOME', 'REASON'], p.checks.map((c) => [c.check, c.outcome, c.reason])));
+  if (p.pair) {
+    out.push('', 'Autonomous Data Guard');
+    out.push(table(['OCID', 'REGION', 'ROLE', 'STATE', 'LAG'], p.pair.members.map((m) => [m.id, m.region, m.role, m.lifecycleState, m.lagSeconds === null ? '' : `${m.lagSeconds} s`])));
+    if (p.pair.localStandby) out.push(`  local standby: ${p.pair.localStandby.lifecycleState}, lag ${p.pair.localStandby.lagSeconds ?? '?'} s`);
+  }
+  let n = 1;
+  const step = (text: string) => out.push(`  ${n++}. ${text}`);
+  out.push('', 'Steps');
+  step('preflight (read-only): the pair, every consumer\'s current configuration, the approvers');
+  for (const g of p.gates.filter((x) => x.name !== 'consumer-<name>')) {
+    step(`gate "${g.name}": ${g.policy.requiredApprovals} approval(s) from ${g.policy.approvers.join(', ')}${g.policy.allowInitiator ? '' : ' (not the initiator)'}`);
+  }
+  if (p.call) {
+    step(`${p.call.operation}: ${p.call.method} ${p.call.path} in ${p.call.region} (opc-retry-token: one per run and step)`);
+    step('follow the work request until SUCCEEDED (percentComplete in the heartbeat)');
+    step(`verify: ${p.call.newPrimaryId} is PRIMARY and AVAILABLE`);
+  }
+  step('generateAutonomousDatabaseWallet on the primary (type SINGLE); the zip rests on the worker host, never in Temporal');
+  step(`every consumer, ${p.concurrency} at a time:`);
+  for (const c of p.consumers) {
+    out.push(`     ${c.name}: ${c.label} — holds now: ${c.current}`);
+    for (const s of c.steps) out.push(`       - ${s}`);
+  }
+  const consumerGate = p.gates.find((x) => x.name === 'consumer-<name>');
+  if (consumerGate) out.push(`  A consumer failing after its retries is restored, then gate "consumer-<name>": ${consumerGate.when.replace(/^only when a consumer fails after its retries \(restored first\): /, '')}.`);
+  step("forget the run's wallet and saved configurations on the worker");
+  return out.join('\n');
+}
