@@ -62,7 +62,7 @@ describe('parseEstate', () => {
     refused(estate({ CDB1: { ...ORACLEDB, pasword: { env: 'X' } } }), 'cdbs.CDB1', /pasword/);
     refused(estate({ CDB1: { adapter: 'ssh' } }), 'cdbs.CDB1.adapter', /"lab" or "oracledb"/);
     refused(estate({ CDB1: { adapter: 'lab', url: 'not a url' } }), 'cdbs.CDB1.url');
-    refused(estate({}), 'cdbs', /at least one CDB/);
+    refused(estate({}), '(top level)', /at least one CDB \(cdbs\) or Autonomous Database/);
     refused(estate({ CDB1: { adapter: 'lab' } }, { lab: { url: 'nope' } }), 'lab.url');
     refused(estate({ CDB1: { adapter: 'lab' } }, { extra: 1 }), '(top level)', /extra/);
     refused('not an object', '(top level)');

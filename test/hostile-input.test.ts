@@ -73,7 +73,7 @@ describe('hostile input to a run', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     const manyKeys = JSON.stringify(Object.fromEntries(Array.from({ length: 500 }, (_, k) => [`k${k}${'€'.repeat(50)}`, k])));
     const sent: [string, string[], RegExp][] = [
-      ['approve', ['--input', 'null'], /^not a valid approve signal: \(payload\): must be an object \{"gate", "by", "comment"\}, not null$/],
+      ['approve', ['--input', 'null'], /^not a valid approve signal: \(payload\): must be an object \{"gate", "by", "comment", "choice"\}, not null$/],
       ['approve', ['--input', '42'], /not a number$/],
       ['approve', ['--input', '"approve"'], /not "approve"$/],
       ['approve', ['--input', '[1,2]'], /not an array$/],

@@ -27,7 +27,7 @@ export async function failoverAdb(raw: FailoverAdbInput): Promise<AdbRunbookResu
   journal.describe(`FAIL OVER ${database} to its ${to === 'remote' ? 'cross-region' : 'local'} standby, then propagate the wallet; started by ${input.startedBy}`);
 
   const { consumers, pair, call } = await preflightStage(journal, {
-    database, only: input.consumers, gates: { ...input.gates }, roleChange: { kind: 'failover', to, maxLagSeconds: input.maxLagSeconds },
+    database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates }, roleChange: { kind: 'failover', to, maxLagSeconds: input.maxLagSeconds },
   });
   const lag = to === 'remote' ? pair!.remoteStandby?.lagSeconds : pair!.localStandby?.lagSeconds;
 

@@ -30,7 +30,7 @@ export async function planAdbRunbook(runbook: AdbPlan['runbook'], raw: unknown):
   const input = parsed.input;
   const kind: RoleChangeKind | null = runbook === 'switchover-adb' ? 'switchover' : runbook === 'failover-adb' ? 'failover' : null;
   const roleChange = kind && 'to' in input ? { kind, to: input.to, maxLagSeconds: input.maxLagSeconds } : undefined;
-  const r = await readEstate({ database: input.database, only: input.consumers, gates: { ...input.gates }, ...(roleChange ? { roleChange } : {}) });
+  const r = await readEstate({ database: input.database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates }, ...(roleChange ? { roleChange } : {}) });
   const gates: AdbPlan['gates'] = [];
   if ('roleChange' in input.gates) gates.push({ name: kind!, policy: input.gates.roleChange, when: `before the ${kind}` });
   const choices = kind === 'switchover' ? 'retry, skip or switch-back' : 'retry or skip';

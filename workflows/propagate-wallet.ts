@@ -30,7 +30,7 @@ export async function propagateWallet(raw: PropagateWalletInput): Promise<AdbRun
   const why = t.kind === 'event' ? `OCI event ${t.eventType} ${t.eventId}` : t.kind === 'role-change' ? `role change ${t.workflowId}` : 'started by hand';
   journal.describe(`Propagate the wallet of ${input.database}'s primary to its consumers (${why}), started by ${input.startedBy}`);
 
-  const { consumers, pair } = await preflightStage(journal, { database: input.database, only: input.consumers, gates: { ...input.gates } });
+  const { consumers, pair } = await preflightStage(journal, { database: input.database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates } });
 
   const propagation = await propagationStages(journal, gates, {
     database: input.database,

@@ -31,7 +31,7 @@ export async function switchoverAdb(raw: SwitchoverAdbInput): Promise<AdbRunbook
   journal.describe(`Switch ${database} over to its ${to === 'remote' ? 'cross-region' : 'local'} standby, then propagate the wallet; started by ${input.startedBy}`);
 
   const { consumers, pair, call } = await preflightStage(journal, {
-    database, only: input.consumers, gates: { ...input.gates }, roleChange: { kind: 'switchover', to, maxLagSeconds: input.maxLagSeconds },
+    database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates }, roleChange: { kind: 'switchover', to, maxLagSeconds: input.maxLagSeconds },
   });
   const oldPrimary = pair!.primary!;
 

@@ -27,6 +27,17 @@ export interface AdbPreflight {
   checks: CheckResult[];
 }
 
+/** fn over items, at most `n` at a time; the promises in the items' order. */
+function limited<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R>[] {
+  let running: Promise<unknown>[] = [];
+  return items.map((item, i) => {
+    const wait = i >= n ? running[i - n]! : Promise.resolve();
+    const p = wait.then(() => fn(item), () => fn(item));
+    running = [...running, p];
+    return p;
+  });
+}
+
 function summarize(checks: CheckResult[]): string {
   const n = (o: CheckResult['outcome']) => checks.filter((c) => c.outcome === o).length;
   return `${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed`;
@@ -38,6 +49,8 @@ export async function readEstate(a: {
   only?: string[];
   gates: Record<string, GatePolicy | null>;
   roleChange?: { kind: RoleChangeKind; to: StandbyChoice; maxLagSeconds: number };
+  /** Consumers read at the same time (the run's concurrency: a real OIC or Vault may throttle) */
+  concurrency?: number;
 }): Promise<AdbPreflight> {
   const { consumers } = await act(cloudSteps, `list the consumers of ${a.database}'s wallet`).consumersOf({ database: a.database, only: a.only });
   const [approvers, roles, ...inspected] = await Promise.all([
@@ -46,7 +59,7 @@ export async function readEstate(a: {
       ? act(cloudSteps, `preflight (read-only): ${a.database}'s Autonomous Data Guard pair`).preflightRoleChange({ database: a.database, ...a.roleChange })
       : act(cloudSteps, `read ${a.database}'s Autonomous Data Guard pair`).preflightRoleChange({ database: a.database, kind: 'switchover', to: 'remote', maxLagSeconds: 86_400 })
           .then((r) => ({ ...r, checks: r.pair.primary ? [] : r.checks.filter((c) => c.check === 'primary') })),
-    ...consumers.map((c) =>
+    ...limited(consumers, a.concurrency ?? 4, (c) =>
       act(cloudSteps, `read the configuration of consumer ${c.name} (read-only)`).inspectConsumer({ database: a.database, consumer: c.name })
         .then((r) => ({ ok: true as const, name: c.name, ...r }))
         .catch((err) => ({ ok: false as const, name: c.name, kind: c.kind, error: causeMessage(err) })),
