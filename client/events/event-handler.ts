@@ -27,12 +27,18 @@ export interface EventHandlerDeps {
   findDatabase: FindDatabase;
   startPropagation: StartPropagation;
   logger: Logger;
-  seen?: SeenEvents;
+  seen?: SeenEvents<Decision>;
 }
+
+/**
+ * What a repeat of an event decides: `duplicate` when the first delivery started the run (or found
+ * it started), the same ignore as the first otherwise (a repeat of an ignored event is no run).
+ */
+const repeatOf = (first: Decision): Decision => (first === 'ignored-unknown-database' ? first : 'duplicate');
 
 /** The handler; it throws only when the runbook could not be started (the caller answers so the event comes again). */
 export function createEventHandler(deps: EventHandlerDeps): EventHandler {
-  const seen = deps.seen ?? new SeenEvents();
+  const seen = deps.seen ?? new SeenEvents<Decision>();
   const inFlight = new Map<string, Promise<Decision>>();
   return async (event, via) => {
     const fields = { eventId: event.eventId, eventType: event.eventType, resourceId: event.resourceId, via };
@@ -41,12 +47,14 @@ export function createEventHandler(deps: EventHandlerDeps): EventHandler {
       deps.logger.info({ ...fields, eventName: event.eventName, decision: 'ignored-event-type' }, `event ignored: ${why}`);
       return 'ignored-event-type';
     }
-    if (seen.has(event.eventId)) {
-      deps.logger.info({ ...fields, decision: 'duplicate', seenHere: true }, 'event already handled (repeat delivery)');
-      return 'duplicate';
+    const first = seen.get(event.eventId);
+    if (first !== undefined) {
+      const decision = repeatOf(first);
+      deps.logger.info({ ...fields, decision, seenHere: true }, `event already handled (repeat delivery)${decision === first ? `: ${first} again` : ''}`);
+      return decision;
     }
     const running = inFlight.get(event.eventId);
-    if (running) return running.then(() => 'duplicate' as const);
+    if (running) return running.then(repeatOf);
     const p = start(deps, event, fields, seen).finally(() => inFlight.delete(event.eventId));
     inFlight.set(event.eventId, p);
     return p;
@@ -57,7 +65,7 @@ async function start(
   deps: EventHandlerDeps,
   event: OciEventFacts,
   fields: Record<string, unknown>,
-  seen: SeenEvents,
+  seen: SeenEvents<Decision>,
 ): Promise<Decision> {
   const db = event.resourceId ? deps.findDatabase(event.resourceId) : null;
   if (!db) {
@@ -65,13 +73,13 @@ async function start(
       { ...fields, resourceName: event.resourceName, decision: 'ignored-unknown-database' },
       'event ignored: the estate has no Autonomous Database with this OCID',
     );
-    seen.add(event.eventId);
+    seen.add(event.eventId, 'ignored-unknown-database');
     return 'ignored-unknown-database';
   }
   const { eventId, eventType, eventTime } = event;
   const r = await deps.startPropagation({ database: db.name, eventId, eventType, eventTime });
-  seen.add(event.eventId);
   const decision: Decision = r.started ? 'started' : 'duplicate';
+  seen.add(event.eventId, decision);
   deps.logger.info(
     { ...fields, database: db.name, workflowId: r.workflowId, decision },
     r.started ? 'propagate-wallet started' : 'propagate-wallet already started for this event',
