@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from './lab';
 import { LabError } from './lab-error';
+import { readJsonBody } from './request-body';
 import type { LabLogger } from './log';
 import { isCloudPath, routeCloud } from './oci/oci-http';
 import { estateView } from './oci/estate-view';
@@ -10,31 +11,7 @@ import { eventsRoute } from './events/routes';
 
 const MAX_BODY = 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new LabError('LAB-400', `LAB-400: body: must be at most ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new LabError('LAB-400', 'LAB-400: body: must be valid JSON'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage) => readJsonBody(req, MAX_BODY);
 
 function send(res: ServerResponse, status: number, payload: unknown): void {
   // The client may have gone (e.g. it gave up on a long createPdbRelocate): nothing to answer.

@@ -1,32 +1,14 @@
 /** Request bodies of the lab's OIC routes: raw bytes with a size limit, JSON, form-encoded. */
 import type { IncomingMessage } from 'node:http';
 import { oicError } from './oic-respond';
+import { readBytes } from '../request-body';
 
 /** Largest request body the lab's OIC accepts (a wallet zip is ~20 KB); the real limit is UNVERIFIED. */
 export const MAX_OIC_BODY = 6 * 1024 * 1024;
 const MAX_JSON_BODY = 256 * 1024;
 
 export function readRaw(req: IncomingMessage, limit = MAX_OIC_BODY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      size += c.length;
-      if (size > limit) {
-        failed = true;
-        reject(oicError(413, `The request body is larger than ${limit} bytes`));
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
+  return readBytes(req, limit, () => oicError(413, `The request body is larger than ${limit} bytes`), 'drain');
 }
 
 /** JSON body (undefined when empty). */
