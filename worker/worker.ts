@@ -32,13 +32,8 @@ export interface RunWorkerOptions {
   copyPollMs?: number;
 }
 
-function envCopyPollMs(): number | undefined {
-  const v = process.env.ORB_COPY_POLL_MS;
-  if (v === undefined || v.trim() === '') return undefined;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 10 && n <= 600_000 ? n : undefined;
-}
 
+/** A duration in ms from the environment (10 ms to 10 min), else undefined (the activities' default). */
 function envMs(name: string): number | undefined {
   const v = process.env[name];
   if (v === undefined || v.trim() === '') return undefined;
@@ -96,7 +91,7 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   // Loaded here, not at module load: `orb --help` and input validation stay cheap.
   const { createActivities } = await import('../activities');
   const { sweepWallets, walletDir } = await import('../activities/wallet/wallet-store');
-  const copyPollMs = opts.copyPollMs ?? envCopyPollMs();
+  const copyPollMs = opts.copyPollMs ?? envMs('ORB_COPY_POLL_MS');
   const workRequestPollMs = envMs('ORB_WORK_REQUEST_POLL_MS');
   const hostQueue = hostTaskQueue(taskQueue);
   const code = workflowCode();

@@ -22,6 +22,7 @@ import { causeMessage, causeType } from './shared/failure-text';
 import { startRunbook } from './shared/runbook-start';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
 import { takeTargetFence } from './shared/target-fence';
+import { summarize } from './shared/check-summary';
 import { servicesToDrain } from '../common/drainable';
 import { describeStatement, statements } from '../activities/oracle/statements';
 
@@ -411,7 +412,3 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   }
 }
 
-function summarize(checks: CheckResult[]): string {
-  const n = (o: CheckResult['outcome']) => checks.filter((c) => c.outcome === o).length;
-  return `${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed`;
-}

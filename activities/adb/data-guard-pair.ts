@@ -4,38 +4,13 @@
  * Date fields may arrive as strings or Dates (the SDK does not convert them): both are read.
  */
 import type { AutonomousDatabase } from 'oci-database/lib/model';
+import type { AdbMemberFacts, PairFacts } from '../../common/adb-types';
 import type { AdbAccess } from './cloud-access';
 import { ociStep } from '../oci/oci-step';
 
-export interface AdbMember {
-  id: string;
-  region: string;
-  dbName: string;
-  role: string;
-  lifecycleState: string;
-  /** Apply lag as a standby (seconds), when OCI reports it */
-  lagSeconds: number | null;
-  timeOfLastSwitchover: string | null;
-  timeOfLastFailover: string | null;
-}
-
-export interface LocalStandby {
-  lagSeconds: number | null;
-  lifecycleState: string;
-  timeDataGuardRoleChanged: string | null;
-}
-
-export interface DataGuardPair {
-  database: string;
-  /** The member in the PRIMARY role (null while none is, e.g. during a role change) */
-  primary: AdbMember | null;
-  /** The cross-region member that is not the primary */
-  remoteStandby: AdbMember | null;
-  /** The primary's local (same-region) standby */
-  localStandby: LocalStandby | null;
-  /** Every member read, for the plan and the status */
-  members: AdbMember[];
-}
+/** The pair as workflows see it (common/adb-types.ts): plain data, no secret. */
+export type AdbMember = AdbMemberFacts;
+export type DataGuardPair = PairFacts;
 
 export function isoOf(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return null;

@@ -14,6 +14,7 @@ import { roleChangeMark } from '../../common/role-change-call';
 import type { ApprovalGates } from './approval-gates';
 import type { RunbookJournal } from './runbook-journal';
 import { causeMessage } from './failure-text';
+import { summarize } from './check-summary';
 import { cloudSteps, dbSteps, settleSteps, walletHostSteps, workRequestSteps } from './activity-options';
 import { consumerRows, WalletFanOut, type FanOutResult } from './wallet-fan-out';
 
@@ -36,11 +37,6 @@ function limited<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise
     running = [...running, p];
     return p;
   });
-}
-
-function summarize(checks: CheckResult[]): string {
-  const n = (o: CheckResult['outcome']) => checks.filter((c) => c.outcome === o).length;
-  return `${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed`;
 }
 
 /** Read-only checks of the pair and of every consumer (reachable, its configuration readable). */
