@@ -93,6 +93,32 @@ export const estateSchema = z
 
 export type EstateConfig = z.infer<typeof estateSchema>;
 
+/**
+ * The lab's cloud side as an estate names it (lab/oci/cloud-seed.ts, lab/oic/oic-seed.ts): its OIC
+ * instance, SALESATP with its consumers and HRATP. `tnsAdminDir` is where the lab wrote SALESATP's
+ * TNS_ADMIN directory (tns_admin/sales-app next to its state file).
+ */
+export function labCloudEstate(tnsAdminDir: string) {
+  return {
+    oic: { 'orb-oic': { adapter: 'lab' } },
+    autonomousDatabases: {
+      SALESATP: {
+        adapter: 'lab',
+        id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
+        region: 'us-ashburn-1',
+        peerIds: ['ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002'],
+        consumers: {
+          'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
+          'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },
+          'vault-wallet': { type: 'vault-secret', secretId: 'ocid1.vaultsecret.oc1.iad.aaaalabsaleswallet' },
+          'app-tns': { type: 'tns-admin', directory: tnsAdminDir, alias: 'salesatp_high' },
+        },
+      },
+      HRATP: { adapter: 'lab', id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabhratp0001', region: 'us-ashburn-1', consumers: {} },
+    },
+  };
+}
+
 /** The embedded default: the lab's demo seed (see lab/seeds.ts). */
 export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
   lab: { url: process.env.ORB_LAB_URL ?? 'http://127.0.0.1:7480' },
@@ -102,22 +128,7 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
   },
-  oic: { 'orb-oic': { adapter: 'lab' } },
-  autonomousDatabases: {
-    SALESATP: {
-      adapter: 'lab',
-      id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
-      region: 'us-ashburn-1',
-      peerIds: ['ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002'],
-      consumers: {
-        'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
-        'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },
-        'vault-wallet': { type: 'vault-secret', secretId: 'ocid1.vaultsecret.oc1.iad.aaaalabsaleswallet' },
-        'app-tns': { type: 'tns-admin', directory: process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app', alias: 'salesatp_high' },
-      },
-    },
-    HRATP: { adapter: 'lab', id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabhratp0001', region: 'us-ashburn-1', consumers: {} },
-  },
+  ...labCloudEstate(process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app'),
   approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },
 });
 

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { parseEstate, type EstateConfig } from '../../common/estate-config';
+import { labCloudEstate, parseEstate, type EstateConfig } from '../../common/estate-config';
 import { ALL_SEARCH_ATTRIBUTES, OrbPdb, OrbRunbook, OrbSourceCdb, OrbTargetCdb, OrbStage, OrbAwaitingApproval } from '../../common/search-attributes';
 import {
   relocateWorkflowId,
@@ -131,22 +131,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     },
     approvers: { groups: { dbas: APPROVERS } },
-    oic: { 'orb-oic': { adapter: 'lab' } },
-    autonomousDatabases: {
-      SALESATP: {
-        adapter: 'lab',
-        id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001',
-        region: 'us-ashburn-1',
-        peerIds: ['ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002'],
-        consumers: {
-          'oic-orders': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_ORDERS' },
-          'oic-billing': { type: 'oic', instance: 'orb-oic', connection: 'SALES_ATP_BILLING' },
-          'vault-wallet': { type: 'vault-secret', secretId: 'ocid1.vaultsecret.oc1.iad.aaaalabsaleswallet' },
-          'app-tns': { type: 'tns-admin', directory: join(dirname(lab.stateFile), 'tns_admin', 'sales-app'), alias: 'salesatp_high' },
-        },
-      },
-      HRATP: { adapter: 'lab', id: 'ocid1.autonomousdatabase.oc1.iad.aaaalabhratp0001', region: 'us-ashburn-1' },
-    },
+    ...labCloudEstate(join(dirname(lab.stateFile), 'tns_admin', 'sales-app')),
   };
   // Wallets and saved configurations rest in the test's own directory (activities/wallet/wallet-store.ts).
   process.env.ORB_WALLET_DIR = join(dir, 'wallets');
