@@ -6,6 +6,8 @@ import { adbAccessFactory } from './adb/cloud-access';
 import { roleChangeActivities } from './role-change';
 import { walletActivities } from './propagate-wallet';
 import { inputErrorsFinal } from './input-errors';
+import { aliveWhileRunning } from './heartbeat';
+import { oicErrorsClassified } from './oic/oic-failure';
 
 export interface ActivityOptions {
   openCdb?: OpenCdb;
@@ -28,8 +30,10 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
   return {
     ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
     ...gateApproverActivities(estate),
-    ...inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })),
-    ...inputErrorsFinal(walletActivities(estate, access, { hostQueue: opts.hostQueue ?? 'orb' })),
+    // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
+    // awaitWorkRequest heartbeats its own progress.
+    ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),
+    ...aliveWhileRunning(oicErrorsClassified(inputErrorsFinal(walletActivities(estate, access, { hostQueue: opts.hostQueue ?? 'orb' })))),
   };
 }
 

@@ -15,7 +15,7 @@ import { adbIdentity, parseFailoverInput } from '../common/adb-input-schema';
 import { roleChangeMark } from '../common/role-change-call';
 import { ApprovalGates } from './shared/approval-gates';
 import { startRunbook } from './shared/runbook-start';
-import { approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages } from './shared/adb-stages';
+import { afterRoleChange, approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages } from './shared/adb-stages';
 import type { AdbRunbookResult } from './propagate-wallet';
 
 export const FAILOVER_ADB = 'failover-adb';
@@ -37,11 +37,12 @@ export async function failoverAdb(raw: FailoverAdbInput): Promise<AdbRunbookResu
     input.gates.roleChange);
 
   await roleChangeStages(journal, { database, kind: 'failover', to, call: call!, since: roleChangeMark(pair!, call!, to), step: 'failover' })
-    .catch((err) => endFailed(journal, err, `Check ${database}'s roles in the OCI Console before anything else; no consumer was changed`));
+    .catch((err) => endFailed(journal, err,
+      `Check ${database}'s roles in the OCI Console before anything else; no consumer was changed: if the roles did change, run propagate-wallet for ${database}`));
 
   const propagation = await propagationStages(journal, gates, {
     database, consumers, concurrency: input.concurrency, gate: input.gates.consumer, canSwitchBack: false, expectPrimaryId: call!.newPrimaryId,
-  }).catch((err) => endFailed(journal, err, `${database} has failed over; consumers already updated keep the new wallet (see the status)`));
+  }).catch((err) => endFailed(journal, err, afterRoleChange(journal, database, `${database} has failed over`)));
 
   journal.finish('completed', `${database}: ${call!.newPrimaryId} is primary after a failover. ${propagationSummary(propagation)}`);
   return { outcome: 'completed', status: journal.status };

@@ -17,7 +17,7 @@ import { adbIdentity, parseSwitchoverInput } from '../common/adb-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { startRunbook } from './shared/runbook-start';
 import {
-  approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages, switchBackStages,
+  afterRoleChange, approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages, switchBackStages,
 } from './shared/adb-stages';
 import type { AdbRunbookResult } from './propagate-wallet';
 import { roleChangeMark } from '../common/role-change-call';
@@ -40,13 +40,14 @@ export async function switchoverAdb(raw: SwitchoverAdbInput): Promise<AdbRunbook
     `then ${consumers.length} consumer(s) get the new wallet?`, input.gates.roleChange);
 
   await roleChangeStages(journal, { database, kind: 'switchover', to, call: call!, since: roleChangeMark(pair!, call!, to), step: 'switchover' })
-    .catch((err) => endFailed(journal, err, `Check ${database}'s roles in the OCI Console before anything else; no consumer was changed`));
+    .catch((err) => endFailed(journal, err,
+      `Check ${database}'s roles in the OCI Console before anything else; no consumer was changed: if the roles did change, run propagate-wallet for ${database}`));
 
   const propagation = await propagationStages(journal, gates, {
     database, consumers, concurrency: input.concurrency, gate: input.gates.consumer, canSwitchBack: true, expectPrimaryId: call!.newPrimaryId,
   }, async (p) => {
     if (p.result.outcome === 'switch-back') await switchBackStages(journal, { database, to, p, oldPrimaryId: oldPrimary.id });
-  }).catch((err) => endFailed(journal, err, `${database} is switched over; consumers already updated keep the new wallet (see the status)`));
+  }).catch((err) => endFailed(journal, err, afterRoleChange(journal, database, `${database} is switched over`)));
 
   if (propagation.result.outcome === 'switch-back') {
     const summary = `switched back by ${propagation.result.by.join(', ')}: ${oldPrimary.id} is primary again and every consumer holds what it held before`;

@@ -20,6 +20,7 @@ import { roleChangeDone, type RoleChangeCall } from '../../common/role-change-ca
 import type { RoleChangeKind, StandbyChoice } from '../../common/adb-types';
 import { ociStep } from '../oci/oci-step';
 import { currentRun } from '../run-identity';
+import { ALIVE_EVERY_MS } from '../heartbeat';
 
 /** opc-retry-token for a step of a run: the same on every attempt, different for every run and step (≤ 64 characters). */
 export function retryToken(step: string): string {
@@ -64,18 +65,28 @@ export interface WorkRequestOutcome {
 /** Follows a work request to its end, heartbeating its progress; a failed one ends the step with OCI's errors. */
 export async function followWorkRequest(access: AdbAccess, id: string, region: string, pollMs: number): Promise<WorkRequestOutcome> {
   const ctx = Context.current();
-  const c = await access.clients(region);
-  for (;;) {
-    const { workRequest: w } = await ociStep(`read work request ${id}`, () => c.workRequests.getWorkRequest({ workRequestId: id }));
-    const percent = Number(w.percentComplete ?? 0);
-    ctx.heartbeat({ workRequestId: id, status: w.status, percentComplete: percent });
-    if (w.status === 'SUCCEEDED') return { status: w.status, percentComplete: percent, timeFinished: w.timeFinished ? String(w.timeFinished) : null };
-    if (w.status === 'FAILED' || w.status === 'CANCELED') {
-      const errs = await ociStep(`read the errors of work request ${id}`, () => c.workRequests.listWorkRequestErrors({ workRequestId: id }));
-      const text = errs.items.map((e) => `${e.code}: ${e.message}`).join('; ') || 'OCI gave no error detail';
-      throw ApplicationFailure.nonRetryable(`work request ${id} ${w.status}: ${text}`, 'WorkRequestFailed', { status: w.status });
+  // The last progress read, heartbeated after every read and, between reads (a slow poll, a slow
+  // answer), on a timer: the heartbeat timeout then notices a dead worker, not a slow OCI.
+  let progress: { workRequestId: string; status: string; percentComplete: number | null } = { workRequestId: id, status: 'UNKNOWN', percentComplete: null };
+  ctx.heartbeat(progress);
+  const alive = setInterval(() => ctx.heartbeat(progress), ALIVE_EVERY_MS);
+  try {
+    const c = await access.clients(region);
+    for (;;) {
+      const { workRequest: w } = await ociStep(`read work request ${id}`, () => c.workRequests.getWorkRequest({ workRequestId: id }));
+      const percent = Number(w.percentComplete ?? 0);
+      progress = { workRequestId: id, status: w.status, percentComplete: percent };
+      ctx.heartbeat(progress);
+      if (w.status === 'SUCCEEDED') return { status: w.status, percentComplete: percent, timeFinished: w.timeFinished ? String(w.timeFinished) : null };
+      if (w.status === 'FAILED' || w.status === 'CANCELED') {
+        const errs = await ociStep(`read the errors of work request ${id}`, () => c.workRequests.listWorkRequestErrors({ workRequestId: id }));
+        const text = errs.items.map((e) => `${e.code}: ${e.message}`).join('; ') || 'OCI gave no error detail';
+        throw ApplicationFailure.nonRetryable(`work request ${id} ${w.status}: ${text}`, 'WorkRequestFailed', { status: w.status });
+      }
+      await sleepCancellable(ctx, pollMs);
     }
-    await sleepCancellable(ctx, pollMs);
+  } finally {
+    clearInterval(alive);
   }
 }
 

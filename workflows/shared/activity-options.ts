@@ -41,19 +41,28 @@ export function longSteps(drainTimeoutMs: number): ActivityOptions {
   return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: '60s', retry, cancellationType };
 }
 
+/**
+ * The cloud steps (OCI, Oracle Integration, the wallet's consumers) heartbeat while they run
+ * (activities/heartbeat.ts aliveWhileRunning): a worker that dies mid-step is noticed within this
+ * and the step retried by another worker, instead of after its start-to-close timeout (minutes).
+ * Every such step is idempotent (it reads before it changes, OCI calls carry an opc-retry-token).
+ */
+const ALIVE = '15s';
+
 /** Calls to OCI and Oracle Integration: short, retried with backoff on transient errors (common/oci-errors.ts). */
-export const cloudSteps: ActivityOptions = { startToCloseTimeout: '5m', retry, cancellationType };
+export const cloudSteps: ActivityOptions = { startToCloseTimeout: '5m', heartbeatTimeout: ALIVE, retry, cancellationType };
 
 /**
  * Following a role change's work request: as long as OCI takes, with heartbeats carrying its
  * percentComplete; a worker that dies is noticed within the heartbeat timeout and another one
  * keeps following the same work request (nothing is asked of OCI twice).
  */
-export const workRequestSteps: ActivityOptions = { startToCloseTimeout: '6h', heartbeatTimeout: '60s', retry, cancellationType };
+export const workRequestSteps: ActivityOptions = { startToCloseTimeout: '6h', heartbeatTimeout: ALIVE, retry, cancellationType };
 
 /** Reading the roles after a role change: retried for about five minutes while OCI settles. */
 export const settleSteps: ActivityOptions = {
   startToCloseTimeout: '1m',
+  heartbeatTimeout: ALIVE,
   retry: { initialInterval: '2s', backoffCoefficient: 1.5, maximumInterval: '15s', maximumAttempts: 30 },
   cancellationType,
 };
@@ -61,6 +70,7 @@ export const settleSteps: ActivityOptions = {
 /** A consumer's test: a few tries (a connection may take a moment to see its new wallet), then it is reported failed. */
 export const consumerTestSteps: ActivityOptions = {
   startToCloseTimeout: '2m',
+  heartbeatTimeout: ALIVE,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4 },
   cancellationType,
 };
@@ -71,5 +81,5 @@ export const consumerTestSteps: ActivityOptions = {
  * says so within five minutes instead of waiting forever.
  */
 export function walletHostSteps(queue: string): ActivityOptions {
-  return { taskQueue: queue, scheduleToStartTimeout: '5m', startToCloseTimeout: '5m', retry, cancellationType };
+  return { taskQueue: queue, scheduleToStartTimeout: '5m', startToCloseTimeout: '5m', heartbeatTimeout: ALIVE, retry, cancellationType };
 }

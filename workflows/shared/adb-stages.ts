@@ -13,7 +13,7 @@ import { consumerSteps } from '../../common/consumer-steps';
 import { roleChangeMark } from '../../common/role-change-call';
 import type { ApprovalGates } from './approval-gates';
 import type { RunbookJournal } from './runbook-journal';
-import { causeMessage } from './failure-text';
+import { causeMessage, causeType } from './failure-text';
 import { summarize } from './check-summary';
 import { cloudSteps, dbSteps, settleSteps, walletHostSteps, workRequestSteps } from './activity-options';
 import { consumerRows, WalletFanOut, type FanOutResult } from './wallet-fan-out';
@@ -80,8 +80,11 @@ export async function preflightStage(journal: RunbookJournal, a: Parameters<type
   journal.begin('preflight');
   const r = await readEstate(a).catch((err) => {
     journal.end('failed', causeMessage(err));
-    journal.finish('failed', `preflight failed, nothing was changed: ${causeMessage(err)}`);
-    throw ApplicationFailure.nonRetryable(`preflight failed, nothing was changed: ${causeMessage(err)}`, 'PreflightFailed', journal.status);
+    // A database or consumer the estate does not have (only the worker's estate knows): the input is wrong.
+    const invalid = causeType(err) === 'InvalidInput';
+    const reason = `${invalid ? 'invalid input' : 'preflight failed'}, nothing was changed: ${causeMessage(err)}`;
+    journal.finish('failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, invalid ? 'InvalidInput' : 'PreflightFailed', journal.status);
   });
   journal.preflight(r.checks);
   const failed = r.checks.filter((c) => c.outcome === 'fail');
@@ -162,9 +165,23 @@ export async function propagationStages(
 /** Ends a run that failed after preflight, saying what had changed; the status travels with the failure. */
 export function endFailed(journal: RunbookJournal, err: unknown, changed: string): never {
   if (err instanceof ApplicationFailure && journal.status.state !== 'running' && journal.status.state !== 'waiting-approval') throw err;
-  const reason = `${causeMessage(err)}. ${changed}`;
+  const reason = `${causeMessage(err).replace(/\.\s*$/, '')}. ${changed}`;
   journal.finish('failed', reason);
   throw ApplicationFailure.nonRetryable(reason, 'RunbookFailed', journal.status);
+}
+
+/**
+ * What a run whose role change is made leaves behind when its propagation fails: which consumers
+ * hold the new primary's wallet, which still hold the old one, and what to run once the cause is fixed.
+ */
+export function afterRoleChange(journal: RunbookJournal, database: string, changed: string): string {
+  const rows = journal.status.consumers ?? [];
+  const holdsNew = (r: ConsumerStatus) => r.state === 'updated' || r.state === 'tested' || r.state === 'reactivated' || (r.state === 'failed' && /^reactivate:/.test(r.error ?? ''));
+  const moved = rows.filter(holdsNew).map((r) => r.name);
+  const left = rows.filter((r) => !holdsNew(r)).map((r) => r.name);
+  const held = moved.length ? `${moved.join(', ')} hold the new primary's wallet` : "no consumer holds the new primary's wallet yet";
+  const todo = left.length ? `; ${left.join(', ')} still hold the old one: once the cause is fixed, run propagate-wallet for ${database}` : '';
+  return `${changed}; ${held}${todo}`;
 }
 
 /** "3 of 4 consumers hold wallet 3f2a…; skipped: vault-wallet" */

@@ -134,7 +134,9 @@ export class WalletFanOut {
       if (this.switchBack) return 'skip' as const;
       const choices = ['retry', 'skip', ...(f.canSwitchBack ? ['switch-back'] : [])];
       const restored = row.state === 'restored' ? ' It was restored to what it held before.' : '';
-      const question = `${row.label} failed at ${stage}: ${row.error ?? ''}.${restored} Approve with --choice ${choices.join(' | ')} (reject = skip)`;
+      // row.error is "<stage>: <why>"
+      const failure = (row.error ?? stage).replace(/\.\s*$/, '');
+      const question = `${row.label} failed at ${failure}.${restored} Approve with --choice ${choices.join(' | ')} (reject = skip)`;
       const d = await this.gates.wait(`consumer-${row.name}`, question, f.gate, choices);
       if (d.decision === 'approved' && d.choice === 'switch-back') {
         this.switchBack = d.by;

@@ -1,0 +1,35 @@
+/**
+ * Oracle Integration errors at the edge of an activity, as activities/oci/oci-step.ts does for OCI:
+ * orb's OIC client throws OicError (its callers inside an adapter look at the status, e.g. 404 = no
+ * wallet yet); whatever reaches the activity's boundary is classified here (common/oic-errors.ts),
+ * so a permanent refusal (400, 401, 403, 404, ...) ends the step at once with what to do, and only
+ * transient ones (412/423 locked, 429, 5xx, no answer) are left to the retry policy.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyOicError, OicError } from '../../common/oic-errors';
+
+/** The ApplicationFailure an OicError becomes: retryable when transient, with OIC's status, code and the explanation. */
+export function oicFailure(err: OicError): ApplicationFailure {
+  const c = classifyOicError(err);
+  const request = c.requestId ? ` (request id ${c.requestId})` : '';
+  const message = `${c.message.replace(/\.\s*$/, '')}${request}. ${c.explanation}`;
+  const type = `Oic${c.code.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 60)}`;
+  const details = { status: c.status, code: c.code, requestId: c.requestId, kind: c.kind };
+  return c.kind === 'transient' ? ApplicationFailure.retryable(message, type, details) : ApplicationFailure.nonRetryable(message, type, details);
+}
+
+/** Wraps activities so an OicError leaving one is classified (see above). */
+export function oicErrorsClassified<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (err instanceof OicError) throw oicFailure(err);
+        throw err;
+      }
+    };
+  }
+  return wrapped as T;
+}
