@@ -15,6 +15,8 @@ export function renderAdbPlan(p: AdbPlan): string {
   let n = 1;
   const step = (text: string) => out.push(`  ${n++}. ${text}`);
   out.push('', 'Steps');
+  const wait = p.runbook === 'propagate-wallet' ? '; started by an OCI event it waits for the holder, up to 6 h' : '';
+  step(`fence: hold ${p.fence} until the run ends (one runbook per database at a time: another holding it ends this run, nothing changed${wait})`);
   step('preflight (read-only): the pair, every consumer\'s current configuration, the approvers');
   for (const g of p.gates.filter((x) => x.name !== 'consumer-<name>')) {
     step(`gate "${g.name}": ${g.policy.requiredApprovals} approval(s) from ${g.policy.approvers.join(', ')}${g.policy.allowInitiator ? '' : ' (not the initiator)'}`);

@@ -5,6 +5,8 @@
  */
 export const PROPAGATE_WALLET_RUNBOOK = 'propagate-wallet';
 export const PROPAGATE_WALLET_WORKFLOW_TYPE = 'propagateWallet';
+/** The runbooks that change a database's roles and then propagate its wallet themselves. */
+export const ADB_ROLE_CHANGE_WORKFLOW_TYPES = ['switchoverAdb', 'failoverAdb'] as const;
 /** Who a run started by `orb events` is started by (a user name: letters, digits, . _ @ -). */
 export const EVENTS_STARTED_BY = 'orb-events';
 

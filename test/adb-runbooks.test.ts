@@ -10,6 +10,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { orbSuite, type OrbEnv } from './helpers/orb-env';
 import { buildPropagateInput, buildRoleChangeInput } from '../client/adb-input';
 import type { RunbookStatus } from '../common/runbook-types';
+import type { AdbPlan } from '../workflows/plan-adb';
+import { renderAdbPlan } from '../client/render-adb-plan';
 
 const IAD = 'ocid1.autonomousdatabase.oc1.iad.aaaalabsalesatp0001';
 const PHX = 'ocid1.autonomousdatabase.oc1.phx.aaaalabsalesatp0002';
@@ -35,7 +37,14 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
   const o = orbSuite();
 
   test('switchover: approved, roles swapped, every consumer holds the new primary\'s wallet, tested, integrations reactivated', async () => {
-    const h = await start(o, 'switchoverAdb', buildRoleChangeInput('switchover', { database: 'SALESATP' }, o.estate, ENV), 'switchover-adb:SALESATP');
+    const input = buildRoleChangeInput('switchover', { database: 'SALESATP' }, o.estate, ENV);
+    const opsBeforePlan = (await o.api.oplog()).length;
+    const plan = await o.env.client.workflow.execute('planAdbRunbook', { taskQueue: o.taskQueue, workflowId: `plan-adb-${Date.now()}`, args: ['switchover-adb', input] }) as AdbPlan;
+    assert.equal((await o.api.oplog()).length, opsBeforePlan, 'planning changes nothing');
+    const shown = renderAdbPlan(plan);
+    assert.match(shown, /fence: hold adb-database:SALESATP until the run ends/);
+    assert.match(shown, new RegExp(`switchoverAutonomousDatabase: POST /20160918/autonomousDatabases/${PHX}/actions/switchover\\?peerDbId=${IAD} in us-phoenix-1`));
+    const h = await start(o, 'switchoverAdb', input, 'switchover-adb:SALESATP');
     const gated = await o.waitFor(h, (s) => s.openGate?.name === 'switchover', 'the switchover gate');
     assert.ok(gated.preflight.some((c) => c.check === 'consumer oic-orders' && c.outcome === 'pass'), JSON.stringify(gated.preflight));
     await o.approve(h, 'switchover', 'bob');
@@ -52,6 +61,9 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
     assert.deepEqual(inv.violations, [], 'every consumer\'s wallet identifies the current primary');
     const ops = (await o.api.oplog()).filter((x) => x.op === 'switchoverAutonomousDatabase');
     assert.equal(ops.length, 1, 'exactly one switchover');
+    const sent = ops[0] as unknown as { args: { region: string; path: string } };
+    assert.deepEqual([sent.args.region, sent.args.path], [plan.call!.region, `/oci/${plan.call!.region}${plan.call!.path}`], 'the call the plan showed is the call sent');
+    assert.deepEqual(r.value.status.consumers!.map((c) => c.name).sort(), plan.consumers.map((c) => c.name).sort(), 'the consumers the plan listed');
     const text = await historyText(h);
     for (const secret of ['Welcome_12345', 'BEGIN CERTIFICATE', 'UEsDB' /* a zip, base64 */, 'PRIVATE KEY']) {
       assert.ok(!text.includes(secret), `the history holds ${secret}`);
@@ -91,6 +103,28 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
     assert.ok(tns.length > 0);
     const marker = join(tns[0].path, '.orb-wallet');
     assert.ok(existsSync(marker) && /^[0-9a-f]{64}$/.test(readFileSync(marker, 'utf8')));
+  });
+
+  test('one runbook per database at a time, however started: by hand refused at the fence, from an event it waits', async () => {
+    const holder = await start(o, 'switchoverAdb', buildRoleChangeInput('switchover', { database: 'SALESATP' }, o.estate, ENV), 'by-temporal-cli');
+    await o.waitFor(holder, (s) => s.openGate?.name === 'switchover', 'the switchover gate');
+    const opsBefore = (await o.api.oplog()).length;
+    const byHand = await start(o, 'propagateWallet', buildPropagateInput({ database: 'salesatp' }, o.estate, { kind: 'manual' }, ENV), 'other-id');
+    const r = await o.result(byHand);
+    assert.ok(!r.ok && r.type === 'DatabaseBusy', JSON.stringify(r));
+    assert.match(r.message, /another run is working on SALESATP.*adb-database:SALESATP.*nothing was changed/);
+    const refused = await o.status(byHand);
+    assert.deepEqual(refused.stages.map((x) => [x.name, x.outcome]), [['fence', 'failed']], 'refused before the preflight read anything');
+    const trigger = { kind: 'event' as const, eventId: 'evt-fence', eventType: 'switchoverautonomousdatabase.end', eventTime: new Date().toISOString() };
+    const fromEvent = await start(o, 'propagateWallet', buildPropagateInput({ database: 'SALESATP' }, o.estate, trigger, ENV), 'event-run');
+    const waiting = await o.waitFor(fromEvent, (s) => s.notes.some((n) => /waiting .* for the run holding the fence/.test(n)), 'the event run waiting');
+    assert.equal(waiting.stage, 'fence');
+    assert.equal((await o.api.oplog()).length, opsBefore, 'neither run touched the estate');
+    await fromEvent.terminate('test done');
+    await o.reject(holder, 'switchover', 'bob');
+    await o.result(holder);
+    const released = await o.env.client.workflow.getHandle('adb-database:SALESATP').result();
+    assert.match(released, /^released by by-temporal-cli/, 'the fence is released when the holder ends');
   });
 
   test('failover: two approvals other than the initiator, then the wallet', async () => {

@@ -22,6 +22,7 @@ import { startNotificationsReceiver, type RunningReceiver } from '../client/even
 import { eventStreamClient, throwAwayProvider } from '../client/events/stream-client';
 import { startStreamPoller } from '../client/events/stream-poller';
 import { temporalStartPropagation } from '../client/events/start-propagation';
+import { OrbDatabase } from '../common/search-attributes';
 import { DEFAULT_ESTATE } from '../common/estate-config';
 import { parsePropagateInput } from '../common/adb-input-schema';
 import { eventsPlan, type EventsOptions } from '../client/events/events-options';
@@ -466,5 +467,21 @@ describe('startPropagation on a real Temporal dev server', () => {
     assert.ok(parsePropagateInput(sent).ok, 'the input is one the workflow accepts');
     await handle.terminate('test done');
     assert.equal((await start(req)).started, false, 'REJECT_DUPLICATE: a closed run is not started again');
+  });
+
+  test('an event about a database an orb switchover is changing starts nothing: that run propagates the wallet itself', async () => {
+    const own = await env.client.workflow.start('switchoverAdb', {
+      taskQueue: `orb-events-test-${process.pid}`, workflowId: `switchover-adb:HRATP-${process.pid}`, args: [{}],
+      typedSearchAttributes: [{ key: OrbDatabase, value: 'HRATP' }],
+    });
+    const start = temporalStartPropagation(env.client, `orb-events-test-${process.pid}`, DEFAULT_ESTATE);
+    const req = { database: 'HRATP', eventId: 'temporal-evt-own', eventType: SWITCHOVER_END, eventTime: '2025-03-01T10:00:00.000Z' };
+    for (let i = 0; i < 100; i++) { // visibility is eventually consistent: wait until the run is listed
+      const listed = env.client.workflow.list({ query: `WorkflowId = "${own.workflowId}"` });
+      if ((await listed[Symbol.asyncIterator]().next()).done === false) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.deepEqual(await start(req), { workflowId: own.workflowId, started: false, roleChangeRun: true });
+    await own.terminate('test done');
   });
 });

@@ -88,8 +88,8 @@ describe('orb plan, the target fence and the upgrade path', () => {
     await o.approve(first, 'cutover', 'bob');
     const r1 = await o.result(first);
     assert.ok(r1.ok, !r1.ok ? r1.message : '');
-    const lock = await o.env.client.workflow.getHandle('relocate-pdb-target:CDB2:SALES').describe();
-    assert.equal(lock.status.name, 'COMPLETED', 'the fence is released when the run ends');
+    const released = await o.env.client.workflow.getHandle('relocate-pdb-target:CDB2:SALES').result();
+    assert.match(released, /^released by relocate-pdb:CDB1:SALES/, 'the fence is released when the run ends');
   });
 
   test('a relocation into a higher major release: refused without --upgrade, done with it (OPEN UPGRADE, gate, reopen)', async () => {

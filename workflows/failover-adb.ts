@@ -14,6 +14,8 @@ import type { FailoverAdbInput } from '../common/adb-types';
 import { adbIdentity, parseFailoverInput } from '../common/adb-input-schema';
 import { roleChangeMark } from '../common/role-change-call';
 import { ApprovalGates } from './shared/approval-gates';
+import { takeDatabaseFence, whileFenced } from './shared/fence';
+import type { RunbookJournal } from './shared/runbook-journal';
 import { startRunbook } from './shared/runbook-start';
 import { afterRoleChange, approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages } from './shared/adb-stages';
 import type { AdbRunbookResult } from './propagate-wallet';
@@ -22,10 +24,14 @@ export const FAILOVER_ADB = 'failover-adb';
 
 export async function failoverAdb(raw: FailoverAdbInput): Promise<AdbRunbookResult> {
   const { input, journal } = startRunbook(FAILOVER_ADB, raw, parseFailoverInput(raw), adbIdentity(raw));
-  const gates = new ApprovalGates(journal, input.startedBy);
   const { database, to } = input;
   journal.describe(`FAIL OVER ${database} to its ${to === 'remote' ? 'cross-region' : 'local'} standby, then propagate the wallet; started by ${input.startedBy}`);
+  return whileFenced(journal, () => takeDatabaseFence(input.database), () => failover(input, journal));
+}
 
+async function failover(input: FailoverAdbInput, journal: RunbookJournal): Promise<AdbRunbookResult> {
+  const gates = new ApprovalGates(journal, input.startedBy);
+  const { database, to } = input;
   const { consumers, pair, call } = await preflightStage(journal, {
     database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates }, roleChange: { kind: 'failover', to, maxLagSeconds: input.maxLagSeconds },
   });

@@ -1,5 +1,5 @@
 export { relocatePdb } from './relocate-pdb';
-export { relocateTargetLock } from './target-lock';
+export { orbFence, relocateTargetLock } from './fence-lock';
 export { planRelocatePdb } from './plan-relocate-pdb';
 export { switchoverAdb } from './switchover-adb';
 export { failoverAdb } from './failover-adb';

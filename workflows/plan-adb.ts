@@ -9,10 +9,13 @@ import type { ConsumerPlan, PairFacts, RoleChangeCallFacts, RoleChangeKind } fro
 import type { CheckResult, GatePolicy } from '../common/runbook-types';
 import { parseFailoverInput, parsePropagateInput, parseSwitchoverInput } from '../common/adb-input-schema';
 import { readEstate } from './shared/adb-stages';
+import { databaseLockId } from './fence-lock';
 
 export interface AdbPlan {
   runbook: 'switchover-adb' | 'failover-adb' | 'propagate-wallet';
   database: string;
+  /** The fence the run holds until it ends (workflows/fence-lock.ts) */
+  fence: string;
   wouldRun: boolean;
   checks: CheckResult[];
   pair: PairFacts | null;
@@ -38,6 +41,7 @@ export async function planAdbRunbook(runbook: AdbPlan['runbook'], raw: unknown):
   return {
     runbook,
     database: input.database,
+    fence: databaseLockId(input.database),
     wouldRun: !r.checks.some((c) => c.outcome === 'fail'),
     checks: r.checks,
     pair: r.pair,

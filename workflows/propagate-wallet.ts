@@ -13,6 +13,8 @@ import type { PropagateWalletInput } from '../common/adb-types';
 import type { RunbookStatus } from '../common/runbook-types';
 import { adbIdentity, parsePropagateInput } from '../common/adb-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
+import { takeDatabaseFence, whileFenced } from './shared/fence';
+import type { RunbookJournal } from './shared/runbook-journal';
 import { startRunbook } from './shared/runbook-start';
 import { endFailed, preflightStage, propagationStages, propagationSummary } from './shared/adb-stages';
 
@@ -25,11 +27,17 @@ export interface AdbRunbookResult {
 
 export async function propagateWallet(raw: PropagateWalletInput): Promise<AdbRunbookResult> {
   const { input, journal } = startRunbook(PROPAGATE_WALLET, raw, parsePropagateInput(raw), adbIdentity(raw));
-  const gates = new ApprovalGates(journal, input.startedBy);
   const t = input.trigger;
   const why = t.kind === 'event' ? `OCI event ${t.eventType} ${t.eventId}` : t.kind === 'role-change' ? `role change ${t.workflowId}` : 'started by hand';
   journal.describe(`Propagate the wallet of ${input.database}'s primary to its consumers (${why}), started by ${input.startedBy}`);
+  // A run started by an event waits for a role change or propagation in progress on the database (an orb switchover
+  // emits the very event), then reads the estate afresh; one started by hand is refused at once.
+  const wait = t.kind === 'event' ? { maxMs: 6 * 3_600_000, everyMs: 60_000 } : undefined;
+  return whileFenced(journal, () => takeDatabaseFence(input.database), () => propagate(input, journal), wait);
+}
 
+async function propagate(input: PropagateWalletInput, journal: RunbookJournal): Promise<AdbRunbookResult> {
+  const gates = new ApprovalGates(journal, input.startedBy);
   const { consumers, pair } = await preflightStage(journal, { database: input.database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates } });
 
   const propagation = await propagationStages(journal, gates, {

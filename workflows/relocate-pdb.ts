@@ -21,7 +21,7 @@ import { Compensations } from './shared/compensations';
 import { causeMessage, causeType } from './shared/failure-text';
 import { startRunbook } from './shared/runbook-start';
 import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
-import { takeTargetFence } from './shared/target-fence';
+import { takeTargetFence, whileFenced } from './shared/fence';
 import { summarize } from './shared/check-summary';
 import { servicesToDrain } from '../common/drainable';
 import { describeStatement, statements } from '../activities/oracle/statements';
@@ -89,18 +89,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   const remaining = ['open', ...(upgrade ? ['upgrade', 'reopen'] : []), 'verify', 'start-services', 'save-state-target', ...(availability === 'MAX' ? ['drop-tombstone'] : [])];
 
   // Only one run at a time moves a PDB of this name into this target, however it was started.
-  journal.begin('fence');
-  const fence = await takeTargetFence(targetCdb, pdb).catch((err) => {
-    journal.end('failed', causeMessage(err));
-    journal.finish('failed', `${causeMessage(err)}`);
-    throw ApplicationFailure.nonRetryable(causeMessage(err), 'TargetBusy', journal.status);
-  });
-  journal.end('succeeded', `holds ${fence.id} until the run ends`);
-  try {
-    return await relocate();
-  } finally {
-    await fence.release();
-  }
+  return whileFenced(journal, () => takeTargetFence(targetCdb, pdb), relocate);
 
   /** Opens a gate; anything but an approval ends the run (compensating before the open). Returns the approvers. */
   async function approval(name: string, question: string, policy: GatePolicy): Promise<string[]> {

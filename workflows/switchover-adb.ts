@@ -15,6 +15,8 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { SwitchoverAdbInput } from '../common/adb-types';
 import { adbIdentity, parseSwitchoverInput } from '../common/adb-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
+import { takeDatabaseFence, whileFenced } from './shared/fence';
+import type { RunbookJournal } from './shared/runbook-journal';
 import { startRunbook } from './shared/runbook-start';
 import {
   afterRoleChange, approvalStage, endFailed, preflightStage, propagationStages, propagationSummary, roleChangeStages, switchBackStages,
@@ -26,10 +28,14 @@ export const SWITCHOVER_ADB = 'switchover-adb';
 
 export async function switchoverAdb(raw: SwitchoverAdbInput): Promise<AdbRunbookResult> {
   const { input, journal } = startRunbook(SWITCHOVER_ADB, raw, parseSwitchoverInput(raw), adbIdentity(raw));
-  const gates = new ApprovalGates(journal, input.startedBy);
   const { database, to } = input;
   journal.describe(`Switch ${database} over to its ${to === 'remote' ? 'cross-region' : 'local'} standby, then propagate the wallet; started by ${input.startedBy}`);
+  return whileFenced(journal, () => takeDatabaseFence(database), () => switchover(input, journal));
+}
 
+async function switchover(input: SwitchoverAdbInput, journal: RunbookJournal): Promise<AdbRunbookResult> {
+  const gates = new ApprovalGates(journal, input.startedBy);
+  const { database, to } = input;
   const { consumers, pair, call } = await preflightStage(journal, {
     database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates }, roleChange: { kind: 'switchover', to, maxLagSeconds: input.maxLagSeconds },
   });

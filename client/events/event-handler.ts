@@ -17,9 +17,13 @@ export interface PropagationRequest {
   eventTime: string;
 }
 
-export type StartPropagation = (r: PropagationRequest) => Promise<{ workflowId: string; started: boolean }>;
+/**
+ * Starts the run for an event, or names the run already doing it: `roleChangeRun` when an orb switchover or
+ * failover of the database is running (it propagates the wallet itself; the event is most likely its own).
+ */
+export type StartPropagation = (r: PropagationRequest) => Promise<{ workflowId: string; started: boolean; roleChangeRun?: boolean }>;
 
-export type Decision = 'started' | 'duplicate' | 'ignored-unknown-database' | 'ignored-event-type';
+export type Decision = 'started' | 'duplicate' | 'ignored-unknown-database' | 'ignored-event-type' | 'ignored-orb-role-change';
 
 export type EventHandler = (event: OciEventFacts, via: 'notifications' | 'stream') => Promise<Decision>;
 
@@ -34,7 +38,7 @@ export interface EventHandlerDeps {
  * What a repeat of an event decides: `duplicate` when the first delivery started the run (or found
  * it started), the same ignore as the first otherwise (a repeat of an ignored event is no run).
  */
-const repeatOf = (first: Decision): Decision => (first === 'ignored-unknown-database' ? first : 'duplicate');
+const repeatOf = (first: Decision): Decision => (first.startsWith('ignored-') ? first : 'duplicate');
 
 /** The handler; it throws only when the runbook could not be started (the caller answers so the event comes again). */
 export function createEventHandler(deps: EventHandlerDeps): EventHandler {
@@ -78,11 +82,11 @@ async function start(
   }
   const { eventId, eventType, eventTime } = event;
   const r = await deps.startPropagation({ database: db.name, eventId, eventType, eventTime });
-  const decision: Decision = r.started ? 'started' : 'duplicate';
+  const decision: Decision = r.roleChangeRun ? 'ignored-orb-role-change' : r.started ? 'started' : 'duplicate';
   seen.add(event.eventId, decision);
-  deps.logger.info(
-    { ...fields, database: db.name, workflowId: r.workflowId, decision },
-    r.started ? 'propagate-wallet started' : 'propagate-wallet already started for this event',
-  );
+  const message = r.roleChangeRun
+    ? `event ignored: orb run ${r.workflowId} is changing ${db.name}'s roles and propagates the wallet itself`
+    : r.started ? 'propagate-wallet started' : 'propagate-wallet already started for this event';
+  deps.logger.info({ ...fields, database: db.name, workflowId: r.workflowId, decision }, message);
   return decision;
 }

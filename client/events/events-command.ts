@@ -28,7 +28,9 @@ What it does:
     com.oraclecloud.databaseservice.failoverautonomousdatabase.end
     com.oraclecloud.databaseservice.autonomous.database.critical  (additionalDetails.eventName AutomaticFailoverEnd)
   Ignored, with a log line: the .begin events (and AutomaticFailoverBegin), every other event type,
-  and events about a database the estate does not know.
+  events about a database the estate does not know, and events about a database an orb switchover
+  or failover is changing (that run propagates the wallet itself). A propagation finding another
+  run on its database waits for it (up to 6 h), then reads the estate afresh.
 
 Exactly once per event:
   The run's workflow id is propagate-wallet:event:<eventID>, started with REJECT_DUPLICATE: an event
@@ -51,7 +53,7 @@ Lab default:
   with a throw-away signing key, and the lab's host is an allowed confirmation host.
 
 Logs: pino JSON lines (ORB_LOG_FORMAT=json) with eventId, eventType, resourceId and decision
-  (started | duplicate | ignored-unknown-database | ignored-event-type).
+  (started | duplicate | ignored-unknown-database | ignored-event-type | ignored-orb-role-change).
 `;
 
 function collect(value: string, prev: string[] = []): string[] {

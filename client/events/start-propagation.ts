@@ -8,6 +8,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import {
+  ADB_ROLE_CHANGE_WORKFLOW_TYPES,
   EVENTS_STARTED_BY,
   PROPAGATE_WALLET_RUNBOOK,
   PROPAGATE_WALLET_WORKFLOW_TYPE,
@@ -25,6 +26,17 @@ export function propagationInput(r: PropagationRequest, estate: EstateConfig): P
   return buildPropagateInput({ database: r.database, startedBy: EVENTS_STARTED_BY }, estate, trigger);
 }
 
+/**
+ * A running orb switchover or failover of the database, by visibility (eventually consistent, so a race stays
+ * possible: the run it would start then waits at the database's fence, workflows/shared/fence.ts).
+ */
+async function roleChangeRunning(client: Client, database: string): Promise<string | null> {
+  const types = ADB_ROLE_CHANGE_WORKFLOW_TYPES.map((t) => `"${t}"`).join(', ');
+  const query = `OrbDatabase = "${database}" AND ExecutionStatus = "Running" AND WorkflowType IN (${types})`;
+  for await (const wf of client.workflow.list({ query })) return wf.workflowId;
+  return null;
+}
+
 /** e.g. switchoverautonomousdatabase.end */
 const shortType = (eventType: string) => eventType.split('.').slice(-2).join('.');
 
@@ -37,6 +49,8 @@ export function temporalStartPropagation(
 ): StartPropagation {
   return async (r) => {
     const workflowId = propagateWalletEventWorkflowId(r.eventId);
+    const own = await roleChangeRunning(client, r.database);
+    if (own) return { workflowId: own, started: false, roleChangeRun: true };
     try {
       await client.workflow.start(workflowType, {
         taskQueue,
