@@ -201,6 +201,8 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     { phase: 'gate', op: 'switchoverAutonomousDatabase', status: 503, code: 'ServiceUnavailable', when: 'after' },
     { phase: 'gate', op: 'getWorkRequest', status: 429, code: 'TooManyRequests' },
     { phase: 'gate', op: 'generateAutonomousDatabaseWallet', status: 503, code: 'ServiceUnavailable' },
+    // The wallet is generated and its answer lost: the retry gets the same wallet (its opc-retry-token), no second one.
+    { phase: 'gate', op: 'generateAutonomousDatabaseWallet', status: 503, code: 'ServiceUnavailable', when: 'after' },
     { phase: 'gate', op: 'updateSecret', status: 429, code: 'TooManyRequests' },
     { phase: 'gate', op: 'getSecretBundle', status: 409, code: 'IncorrectState' },
   ];
@@ -213,6 +215,7 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     // finds it still running, so it is the opc-retry-token (OCI's first answer again, the same work
     // request) that keeps it single.
     await o.api.clock(2);
+    const walletsBefore = (await o.api.estate()).cloud.wallets.length;
     const h = await approvedSwitchover(o, {}, () => arm('gate'));
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
@@ -222,6 +225,9 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     assert.equal(work.length, 1, 'one role change');
     const calls = (await oplog(o)).filter((e) => e.op === 'switchoverAutonomousDatabase').map((e) => `${e.outcome}${e.faultId ? ' (fault)' : ''}`);
     assert.deepEqual(calls, ['error (fault)', 'error (fault)', 'ok'], 'refused, made with its answer lost, answered again');
+    const generated = (await oplog(o)).filter((e) => e.op === 'generateAutonomousDatabaseWallet').map((e) => `${e.outcome}${e.faultId ? ' (fault)' : ''}`);
+    assert.deepEqual(generated, ['error (fault)', 'error (fault)', 'ok'], 'refused, made with its answer lost, answered again');
+    assert.equal((await o.api.estate()).cloud.wallets.length - walletsBefore, 1, 'one wallet generated: the retry got the first answer');
     assert.equal(stage(r.value.status, 'switchover')?.detail, `work request ${work[0].id}`, 'the retry got the first answer: the same work request');
     assert.match(stage(r.value.status, 'switchover-work-request')?.detail ?? '', /SUCCEEDED 100%/);
     assert.deepEqual(await roles(o), SWAPPED);

@@ -11,7 +11,6 @@
  * switched to on the primary's own OCID, without peerDbId; a cross-region standby on the standby's
  * OCID in the standby's region, with peerDbId naming the primary. UNVERIFIED against a live tenancy.
  */
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AdbAccess } from './cloud-access';
@@ -19,14 +18,8 @@ import { readPair } from './data-guard-pair';
 import { roleChangeDone, type RoleChangeCall } from '../../common/role-change-call';
 import type { RoleChangeKind, StandbyChoice } from '../../common/adb-types';
 import { ociStep } from '../oci/oci-step';
-import { currentRun } from '../run-identity';
+import { retryToken } from '../oci/retry-token';
 import { ALIVE_EVERY_MS } from '../heartbeat';
-
-/** opc-retry-token for a step of a run: the same on every attempt, different for every run and step (≤ 64 characters). */
-export function retryToken(step: string): string {
-  const { workflowId, runId } = currentRun();
-  return `orb-${createHash('sha256').update(`${workflowId}\n${runId}\n${step}`).digest('hex').slice(0, 56)}`;
-}
 
 export interface RoleChangeStarted {
   /** null: the pair already shows the change (an earlier attempt made it and its work request ended) */

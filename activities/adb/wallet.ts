@@ -11,15 +11,22 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AdbAccess } from './cloud-access';
 import type { AdbMember } from './data-guard-pair';
 import { ociStep } from '../oci/oci-step';
+import { retryToken } from '../oci/retry-token';
 
 /** The largest wallet orb accepts (real ADB wallets are a few tens of KB). */
 const WALLET_MAX_BYTES = 5 * 1024 * 1024;
 
+/**
+ * The zip, asked with a retry token per run and primary: an attempt whose answer was lost gets the same wallet,
+ * not a second generation (whether OCI replays a binary answer for a retry token is UNVERIFIED; a second
+ * generation would be harmless: it rotates nothing).
+ */
 export async function generateWalletZip(access: AdbAccess, primary: AdbMember, password: string): Promise<Buffer> {
   const c = await access.clients(primary.region);
   const r = await ociStep(`generate the wallet of ${access.name} (${primary.id}, ${primary.region})`, () =>
     c.database.generateAutonomousDatabaseWallet({
       autonomousDatabaseId: primary.id,
+      opcRetryToken: retryToken(`generate-wallet ${primary.id}`),
       generateAutonomousDatabaseWalletDetails: { password, generateType: 'SINGLE' as never },
     }),
   );
