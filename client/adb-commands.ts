@@ -6,12 +6,11 @@
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { EstateConfig } from '../common/estate-config';
-import type { RunbookStatus } from '../common/runbook-types';
 import { buildPropagateInput, buildRoleChangeInput, CONCURRENCY_DEFAULT, FAILOVER_MIN_APPROVALS, type AdbOptions } from './adb-input';
 import { planAdbRun, startAdbRun, type AdbRunbook } from './adb-runbooks';
 import { taskQueue as defaultTaskQueue, workflowUiUrl, type TemporalSettings } from './connection';
 import { CliError, EXIT } from './errors';
-import { progressLine, shellArg } from './render';
+import { runFollower, shellArg } from './render';
 import { renderAdbPlan } from './render-adb-plan';
 import { hasWorkerPolling, runExitCode, waitForRun, type RunStatus } from './runbooks';
 
@@ -103,12 +102,8 @@ async function startAction(runbook: AdbRunbook, o: AdbOptions & { wait: boolean;
       if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) ctx.out(`  warning: no worker is polling task queue ${tq}: start orb worker (or orb dev)`);
     }
     if (!o.wait) return;
-    let prev: RunbookStatus | null = null;
-    const final = await waitForRun(client, s, started.workflowId, (r) => {
-      const line = !o.json && r.status ? progressLine(prev, r.status) : null;
-      if (line) ctx.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
-      prev = r.status ?? prev;
-    });
+    const follow = runFollower(ctx.out);
+    const final = await waitForRun(client, s, started.workflowId, (r) => (o.json ? undefined : follow(r)));
     ctx.out(o.json ? JSON.stringify({ ...started, final }, null, 2) : `\n${ctx.renderRun(final, s)}`);
     ctx.setExit(runExitCode(final));
   }, s);

@@ -14,7 +14,7 @@ import { CliError, EXIT, errorMessage } from './errors';
 import { buildRelocateInput, type RelocateOptions } from './relocate-input';
 import { approvalSignalSchema, type ApprovalPayload } from '../common/approval-schema';
 import { firstRule } from '../common/validation';
-import { progressLine, renderRetrying, renderStatus, retryingSummary, retryProgressLine, shellArg, table } from './render';
+import { renderRetrying, renderStatus, retryingSummary, runFollower, shellArg, table } from './render';
 import { renderPlan } from './render-plan';
 import { eventsCommand } from './events/events-command';
 import { addAdbCommands } from './adb-commands';
@@ -33,7 +33,6 @@ import {
   type RunStatus,
 } from './runbooks';
 import type { Client } from '@temporalio/client';
-import type { RunbookStatus } from '../common/runbook-types';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -270,15 +269,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         }
         if (!o.json) printStarted(io, started.workflowId, ui, input, polling, tq);
         if (!o.wait) return;
-        let prev: RunbookStatus | null = null;
-        let prevRetrying: RunStatus['retrying'] = [];
-        const final = await waitForRun(client, s, started.workflowId, (r) => {
-          if (o.json) return;
-          const lines = [r.status ? progressLine(prev, r.status) : null, retryProgressLine(prevRetrying, r.retrying)];
-          for (const line of lines) if (line) io.out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
-          prev = r.status ?? prev;
-          prevRetrying = r.retrying;
-        });
+        const follow = runFollower(io.out);
+        const final = await waitForRun(client, s, started.workflowId, (r) => (o.json ? undefined : follow(r)));
         if (o.json) json({ workflowId: started.workflowId, runId: started.runId, namespace: s.namespace, uiUrl: ui, input, final });
         else io.out(`\n${renderRun(final, s)}`);
         setExit(runExitCode(final));
@@ -487,7 +479,7 @@ export function renderRun(r: RunStatus, s: TemporalSettings): string {
   const ui = workflowUiUrl(s.namespace, r.workflowId);
   if (r.status) {
     const note = r.note ?? (r.source === 'query' ? undefined : `read from the workflow's ${r.source === 'result' ? 'result' : 'failure'} in history`);
-    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note, retrying: r.retrying });
+    return renderStatus(r.status, { workflowId: r.workflowId, executionStatus: r.executionStatus, uiUrl: ui, note, retrying: r.retrying, working: r.working });
   }
   return [
     `${r.workflowId}`,

@@ -2,6 +2,8 @@
 import { formatDuration } from '../common/duration';
 import type { RunbookStatus } from '../common/runbook-types';
 import type { RetryingActivity } from './retrying';
+import type { StepProgress } from './heartbeat-progress';
+import type { RunStatus } from './runbooks';
 
 /** Longest cell a table prints: text from outside (a refused signal) must not stretch or break the table. */
 const CELL_MAX = 400;
@@ -51,6 +53,8 @@ export interface RenderContext {
   note?: string;
   /** Activities Temporal is retrying */
   retrying?: RetryingActivity[];
+  /** What the steps under way report (an OCI work request's progress) */
+  working?: StepProgress[];
 }
 
 /** "attempt 3 of 20" (or "attempt 3" with no limit) */
@@ -104,6 +108,7 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
   out.push(`${ctx.workflowId}  (${s.runbook}, started by ${s.startedBy})`);
   out.push(`  state: ${s.state}   stage: ${s.stage}${ctx.executionStatus ? `   workflow: ${ctx.executionStatus}` : ''}`);
   out.push(...renderRetrying(ctx.retrying ?? []));
+  for (const w of ctx.working ?? []) out.push(`  in progress: ${w.percent === null ? '' : `${bar(w.percent)} `}${w.detail} (${w.activity})`);
   if (ctx.uiUrl) out.push(`  web UI: ${ctx.uiUrl}`);
   if (ctx.note) out.push(`  note: ${ctx.note}`);
   if (s.reason) out.push(`  reason: ${s.reason}`);
@@ -190,6 +195,28 @@ export function bar(percent: number, width = 20): string {
 /** Quotes a value for copy-pasting into a POSIX shell, only when needed. */
 export function shellArg(s: string): string {
   return /^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A line for each step whose reported progress moved (a new status, or the next tenth), or null. */
+export function workingProgressLine(prev: readonly StepProgress[], cur: readonly StepProgress[]): string | null {
+  const key = (w: StepProgress) => `${w.activity} ${w.detail.replace(/ \d+%$/, '')} ${w.percent === null ? '-' : Math.floor(w.percent / 10)}`;
+  const seen = new Set(prev.map(key));
+  const moved = cur.filter((w) => !seen.has(key(w)));
+  return moved.length ? moved.map((w) => w.detail).join('; ') : null;
+}
+
+/** What `--wait` prints for each new reading of a run: what changed in its status, its retries, its steps' progress. */
+export function runFollower(out: (line: string) => void): (r: RunStatus) => void {
+  let prev: RunStatus | null = null;
+  return (r) => {
+    const lines = [
+      r.status ? progressLine(prev?.status ?? null, r.status) : null,
+      retryProgressLine(prev?.retrying ?? [], r.retrying),
+      workingProgressLine(prev?.working ?? [], r.working ?? []),
+    ];
+    for (const line of lines) if (line) out(`  ${new Date().toISOString().slice(11, 19)}  ${line}`);
+    prev = { ...r, status: r.status ?? prev?.status ?? null };
+  };
 }
 
 /** One line describing what changed between two statuses (for --wait and demo progress). */

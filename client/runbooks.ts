@@ -33,6 +33,7 @@ import { OrbAwaitingApproval, OrbDatabase, OrbPdb, OrbRunbook, OrbSourceCdb, Orb
 import { type TemporalSettings, unreachableHint } from './connection';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import { retryingActivities, type RetryingActivity } from './retrying';
+import { stepProgress, type StepProgress } from './heartbeat-progress';
 
 export const RELOCATE_RUNBOOK = 'relocate-pdb';
 export const RELOCATE_WORKFLOW_TYPE = 'relocatePdb';
@@ -217,6 +218,8 @@ export interface RunStatus {
   failure?: string;
   /** Activities Temporal is retrying (attempt, next attempt, last error); empty when none */
   retrying: RetryingActivity[];
+  /** What the steps under way report in their heartbeats (an OCI work request's percentComplete); empty when none */
+  working: StepProgress[];
 }
 
 function isRunbookStatus(v: unknown): v is RunbookStatus {
@@ -250,6 +253,7 @@ export async function getRunStatus(client: Client, settings: TemporalSettings, w
     status: null,
     source: 'visibility',
     retrying: retryingActivities(d.raw.pendingActivities, d.typedSearchAttributes.get(OrbStage) ?? null),
+    working: stepProgress(d.raw.pendingActivities),
   };
   const handle = client.workflow.getHandle(workflowId, d.runId);
   if (d.status.name === 'COMPLETED') {

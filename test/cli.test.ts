@@ -187,6 +187,7 @@ describe('orb cancel says what a cancellation does, and --wait judges how the ru
     status,
     source: status ? 'query' : 'visibility',
     retrying: [],
+    working: [],
   });
 
   it('before the open: the run compensates', () => {

@@ -14,7 +14,7 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
-import type { CheckResult, GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
+import type { GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
 import { parseRelocateInput, relocateIdentity } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
