@@ -93,10 +93,10 @@ export function walletActivities(estate: EstateConfig, access: (db: string) => A
     },
 
     /** Tests the consumer; a failed test is retried by the step's policy (it may be settling), then reported. */
-    async testConsumer(a: ConsumerArgs & { wallet: WalletRef }): Promise<{ detail: string }> {
+    async testConsumer(a: ConsumerArgs & { wallet?: WalletRef }): Promise<{ detail: string }> {
       const ad = await adapter(a);
-      const held = await ad.currentWalletSha256();
-      if (held !== null && held !== a.wallet.zipSha256) {
+      const held = a.wallet ? await ad.currentWalletSha256() : null;
+      if (a.wallet && held !== null && held !== a.wallet.zipSha256) {
         throw ApplicationFailure.retryable(`${ad.label} holds wallet ${held.slice(0, 12)}…, not ${a.wallet.zipSha256.slice(0, 12)}…`, 'ConsumerTestFailed');
       }
       const r = await ad.test();

@@ -45,6 +45,20 @@ const roleChangeSchema = z
   )
   .superRefine((i, ctx) => reachableGates(i.gates, i.startedBy, ctx));
 
+/** A failover is unplanned and may lose data: its gate needs at least this many people, never the initiator. */
+export const FAILOVER_MIN_APPROVALS = 2;
+
+/** The failover's four eyes, kept by the workflow whoever started it (the CLI refuses the same earlier, naming its options). */
+const failoverSchema = roleChangeSchema.superRefine((i, ctx) => {
+  const g = i.gates.roleChange;
+  if (g.requiredApprovals < FAILOVER_MIN_APPROVALS) {
+    ctx.addIssue({ code: 'custom', path: ['gates', 'roleChange', 'requiredApprovals'], message: `must be at least ${FAILOVER_MIN_APPROVALS} for a failover (it may lose data)` });
+  }
+  if (g.allowInitiator) {
+    ctx.addIssue({ code: 'custom', path: ['gates', 'roleChange', 'allowInitiator'], message: 'must be false for a failover: someone other than the initiator approves it' });
+  }
+});
+
 const triggerSchema = z.discriminatedUnion(
   'kind',
   [
@@ -90,7 +104,7 @@ function parseWith<T>(schema: z.ZodType, raw: unknown, name?: FieldName): Parsed
 }
 
 export const parseSwitchoverInput = (raw: unknown, name?: FieldName) => parseWith<SwitchoverAdbInput>(roleChangeSchema, raw, name);
-export const parseFailoverInput = (raw: unknown, name?: FieldName) => parseWith<FailoverAdbInput>(roleChangeSchema, raw, name);
+export const parseFailoverInput = (raw: unknown, name?: FieldName) => parseWith<FailoverAdbInput>(failoverSchema, raw, name);
 export const parsePropagateInput = (raw: unknown, name?: FieldName) => parseWith<PropagateWalletInput>(propagateSchema, raw, name);
 
 /** The database a run is about (search attribute OrbDatabase), only if it keeps its rule. */

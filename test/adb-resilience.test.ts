@@ -371,6 +371,11 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
       ['switchoverAdb', { ...sw, maxLagSeconds: 1e12 }, /maxLagSeconds: must be at most 86400/],
       ['switchoverAdb', { ...sw, startedBy: huge }, /startedBy: /],
       ['switchoverAdb', { ...sw, sudo: true }, /\(input\): has unknown field\(s\) "sudo"/],
+      // A failover's four eyes hold whoever starts it (the temporal CLI, the Web UI), not only through orb.
+      ['failoverAdb', { ...sw, gates: { ...(sw.gates as object), roleChange: { ...(sw.gates as any).roleChange, requiredApprovals: 1 } } },
+        /gates\.roleChange\.requiredApprovals: must be at least 2 for a failover/],
+      ['failoverAdb', { ...sw, gates: { ...(sw.gates as object), roleChange: { ...(sw.gates as any).roleChange, requiredApprovals: 2, allowInitiator: true } } },
+        /gates\.roleChange\.allowInitiator: must be false for a failover/],
       ['propagateWallet', { ...pw, concurrency: 10_000 }, /concurrency: must be a whole number from 1 to 32/],
       ['propagateWallet', { ...pw, consumers: ['a|b', 'c&&d'] }, /consumers\.0: must be a consumer name.*consumers\.1: must be a consumer name/],
       ['propagateWallet', { ...pw, database: huge }, /database: /],

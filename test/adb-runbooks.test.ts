@@ -90,12 +90,29 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
     assert.ok(Object.values(states(s)).every((x) => x === 'restored' || x === 'pending' || x === 'skipped'), JSON.stringify(states(s)));
     assert.equal(before.attachments.WALLET.sha256, (await o.api.estate()).cloud.oic[0].connections.find((c: any) => c.id === 'SALES_ATP_BILLING').attachments.WALLET.sha256);
     assert.equal((await o.api.oplog()).filter((x) => x.op === 'switchoverAutonomousDatabase').length, 2, 'switchover, then switch back');
+    // The integrations reactivated with the new wallet run with the restored connections again.
+    const oic = (await o.api.estate()).cloud.oic[0];
+    for (const i of oic.integrations.filter((x: any) => x.status === 'ACTIVATED')) {
+      for (const [conn, sha] of Object.entries(i.activatedWith as Record<string, string>)) {
+        assert.equal(sha, oic.connections.find((c: any) => c.id === conn).attachments.WALLET.sha256, `${i.code} runs with ${conn} as it is now`);
+      }
+    }
+    assert.equal(s.stages.find((x) => x.name === 'settle-consumers')?.outcome, 'succeeded');
+    const orders = s.consumers!.find((c) => c.name === 'oic-orders')!;
+    assert.ok(orders.reactivated?.length, 'oic-orders\'s integrations reactivated after the switch back');
+    assert.match(orders.test ?? '', /./, 'tested again after the switch back');
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
   });
 
   test('propagate-wallet after an automatic failover: the consumers follow the new primary', async () => {
     await o.api.automaticFailover(IAD);
     await o.waitForLab(async () => (await roles(o))[PHX] === 'PRIMARY AVAILABLE', 'the automatic failover');
-    const h = await start(o, 'propagateWallet', buildPropagateInput({ database: 'SALESATP' }, o.estate, { kind: 'manual' }, ENV), 'propagate-wallet:SALESATP');
+    const input = buildPropagateInput({ database: 'SALESATP' }, o.estate, { kind: 'manual' }, ENV);
+    const plan = await o.env.client.workflow.execute('planAdbRunbook', { taskQueue: o.taskQueue, workflowId: `plan-pw-${Date.now()}`, args: ['propagate-wallet', input] }) as AdbPlan;
+    assert.equal(plan.call, null, 'a propagation changes no roles');
+    assert.doesNotMatch(renderAdbPlan(plan), /switchover|failover/i);
+    assert.ok(plan.wouldRun);
+    const h = await start(o, 'propagateWallet', input, 'propagate-wallet:SALESATP');
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
     assert.deepEqual(states(r.value.status), { 'oic-orders': 'reactivated', 'oic-billing': 'reactivated', 'vault-wallet': 'tested', 'app-tns': 'tested' });

@@ -72,7 +72,7 @@ export async function readEstate(a: {
     checks.push({ check: `consumer ${r.name}`, outcome: 'pass', reason: `${r.label}: ${current}` });
     plans.push({ name: r.name, kind: r.kind as ConsumerKind, label: r.label, current, walletSha256: r.walletSha256, steps: consumerSteps(r.kind as ConsumerKind) });
   }
-  return { consumers: plans, pair: roles.pair, call: roles.call, checks };
+  return { consumers: plans, pair: roles.pair, call: a.roleChange ? roles.call : null, checks };
 }
 
 /** The preflight stage: records the checks; a failed check ends the run before anything changed. */
@@ -210,4 +210,13 @@ export async function switchBackStages(
   }
   const since = roleChangeMark(back.pair, back.call, a.to);
   await roleChangeStages(journal, { database: a.database, kind: 'switchover', to: a.to, call: back.call, since, step: 'switch-back' });
+  const settled = await journal.stage('settle-consumers', () => a.p.fan.settleRestored(a.database), (r) => [
+    r.unreactivated.length ? `integrations not reactivated: ${r.unreactivated.join('; ')}` : 'integrations reactivated with the restored connections',
+    r.untested.length ? `failing their test against the old primary: ${r.untested.join('; ')}` : 'every restored consumer passed its test',
+  ].join('; '));
+  if (settled.unreactivated.length) {
+    throw ApplicationFailure.nonRetryable(
+      `switched back, but integrations still run with the new primary's wallet: ${settled.unreactivated.join('; ')}: reactivate them in OIC`, 'CompensationIncomplete');
+  }
+  if (settled.untested.length) journal.note(`after the switch back, failing their test against the old primary: ${settled.untested.join('; ')}`);
 }

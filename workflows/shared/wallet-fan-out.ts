@@ -64,21 +64,56 @@ export class WalletFanOut {
     return { outcome: 'done', skipped: this.rows.filter((r) => r.state === 'skipped').map((r) => r.name) };
   }
 
+  /** OIC consumers whose integrations run with the wallet a switch back took away: reactivated after it. */
+  private readonly reactivateAfterSwitchBack = new Set<string>();
+
   /** Puts back every consumer orb changed (switch back): what each held before the run. */
   async restoreAll(database: string, wallet: WalletRef): Promise<string[]> {
     const failed: string[] = [];
     for (const row of this.rows) {
       const saved = this.saved.get(row.name);
       if (!saved || row.state === 'pending' || row.state === 'restored') continue;
+      if (row.state === 'reactivated' || (row.state === 'failed' && /^reactivate:/.test(row.error ?? ''))) this.reactivateAfterSwitchBack.add(row.name);
       try {
         await act(walletHostSteps(wallet.queue), `restore ${row.label}`).restoreConsumer({ database, consumer: row.name, saved });
-        this.set(row, { state: 'restored', walletAfter: row.walletBefore });
+        this.set(row, { state: 'restored', walletAfter: row.walletBefore, test: undefined });
       } catch (err) {
         failed.push(`${row.name}: ${causeMessage(err)}`);
         this.set(row, { state: 'failed', error: `restore failed: ${causeMessage(err)}` });
       }
     }
     return failed;
+  }
+
+  /**
+   * After the roles are switched back: the integrations reactivated that had been reactivated with the new
+   * wallet (what the switch back must undo: `unreactivated` lists where it failed), and every restored consumer
+   * tested against the old primary again (`untested`: a consumer may have failed its test before the run too).
+   */
+  async settleRestored(database: string): Promise<{ unreactivated: string[]; untested: string[] }> {
+    const unreactivated: string[] = [];
+    const untested: string[] = [];
+    for (const row of this.rows.filter((r) => r.state === 'restored')) {
+      const args = { database, consumer: row.name };
+      if (this.reactivateAfterSwitchBack.has(row.name)) {
+        try {
+          const ids = await act(cloudSteps, `reactivate the integrations using ${row.label}`).reactivateConsumer(args);
+          this.set(row, { reactivated: ids });
+        } catch (err) {
+          unreactivated.push(`${row.name}: ${causeMessage(err)}`);
+          this.set(row, { error: `reactivation after the switch back failed: ${causeMessage(err)}` });
+          continue;
+        }
+      }
+      try {
+        const t = await act(consumerTestSteps, `test ${row.label} after the switch back`).testConsumer(args);
+        this.set(row, { test: t.detail });
+      } catch (err) {
+        untested.push(`${row.name}: ${causeMessage(err)}`);
+        this.set(row, { test: `FAILED after the switch back: ${causeMessage(err)}` });
+      }
+    }
+    return { unreactivated, untested };
   }
 
   private set(row: ConsumerStatus, change: Partial<ConsumerStatus>): void {
@@ -122,7 +157,7 @@ export class WalletFanOut {
     try {
       const saved = this.saved.get(row.name)!;
       await act(walletHostSteps(wallet.queue), `restore ${row.label}`).restoreConsumer({ database: f.database, consumer: row.name, saved });
-      this.set(row, { state: 'restored', walletAfter: row.walletBefore });
+      this.set(row, { state: 'restored', walletAfter: row.walletBefore, test: undefined });
     } catch (err) {
       this.set(row, { error: `${row.error ?? ''}; restore failed too: ${causeMessage(err)}` });
     }
