@@ -199,7 +199,8 @@ async function main(): Promise<void> {
       `setup ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const propagate = async (label: string, opts: { consumers?: string; concurrency: number }): Promise<Run | null> => {
-      const input = buildPropagateInput({ database: 'SALESATP', startedBy: 'bench', ...opts }, estate, { kind: 'manual' });
+      // refreshAll: every run updates every consumer it names (the first would leave the later ones current).
+      const input = { ...buildPropagateInput({ database: 'SALESATP', startedBy: 'bench', ...opts }, estate, { kind: 'manual' }), refreshAll: true };
       const started = Date.now();
       const h = await client.workflow.start('propagateWallet', { taskQueue, workflowId: `bench-propagate-${label}-${randomUUID()}`, args: [input] });
       const left = deadline - Date.now();

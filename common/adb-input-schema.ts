@@ -76,7 +76,12 @@ const triggerSchema = z.discriminatedUnion(
 
 const propagateSchema = z
   .strictObject(
-    { ...base, trigger: triggerSchema, gates: z.strictObject({ consumer: gatePolicySchema }) },
+    {
+      ...base,
+      trigger: triggerSchema,
+      gates: z.strictObject({ consumer: gatePolicySchema }),
+      refreshAll: z.boolean({ error: 'must be true or false' }).optional(),
+    },
     { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be an input object, not ${kindOf(i.input)}` : undefined) },
   )
   .superRefine((i, ctx) => reachableGates(i.gates, i.startedBy, ctx));

@@ -11,7 +11,8 @@ export type StandbyChoice = 'local' | 'remote';
 
 export type ConsumerKind = 'oic' | 'vault-secret' | 'tns-admin';
 
-export type ConsumerState = 'pending' | 'updated' | 'tested' | 'reactivated' | 'restored' | 'skipped' | 'failed';
+/** `current`: it already passed its test against the current primary, so it was left alone (propagate-wallet). */
+export type ConsumerState = 'pending' | 'current' | 'updated' | 'tested' | 'reactivated' | 'restored' | 'skipped' | 'failed';
 
 export interface ConsumerStatus {
   name: string;
@@ -126,4 +127,6 @@ export type PropagationTrigger =
 export interface PropagateWalletInput extends AdbRunbookInputBase {
   trigger: PropagationTrigger;
   gates: { consumer: GatePolicy };
+  /** Update every consumer, even those that already work with the primary (default: leave them alone) */
+  refreshAll?: boolean;
 }

@@ -24,3 +24,12 @@ export function consumerSteps(kind: ConsumerKind): string[] {
       ];
   }
 }
+
+/**
+ * Whether a consumer's test reaches the database (OIC's connection test, a connection through the TNS_ADMIN
+ * directory), so that passing it proves the consumer works with the current primary. A Vault secret's test
+ * only reads the wallet back: such a consumer is always updated.
+ */
+export function testReachesDatabase(kind: ConsumerKind): boolean {
+  return kind !== 'vault-secret';
+}

@@ -165,7 +165,8 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     // The second consumer's upload is made and its answer lost, so the activity that made it cannot report
     // it; the worker is killed right then, with the first consumer done and the others not started.
     await o.api.cloudFault({ service: 'oic', op: 'uploadAttachment', target: 'SALES_ATP_BILLING', kind: 'transient', status: 503, code: 'ServiceUnavailable', when: 'after' });
-    const h = await start(o, 'propagateWallet', propagateInput(o, { concurrency: '1' }));
+    // refreshAll: the seed's consumers already work with the primary, and every one must be updated here.
+    const h = await start(o, 'propagateWallet', { ...propagateInput(o, { concurrency: '1' }), refreshAll: true });
     const killed = await until('the second consumer\'s upload', () => oplog(o), (log) =>
       log.some((e) => e.op === 'uploadAttachment' && e.target === 'SALES_ATP_BILLING' && e.faultId !== undefined), 60_000);
     await killWorker();
@@ -337,7 +338,7 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
     assert.deepEqual(states(r.value.status), { ...ALL_DONE, 'oic-billing': 'skipped' });
-    assert.match(r.value.status.reason ?? '', /3 of 4 consumers hold wallet .*; not updated: oic-billing \(skipped\)$/);
+    assert.match(r.value.status.reason ?? '', /3 of 4 consumers hold wallet .*; NOT updated: oic-billing \(skipped\)$/);
     const after = (await o.api.estate()).cloud.oic[0].connections.find((c: any) => c.id === 'SALES_ATP_BILLING').attachments.WALLET.sha256;
     assert.equal(after, before, 'the skipped consumer holds what it held');
     // The one consumer the run left behind is the only one on the old primary's wallet ...
@@ -381,6 +382,7 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
       ['propagateWallet', { ...pw, database: huge }, /database: /],
       ['propagateWallet', { ...pw, trigger: { kind: 'event', eventId: '$(reboot)', eventType: 'x', eventTime: '2026-01-01T00:00:00Z' } }, /trigger\.eventId: must be an event id/],
       ['propagateWallet', { ...pw, trigger: 'manual' }, /trigger: /],
+      ['propagateWallet', { ...pw, refreshAll: 'yes' }, /refreshAll: must be true or false/],
     ];
     const ran = await Promise.all(cases.map(async ([type, input, want]) => {
       const h = await start(o, type, input);

@@ -120,6 +120,16 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
     assert.ok(tns.length > 0);
     const marker = join(tns[0].path, '.orb-wallet');
     assert.ok(existsSync(marker) && /^[0-9a-f]{64}$/.test(readFileSync(marker, 'utf8')));
+
+    // The same event again (or one about a role change already handled): consumers that already work are left alone.
+    const opsBefore = (await o.api.oplog()).length;
+    const again = await o.result(await start(o, 'propagateWallet', input, 'propagate-wallet:SALESATP'));
+    assert.ok(again.ok, !again.ok ? again.message : '');
+    assert.deepEqual(states(again.value.status), { 'oic-orders': 'current', 'oic-billing': 'current', 'vault-wallet': 'tested', 'app-tns': 'current' },
+      'a Vault secret\'s test does not reach the database: it is always updated');
+    const ops = (await o.api.oplog()).slice(opsBefore).map((x) => x.op);
+    assert.ok(!ops.some((op) => /^(updateConnection|uploadAttachment|reactivateIntegrations)$/.test(op)), `no OIC connection changed, no integration reactivated: ${ops.join(", ")}`);
+    assert.match(again.value.status.reason ?? '', /already working with the primary, left alone: oic-orders, oic-billing, app-tns/);
   });
 
   test('one runbook per database at a time, however started: by hand refused at the fence, from an event it waits', async () => {

@@ -2,8 +2,9 @@
  * Runbook: propagate an Autonomous Database's wallet to every consumer, for a role change that
  * happened outside orb (an automatic failover at midnight, a switchover in the Console):
  *
- *   preflight (find the current primary; every consumer reachable, its configuration readable)
- *   → generate the primary's wallet → for every consumer, in parallel: keep → update → test
+ *   fence (one run per database) → preflight (find the current primary; every consumer reachable, its
+ *   configuration readable) → check the consumers (those already working with the primary are left alone)
+ *   → generate the primary's wallet → for every other consumer, in parallel: keep → update → test
  *   → (OIC) reactivate → done; a consumer that fails is restored and waits at its gate
  *
  * Started by `orb start propagate-wallet`, or by `orb events` for an OCI role-change event (one
@@ -16,7 +17,7 @@ import { ApprovalGates } from './shared/approval-gates';
 import { takeDatabaseFence, whileFenced } from './shared/fence';
 import type { RunbookJournal } from './shared/runbook-journal';
 import { startRunbook } from './shared/runbook-start';
-import { endFailed, preflightStage, propagationStages, propagationSummary } from './shared/adb-stages';
+import { checkConsumersStage, endFailed, preflightStage, propagationStages, propagationSummary } from './shared/adb-stages';
 
 export const PROPAGATE_WALLET = 'propagate-wallet';
 
@@ -40,9 +41,17 @@ async function propagate(input: PropagateWalletInput, journal: RunbookJournal): 
   const gates = new ApprovalGates(journal, input.startedBy);
   const { consumers, pair } = await preflightStage(journal, { database: input.database, only: input.consumers, concurrency: input.concurrency, gates: { ...input.gates } });
 
+  const { rows, stale } = input.refreshAll
+    ? { rows: undefined, stale: consumers }
+    : await checkConsumersStage(journal, { database: input.database, consumers, concurrency: input.concurrency });
+  if (!stale.length) {
+    journal.finish('completed', `every consumer (${consumers.length}) already works with ${pair?.primary?.id ?? 'the primary'}: nothing to change`);
+    return { outcome: 'completed', status: journal.status };
+  }
   const propagation = await propagationStages(journal, gates, {
     database: input.database,
-    consumers,
+    consumers: stale,
+    rows,
     concurrency: input.concurrency,
     gate: input.gates.consumer,
     canSwitchBack: false,

@@ -68,6 +68,9 @@ export const settleSteps: ActivityOptions = {
 };
 
 /** A consumer's test: a few tries (a connection may take a moment to see its new wallet), then it is reported failed. */
+/** Whether a consumer already works with the current primary: one attempt, a failure only means "update it". */
+export const consumerCheckSteps: ActivityOptions = { startToCloseTimeout: '2m', heartbeatTimeout: ALIVE, retry: { maximumAttempts: 1 }, cancellationType };
+
 export const consumerTestSteps: ActivityOptions = {
   startToCloseTimeout: '2m',
   heartbeatTimeout: ALIVE,

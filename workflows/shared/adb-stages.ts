@@ -9,13 +9,13 @@ import type {
   ConsumerKind, ConsumerPlan, ConsumerStatus, PairFacts, RoleChangeCallFacts, RoleChangeKind, StandbyChoice, WalletRef,
 } from '../../common/adb-types';
 import type { CheckResult, GatePolicy } from '../../common/runbook-types';
-import { consumerSteps } from '../../common/consumer-steps';
+import { consumerSteps, testReachesDatabase } from '../../common/consumer-steps';
 import { roleChangeMark } from '../../common/role-change-call';
 import type { ApprovalGates } from './approval-gates';
 import type { RunbookJournal } from './runbook-journal';
 import { causeMessage, causeType } from './failure-text';
 import { summarize } from './check-summary';
-import { cloudSteps, dbSteps, settleSteps, walletHostSteps, workRequestSteps } from './activity-options';
+import { cloudSteps, consumerCheckSteps, dbSteps, settleSteps, walletHostSteps, workRequestSteps } from './activity-options';
 import { consumerRows, WalletFanOut, type FanOutResult } from './wallet-fan-out';
 
 const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
@@ -134,14 +134,42 @@ export interface Propagation {
   rows: ConsumerStatus[];
 }
 
+/**
+ * Which consumers need the wallet: each whose test reaches the database is tested as it is (one attempt, read-only);
+ * those that pass are `current` and left alone (an event about a role change orb already handled, a local
+ * switchover that kept the connection strings). Returns every consumer's row and the ones to update.
+ */
+export async function checkConsumersStage(
+  journal: RunbookJournal,
+  a: { database: string; consumers: ConsumerPlan[]; concurrency: number },
+): Promise<{ rows: ConsumerStatus[]; stale: ConsumerPlan[] }> {
+  const rows = consumerRows(a.consumers);
+  journal.trackConsumers(rows);
+  const stale = await journal.stage('check-consumers', async () => {
+    const works = await Promise.all(limited(a.consumers, a.concurrency, async (c) => !testReachesDatabase(c.kind) ? false :
+      act(consumerCheckSteps, `does ${c.label} already work with the current primary? (read-only)`).testConsumer({ database: a.database, consumer: c.name })
+        .then((t) => {
+          const row = rows.find((r) => r.name === c.name)!;
+          Object.assign(row, { state: 'current', test: t.detail, walletAfter: row.walletBefore });
+          return true;
+        }, () => false)));
+    return a.consumers.filter((_, i) => !works[i]);
+  }, (s) => `${rows.length - s.length} of ${rows.length} already work with the current primary${s.length ? `; to update: ${s.map((c) => c.name).join(', ')}` : ''}`);
+  return { rows, stale };
+}
+
 /** Wallet propagation: the primary's wallet, then every consumer (wallet-fan-out.ts). The wallet is forgotten at the end. */
 export async function propagationStages(
   journal: RunbookJournal,
   gates: ApprovalGates,
-  a: { database: string; consumers: ConsumerPlan[]; concurrency: number; gate: GatePolicy; canSwitchBack: boolean; expectPrimaryId?: string },
+  a: {
+    database: string; consumers: ConsumerPlan[]; concurrency: number; gate: GatePolicy; canSwitchBack: boolean; expectPrimaryId?: string;
+    /** The status rows, when an earlier stage made them (checkConsumersStage): `consumers` are the ones to update */
+    rows?: ConsumerStatus[];
+  },
   whileHeld: (p: Propagation) => Promise<void> = async () => undefined,
 ): Promise<Propagation> {
-  const rows = consumerRows(a.consumers);
+  const rows = a.rows ?? consumerRows(a.consumers);
   journal.trackConsumers(rows);
   const wallet = await journal.stage('generate-wallet', () =>
     act(cloudSteps, `generate the wallet of ${a.database}'s primary (generateAutonomousDatabaseWallet)`).generateWallet({ database: a.database, expectPrimaryId: a.expectPrimaryId }),
@@ -176,7 +204,7 @@ export function endFailed(journal: RunbookJournal, err: unknown, changed: string
  */
 export function afterRoleChange(journal: RunbookJournal, database: string, changed: string): string {
   const rows = journal.status.consumers ?? [];
-  const holdsNew = (r: ConsumerStatus) => r.state === 'updated' || r.state === 'tested' || r.state === 'reactivated' || (r.state === 'failed' && /^reactivate:/.test(r.error ?? ''));
+  const holdsNew = (r: ConsumerStatus) => r.state === 'current' || r.state === 'updated' || r.state === 'tested' || r.state === 'reactivated' || (r.state === 'failed' && /^reactivate:/.test(r.error ?? ''));
   const moved = rows.filter(holdsNew).map((r) => r.name);
   const left = rows.filter((r) => !holdsNew(r)).map((r) => r.name);
   const held = moved.length ? `${moved.join(', ')} hold the new primary's wallet` : "no consumer holds the new primary's wallet yet";
@@ -187,9 +215,11 @@ export function afterRoleChange(journal: RunbookJournal, database: string, chang
 /** "3 of 4 consumers hold wallet 3f2a…; skipped: vault-wallet" */
 export function propagationSummary(p: Propagation): string {
   const done = p.rows.filter((r) => r.state === 'tested' || r.state === 'reactivated').map((r) => r.name);
-  const other = p.rows.filter((r) => r.state !== 'tested' && r.state !== 'reactivated').map((r) => `${r.name} (${r.state})`);
+  const current = p.rows.filter((r) => r.state === 'current').map((r) => r.name);
+  const other = p.rows.filter((r) => !['tested', 'reactivated', 'current'].includes(r.state)).map((r) => `${r.name} (${r.state})`);
   return `${done.length} of ${p.rows.length} consumers hold wallet ${short(p.wallet.zipSha256)} of ${p.wallet.adbId} and passed their test` +
-    (other.length ? `; not updated: ${other.join(', ')}` : '');
+    (current.length ? `; already working with the primary, left alone: ${current.join(', ')}` : '') +
+    (other.length ? `; NOT updated: ${other.join(', ')}` : '');
 }
 
 /**
