@@ -99,11 +99,15 @@ export async function preflightStage(journal: RunbookJournal, a: Parameters<type
 
 /** A gate before a change; anything but an approval ends the run with nothing changed. */
 export async function approvalStage(journal: RunbookJournal, gates: ApprovalGates, name: string, question: string, policy: GatePolicy): Promise<void> {
-  const d = await journal.stage(`approve-${name}`, () => gates.wait(name, question, policy),
-    (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
-  if (d.decision === 'approved') return;
+  journal.begin(`approve-${name}`);
+  const d = await gates.wait(name, question, policy).catch((err) => {
+    journal.end('failed', causeMessage(err));
+    throw err;
+  });
+  if (d.decision === 'approved') return journal.end('succeeded', `approved by ${d.by.join(', ')}`);
   const why = d.decision === 'rejected' ? `rejected at gate "${name}" by ${d.by}${d.comment ? `: ${d.comment}` : ''}` : `gate "${name}" timed out`;
-  const reason = `${why}. Nothing was changed`;
+  journal.end('failed', why);
+  const reason = `${why}. Nothing was changed: there was nothing to undo`;
   journal.finish('compensated', reason);
   throw ApplicationFailure.nonRetryable(reason, 'GateRejected', journal.status);
 }
