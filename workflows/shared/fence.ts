@@ -43,7 +43,12 @@ async function takeFence(spec: FenceSpec): Promise<HeldFence> {
     });
     return {
       id: spec.id,
-      release: () => CancellationScope.nonCancellable(() => child.signal(releaseLockSignal)).catch(() => undefined),
+      // Signalled, then awaited: the run ends after the fence has (a run completing while its child's completion
+      // arrives would have its last workflow task refused by the server, a red line in the Web UI).
+      release: () => CancellationScope.nonCancellable(async () => {
+        await child.signal(releaseLockSignal);
+        await child.result();
+      }).catch(() => undefined),
     };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
