@@ -4,7 +4,7 @@
  * plans whatever starts them.
  */
 import type { Client } from '@temporalio/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EstateConfig } from '../common/estate-config';
 import { buildPropagateInput, buildRoleChangeInput, CONCURRENCY_DEFAULT, FAILOVER_MIN_APPROVALS, type AdbOptions } from './adb-input';
 import { planAdbRun, startAdbRun, type AdbRunbook } from './adb-runbooks';
@@ -41,14 +41,32 @@ function adbOptions(cmd: Command, runbook: AdbRunbook): Command {
       .option('--to <peer>', 'remote (the cross-region standby) or local (the same-region standby)', 'remote')
       .option('--max-lag <seconds>', `refuse (switchover) or warn (failover) when the standby's apply lag is above this`, runbook === 'failover-adb' ? '300' : '60');
   }
-  const approvals = runbook === 'failover-adb' ? `at least ${FAILOVER_MIN_APPROVALS}, never the initiator` : '1 to 20';
-  return cmd
-    .option('--approvers <list>', 'who may approve: group:<name> of the estate, or members of its groups (default group:dbas)', collect)
-    .option('--required-approvals <n>', `distinct approvals the ${runbook === 'propagate-wallet' ? 'consumer gates' : 'role change gate'} need (${approvals})`)
-    .option('--gate-timeout <duration>', 'how long the role change gate waits (default: forever)')
-    .option('--on-gate-timeout <action>', 'reject|wait when it times out (default reject)')
-    .option('--allow-self-approval', 'let the person who started the run approve it (refused for failover-adb)', false)
+  return gateOptions(cmd, runbook)
     .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)');
+}
+
+/** The gate options, each saying which gates it governs (client/adb-input.ts makes it so). */
+function gateOptions(cmd: Command, runbook: AdbRunbook): Command {
+  const approvers = 'who may approve or reject every gate of the run: group:<name> of the estate, or members of its groups';
+  cmd.option('--approvers <list>', `${approvers} (default group:dbas)`, collect);
+  if (runbook === 'propagate-wallet') {
+    return cmd
+      .option('--required-approvals <n>', 'distinct approvals each consumer gate needs (1 to 20)')
+      .option('--allow-self-approval', 'let the person who started the run approve its consumer gates', false)
+      .addOption(new Option('--gate-timeout <duration>').hideHelp())
+      .addOption(new Option('--on-gate-timeout <action>').hideHelp());
+  }
+  const gate = runbook === 'switchover-adb' ? 'switchover' : 'failover';
+  const min = FAILOVER_MIN_APPROVALS;
+  const approvals = runbook === 'failover-adb' ? `at least ${min}, never the initiator; default ${min}` : '1 to 20; default 1';
+  cmd
+    .option('--required-approvals <n>', `distinct approvals the ${gate} gate needs (${approvals}); a consumer gate needs 1`)
+    .option('--gate-timeout <duration>', `how long the ${gate} gate waits (default: forever); consumer gates never time out`)
+    .option('--on-gate-timeout <action>', 
+      `reject|wait when the ${gate} gate times out (default reject: the run ends, nothing changed)`);
+  if (runbook === 'failover-adb') return cmd.addOption(new Option('--allow-self-approval').hideHelp());
+  const self = 'let the person who started the run approve its gates (the switchover gate and consumer gates)';
+  return cmd.option('--allow-self-approval', self, false);
 }
 
 const AFTER_HELP = [
@@ -58,7 +76,8 @@ const AFTER_HELP = [
   'Vault secrets (a new version holding the wallet) and TNS_ADMIN directories (files replaced atomically,',
   'then a connection reading the database role). A consumer that fails after its retries is restored',
   'and the run waits at gate consumer-<name>: orb approve <id> --gate consumer-<name> --choice retry|skip',
-  '(switchover-adb also: switch-back). The wallet and its password never enter Temporal: see README.',
+  '(switchover-adb also: switch-back); orb reject at that gate skips the consumer. The wallet and its',
+  'password never enter Temporal: see README.',
 ].join('\n');
 
 function buildInput(runbook: AdbRunbook, o: AdbOptions, estate: EstateConfig) {

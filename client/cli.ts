@@ -7,11 +7,13 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { estatePath, loadEstate, type EstateConfig } from '../common/estate-config';
 import { InputError } from '../common/input-error';
+import { userName } from '../common/identifiers';
 import type { RelocatePdbInput } from '../common/runbook-types';
 import { formatDuration } from '../common/duration';
 import { connectClient, taskQueue as defaultTaskQueue, temporalSettings, workflowUiUrl, type TemporalSettings } from './connection';
 import { CliError, EXIT, errorMessage } from './errors';
-import { buildRelocateInput, type RelocateOptions } from './relocate-input';
+import { buildRelocateInput, defaultStartedBy, type RelocateOptions } from './relocate-input';
+import { CANCEL_DESCRIPTION, CANCEL_HELP, DECISION_HELP, REJECT_NO_CHOICE } from './command-help';
 import { approvalSignalSchema, type ApprovalPayload } from '../common/approval-schema';
 import { firstRule } from '../common/validation';
 import { renderRetrying, renderStatus, retryingSummary, runFollower, shellArg, table } from './render';
@@ -66,7 +68,9 @@ function version(): string {
 
 function intOption(field: string, min: number, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim())) throw new InputError(field, `${JSON.stringify(value)} is not a whole number`);
+    if (!/^\d+$/.test(value.trim())) {
+      throw new InputError(field, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    }
     const n = Number(value);
     if (n < min || n > max) throw new InputError(field, `must be from ${min} to ${max} (got ${n})`);
     return n;
@@ -107,9 +111,16 @@ function collect(value: string, prev: string[] = []): string[] {
   return [...prev, value];
 }
 
+const WORKFLOW_ID_MAX = 1000;
+
 function workflowIdArg(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 1000 || /[\u0000-\u001f]/.test(value)) {
-    throw new InputError('<workflow-id>', 'must be a non-empty workflow id such as relocate-pdb:CDB1:SALES (see orb list)');
+  const example = 'such as relocate-pdb:CDB1:SALES (see orb list)';
+  if (typeof value === 'string' && value.length > WORKFLOW_ID_MAX) {
+    const rule = `must be at most ${WORKFLOW_ID_MAX} characters (got ${value.length}): a workflow id ${example}`;
+    throw new InputError('<workflow-id>', rule);
+  }
+  if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f]/.test(value)) {
+    throw new InputError('<workflow-id>', `must be a non-empty workflow id without control characters, ${example}`);
   }
   return value.trim();
 }
@@ -352,19 +363,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   // ---- approve / reject ----------------------------------------------------------------
   for (const decision of ['approve', 'reject'] as const) {
-    program
+    const cmd = program
       .command(decision)
-      .description(decision === 'approve' ? 'approve the open gate of a run' : 'reject the open gate of a run (the run compensates before the open)')
-      .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES')
+      .description(DECISION_HELP[decision].description)
+      .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES or switchover-adb:SALESATP')
       .requiredOption('--gate <name>', 'the gate (orb status shows the open one)')
-      .requiredOption('--by <name>', 'who decides (recorded in the run)')
-      .option('--comment <text>', 'why (recorded in the run; at most 2000 characters, no control characters)')
-      .option('--choice <choice>', 'at a gate that offers choices (orb status shows them), e.g. retry, skip, switch-back; default the first')
+      .option('--by <name>', 'who decides, as recorded in the run (default $ORB_USER or the OS user)')
+      .option('--comment <text>', 'why (recorded in the run; at most 2000 characters, no control characters)');
+    if (decision === 'approve') {
+      const choice = 'at a gate that offers choices (orb status shows them), e.g. retry, skip, switch-back; default the first';
+      cmd.option('--choice <choice>', choice);
+    } else {
+      cmd.addOption(new Option('--choice <choice>').hideHelp());
+    }
+    cmd
       .option('--json', 'print JSON', false)
-      .action(async (id: string, o: { gate: string; by: string; comment?: string; choice?: string; json: boolean }) => {
+      .addHelpText('after', DECISION_HELP[decision].after)
+      .action(async (id: string, o: { gate: string; by?: string; comment?: string; choice?: string; json: boolean }) => {
         const workflowId = workflowIdArg(id);
-        const payload = decisionPayload(o);
-        const { gate, by } = payload;
+        if (decision === 'reject' && o.choice !== undefined) throw new InputError('--choice', REJECT_NO_CHOICE);
+        const by = o.by ?? userName('--by (default $ORB_USER or the OS user)', defaultStartedBy());
+        const payload = decisionPayload({ ...o, by });
+        const { gate } = payload;
         const res = await withClient((client, s) => sendDecision(client, s, workflowId, decision, payload));
         if (o.json) json({ workflowId, decision, gate, by, ...res });
         else if (res.record?.refusedBecause) io.err(`orb: ${decision} of gate "${gate}" by ${by} was REFUSED by the run: ${res.record.refusedBecause}`);
@@ -377,17 +397,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // ---- cancel -------------------------------------------------------------------------
   program
     .command('cancel')
-    .description('cancel a run: before the PDB is opened on the target the run undoes its changes (compensates); after the open the cancellation is only recorded')
-    .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES')
-    .option('--wait', 'wait for the run to end; exit 0 only if it ended cancelled/compensated, 1 otherwise', false)
+    .description(CANCEL_DESCRIPTION)
+    .argument('<workflow-id>', 'e.g. relocate-pdb:CDB1:SALES or switchover-adb:SALESATP')
+    .option('--wait', 'wait for the run to end; exit 0 only if it ended cancelled or compensated (see below), 1 otherwise', false)
     .option('--json', 'print JSON', false)
-    .addHelpText(
-      'after',
-      '\norb cancel reads the run\'s status first and says what the cancellation will do. Before the open\n' +
-        'the run stops and compensates (drops the copy on the target, leaves the source open READ WRITE\n' +
-        'with its services). From the open on the PDB is live on the target: the run records the request\n' +
-        'and carries on; with --wait that ends in exit 1 ("not cancelled").',
-    )
+    .addHelpText('after', CANCEL_HELP)
     .action(async (id: string, o: { wait: boolean; json: boolean }) => {
       const workflowId = workflowIdArg(id);
       await withClient(async (client, s) => {

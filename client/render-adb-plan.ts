@@ -1,5 +1,13 @@
 import type { AdbPlan } from '../workflows/plan-adb';
+import { formatDuration } from '../common/duration';
+import type { GatePolicy } from '../common/runbook-types';
 import { table } from './render';
+
+function approvalsOf(g: GatePolicy): string {
+  const timeout = g.timeoutMs === null ? '' : `; times out after ${formatDuration(g.timeoutMs)} (${g.onTimeout})`;
+  const who = `${g.approvers.join(', ')}${g.allowInitiator ? '' : ' (not the initiator)'}`;
+  return `${g.requiredApprovals} approval(s) from ${who}${timeout}`;
+}
 
 /** `orb plan switchover-adb | failover-adb | propagate-wallet` as a person reads it. */
 export function renderAdbPlan(p: AdbPlan): string {
@@ -19,7 +27,7 @@ export function renderAdbPlan(p: AdbPlan): string {
   step(`fence: hold ${p.fence} until the run ends (one runbook per database at a time: another holding it ends this run, nothing changed${wait})`);
   step('preflight (read-only): the pair, every consumer\'s current configuration, the approvers');
   for (const g of p.gates.filter((x) => x.name !== 'consumer-<name>')) {
-    step(`gate "${g.name}": ${g.policy.requiredApprovals} approval(s) from ${g.policy.approvers.join(', ')}${g.policy.allowInitiator ? '' : ' (not the initiator)'}`);
+    step(`gate "${g.name}": ${approvalsOf(g.policy)}`);
   }
   if (p.call) {
     step(`${p.call.operation}: ${p.call.method} ${p.call.path} in ${p.call.region} (opc-retry-token: one per run and step)`);
@@ -27,13 +35,19 @@ export function renderAdbPlan(p: AdbPlan): string {
     step(`verify: ${p.call.newPrimaryId} is PRIMARY and AVAILABLE`);
   }
   step('generateAutonomousDatabaseWallet on the primary (type SINGLE); the zip rests on the worker host, never in Temporal');
-  step(`every consumer, ${p.concurrency} at a time:`);
+  if (p.consumers.length) step(`every consumer, ${p.concurrency} at a time:`);
+  else if (p.checks.some((c) => c.check.startsWith('consumer '))) step('no consumer: preflight could read none (see the checks)');
+  else step(`no consumers: ${p.database} has none in the estate, so the wallet goes to nobody`);
   for (const c of p.consumers) {
     out.push(`     ${c.name}: ${c.label} — holds now: ${c.current}`);
     for (const s of c.steps) out.push(`       - ${s}`);
   }
-  const consumerGate = p.gates.find((x) => x.name === 'consumer-<name>');
-  if (consumerGate) out.push(`  A consumer failing after its retries is restored, then gate "consumer-<name>": ${consumerGate.when.replace(/^only when a consumer fails after its retries \(restored first\): /, '')}.`);
+  const g = p.gates.find((x) => x.name === 'consumer-<name>');
+  if (g && p.consumers.length) {
+    const choices = g.when.replace(/^only when a consumer fails after its retries \(restored first\): /, '');
+    const gate = `gate "consumer-<name>" (${approvalsOf(g.policy)})`;
+    out.push(`  A consumer failing after its retries is restored, then ${gate}: ${choices}.`);
+  }
   step("forget the run's wallet and saved configurations on the worker");
   return out.join('\n');
 }

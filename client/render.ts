@@ -14,6 +14,15 @@ function cell(c: string): string {
   return one.length > CELL_MAX ? `${one.slice(0, CELL_MAX)}…` : one;
 }
 
+/** Widest name (gate, person) a column shows: a refused signal's name may be 80 characters of anything. */
+export const NAME_COLUMN_MAX = 32;
+
+/** A name clipped for a column: at most NAME_COLUMN_MAX characters, the cut marked with "…". */
+export function narrow(name: string, max = NAME_COLUMN_MAX): string {
+  const chars = [...name];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : name;
+}
+
 export function table(headers: string[], rawRows: string[][], indent = '  '): string {
   const rows = rawRows.map((r) => r.map((c) => cell(c ?? '')));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -38,6 +47,11 @@ function took(start: string, end?: string): string {
   if (!end) return '';
   const ms = new Date(end).getTime() - new Date(start).getTime();
   return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : '';
+}
+
+/** " (retry)": the choice an approval made; a rejection chooses nothing, whatever its sender wrote. */
+function chosen(a: { decision: string; choice?: string }): string {
+  return a.decision === 'approve' && a.choice ? ` (${a.choice})` : '';
 }
 
 function quote(s: string | undefined): string {
@@ -164,9 +178,9 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
         s.approvals.map((a) => [
           clock(a.at),
           a.decision,
-          a.gate,
-          a.by,
-          a.refusedBecause ? `REFUSED: ${a.refusedBecause}` : `accepted${a.choice ? ` (${a.choice})` : ''}${quote(a.comment)}`,
+          narrow(a.gate),
+          narrow(a.by),
+          a.refusedBecause ? `REFUSED: ${a.refusedBecause}` : `accepted${chosen(a)}${quote(a.comment)}`,
         ]),
       ),
     );

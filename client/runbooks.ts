@@ -34,6 +34,7 @@ import { type TemporalSettings, unreachableHint } from './connection';
 import { CliError, EXIT, NotFoundError, UnreachableError, errorMessage } from './errors';
 import { retryingActivities, type RetryingActivity } from './retrying';
 import { stepProgress, type StepProgress } from './heartbeat-progress';
+import { adbCancelOutcome, adbCancelPlan, isAdbRunbook, type AdbCancelEffect } from './adb-cancel';
 
 export const RELOCATE_RUNBOOK = 'relocate-pdb';
 export const RELOCATE_WORKFLOW_TYPE = 'relocatePdb';
@@ -203,6 +204,8 @@ export type StatusSource = 'query' | 'result' | 'failure' | 'visibility';
 export interface RunStatus {
   workflowId: string;
   runId: string;
+  /** The runbook, from the run's OrbRunbook search attribute (status.runbook has it too, when there is a status) */
+  runbook?: string | null;
   /** RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW */
   executionStatus: string;
   startTime: string;
@@ -245,6 +248,7 @@ export async function getRunStatus(client: Client, settings: TemporalSettings, w
   const base: RunStatus = {
     workflowId,
     runId: d.runId,
+    runbook: d.typedSearchAttributes.get(OrbRunbook) ?? null,
     executionStatus: d.status.name,
     startTime: d.startTime.toISOString(),
     closeTime: d.closeTime ? d.closeTime.toISOString() : null,
@@ -460,13 +464,18 @@ async function decideBySignal(
  * only records the request ("cancel requested after the open") and carries on, since
  * undoing an open PDB would lose the writes made to it.
  */
-export type CancelEffect = 'compensate' | 'record-only' | 'unknown';
+export type CancelEffect = 'compensate' | 'record-only' | 'unknown' | AdbCancelEffect;
 
 export interface CancelPlan {
   effect: CancelEffect;
   /** The run's stage when the cancellation was requested */
   stage: string | null;
   message: string;
+}
+
+/** The run's runbook: from its status, else its search attribute. */
+export function runbookOf(r: RunStatus): string | null {
+  return r.status?.runbook ?? r.runbook ?? null;
 }
 
 /** Whether the run has begun (or is past) opening the PDB on the target. */
@@ -476,6 +485,7 @@ export function reachedOpen(s: RunbookStatus): boolean {
 }
 
 export function cancelPlan(r: RunStatus): CancelPlan {
+  if (isAdbRunbook(runbookOf(r))) return adbCancelPlan(r);
   const id = r.workflowId;
   const stage = r.status?.stage ?? r.stage;
   if (!r.status) {
@@ -543,6 +553,7 @@ export function cancelNote(s: RunbookStatus | null): string | undefined {
  * its compensation could not finish.
  */
 export function cancelOutcome(final: RunStatus): CancelOutcome {
+  if (isAdbRunbook(runbookOf(final))) return adbCancelOutcome(final);
   const s = final.status;
   const id = final.workflowId;
   const notUndone = s ? s.compensation.filter((c) => c.outcome !== 'done').map((c) => `${c.step}${c.detail ? ` (${c.detail})` : ''}`) : [];

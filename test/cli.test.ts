@@ -80,8 +80,48 @@ describe('orb --help', () => {
   });
 });
 
+describe('help texts of the ADB runbooks, approve, reject and cancel say what is true for every runbook', () => {
+  const help = async (...cmd: string[]) => {
+    const r = await orb([...cmd, '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.replace(/\s+/g, ' ');
+  };
+
+  it('each gate option names the gates it governs; nothing copied from relocate-pdb', async () => {
+    const propagate = await help('start', 'propagate-wallet');
+    assert.match(propagate, /--required-approvals <n> distinct approvals each consumer gate needs \(1 to 20\)/);
+    assert.match(propagate, /--allow-self-approval let the person who started the run approve its consumer gates/);
+    assert.doesNotMatch(propagate, /role change gate|--gate-timeout|--on-gate-timeout|refused for failover-adb/);
+    const switchover = await help('plan', 'switchover-adb');
+    assert.match(switchover, /--required-approvals <n> distinct approvals the switchover gate needs \(1 to 20; default 1\); a consumer gate needs 1/);
+    assert.match(switchover, /--gate-timeout <duration> how long the switchover gate waits \(default: forever\); consumer gates never time out/);
+    assert.match(switchover, /--allow-self-approval let the person who started the run approve its gates \(the switchover gate and consumer gates\)/);
+    const failover = await help('start', 'failover-adb');
+    assert.match(failover, /distinct approvals the failover gate needs \(at least 2, never the initiator; default 2\)/);
+    assert.doesNotMatch(failover, /--allow-self-approval|gate need /);
+  });
+
+  it('approve takes --choice, reject does not; --by defaults to $ORB_USER; reject says what it does per runbook', async () => {
+    const approve = await help('approve');
+    assert.match(approve, /--choice <choice>/);
+    assert.match(approve, /--by <name> who decides, as recorded in the run \(default \$ORB_USER or the OS user\)/);
+    const reject = await help('reject');
+    assert.doesNotMatch(reject, /--choice <choice>|compensates before the open/);
+    assert.match(reject, /--by <name> who decides, as recorded in the run \(default \$ORB_USER or the OS user\)/);
+    assert.match(reject, /switchover \/ failover: the run ends before the role change; nothing was changed/);
+    assert.match(reject, /consumer-<name>: that consumer is skipped/);
+  });
+
+  it('cancel --help covers every runbook', async () => {
+    const cancel = await help('cancel');
+    for (const runbook of ['relocate-pdb', 'switchover-adb, failover-adb', 'propagate-wallet']) assert.ok(cancel.includes(` ${runbook} `), runbook);
+    assert.match(cancel, /OCI completes a role change it accepted/);
+    assert.match(cancel, /--wait: exit 0 once the run has ended cancelled/);
+  });
+});
+
 describe('bad input exits 2, naming the field, before anything is contacted', () => {
-  const cases: [string, string[], RegExp][] = [
+  const cases: [string, string[], RegExp, NodeJS.ProcessEnv?][] = [
     ['identifier injection', ['start', 'relocate-pdb', '--pdb', 'SALES; DROP', '--from', 'CDB1', '--to', 'CDB2'], /--pdb: "SALES; DROP" is not a valid Oracle identifier/],
     ['unknown CDB', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB9', '--to', 'CDB2'], /--from: unknown CDB "CDB9"/],
     ['source = target', ['start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB1'], /--to: must differ from --from/],
@@ -95,17 +135,27 @@ describe('bad input exits 2, naming the field, before anything is contacted', ()
     ['unknown command', ['relocate'], /unknown command 'relocate'/],
     ['approve: bad --by', ['approve', 'relocate-pdb:CDB1:SALES', '--gate', 'cutover', '--by', 'bob; rm'], /--by: "bob; rm" is not a valid user name/],
     ['approve: bad --gate', ['approve', 'relocate-pdb:CDB1:SALES', '--gate', 'cut over', '--by', 'bob'], /--gate: "cut over" is not a gate name/],
-    ['reject: missing --by', ['reject', 'relocate-pdb:CDB1:SALES', '--gate', 'cutover'], /required option '--by <name>'/],
-    ['list: bad --limit', ['list', '--limit', 'lots'], /--limit: "lots" is not a whole number/],
+    ['reject: no --choice', ['reject', 'switchover-adb:SALESATP', '--gate', 'consumer-app-tns', '--by', 'bob', '--choice', 'retry'], /--choice: is for orb approve only: a rejection chooses nothing/],
+    ['list: bad --limit', ['list', '--limit', 'lots'], /--limit: must be a whole number from 1 to 1000 \(got "lots"\)/],
+    ['list: negative --limit', ['list', '--limit', '-5'], /--limit: must be a whole number from 1 to 1000 \(got "-5"\)/],
+    ['status: a workflow id too long', ['status', 'x'.repeat(100_000)], /<workflow-id>: must be at most 1000 characters \(got 100000\)/],
+    ['propagate-wallet: --gate-timeout', ['start', 'propagate-wallet', '--database', 'SALESATP', '--gate-timeout', '1m'], /--gate-timeout: is not taken: propagate-wallet's only gates are its consumer gates, which never time out/],
+    ['propagate-wallet: --on-gate-timeout', ['plan', 'propagate-wallet', '--database', 'SALESATP', '--on-gate-timeout', 'reject'], /--on-gate-timeout: is not taken/],
+    ['--consumers empty', ['start', 'propagate-wallet', '--database', 'SALESATP', '--consumers', ''], /--consumers: must name at least one consumer; leave it out for all of SALESATP's/],
+    ['--consumers only commas', ['plan', 'switchover-adb', '--database', 'SALESATP', '--consumers', ',,,'], /--consumers: must name at least one consumer/],
+    ['failover-adb: --allow-self-approval', ['start', 'failover-adb', '--database', 'SALESATP', '--allow-self-approval'], /--allow-self-approval: is refused for a failover/],
     ['dev: bad --port', ['dev', '--port', '99999'], /--port: must be from 1 to 65535/],
     ['dev: bad --seed', ['dev', '--seed', 'prod'], /--seed.*prod.*demo, test|Allowed choices are demo, test/],
     ['demo: bad --pdb', ['demo', '--pdb', 'SALES--'], /--pdb: "SALES--" is not a valid Oracle identifier/],
     ['missing estate file', ['--estate', '/nonexistent/orb.estate.json', 'start', 'relocate-pdb', '--pdb', 'SALES', '--from', 'CDB1', '--to', 'CDB2'], /estate: file \/nonexistent\/orb.estate.json does not exist/],
   ];
-  for (const [name, args, message] of cases) {
+  // --by defaults to $ORB_USER, checked like --started-by, naming where the value came from.
+  const byDefault = /--by \(default \$ORB_USER or the OS user\): "bob; rm" is not a valid user name/;
+  cases.push(['approve: bad $ORB_USER for --by', ['approve', 'relocate-pdb:CDB1:SALES', '--gate', 'cutover'], byDefault, { ORB_USER: 'bob; rm' }]);
+  for (const [name, args, message, env] of cases) {
     it(name, async () => {
       const before = contacts;
-      const r = await orb(args, sentinelEnv());
+      const r = await orb(args, { ...sentinelEnv(), ...env });
       assert.equal(r.code, 2, `exit code for ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
       assert.match(r.stderr, message);
       assert.equal(contacts, before, 'nothing was contacted');
@@ -244,5 +294,59 @@ describe('orb cancel says what a cancellation does, and --wait judges how the ru
     const failed = cancelOutcome(run('FAILED', runbook({ state: 'failed', stage: 'failed', reason: 'verify failed and bob chose to stop' })));
     assert.equal(failed.exitCode, 1);
     assert.match(failed.message, /did not end cancelled: workflow FAILED, runbook failed: verify failed and bob chose to stop/);
+  });
+
+  describe('ADB runbooks: what orb cancel says depends on status.runbook and how far the run got', () => {
+    const adb = (name: string, stages: StageRecord[], over: Partial<RunbookStatus> = {}) =>
+      runbook({ runbook: name, stage: stages[stages.length - 1]!.name, state: 'running', stages, ...over });
+    const adbRun = (executionStatus: string, status: RunbookStatus | null, id = 'switchover-adb:SALESATP'): RunStatus =>
+      ({ ...run(executionStatus, status), workflowId: id, runbook: status?.runbook ?? 'switchover-adb', stage: status?.stage ?? 'preflight' });
+    const atGate = [stage('fence'), stage('preflight'), stage('approve-switchover', 'running')];
+    const afterSwitchover = [stage('fence'), stage('preflight'), stage('approve-switchover'), stage('switchover'), stage('switchover-work-request', 'running')];
+
+    it('before the role change: the run stops, nothing changed; no relocate-pdb words', () => {
+      const p = cancelPlan(adbRun('RUNNING', adb('switchover-adb', atGate)));
+      assert.equal(p.effect, 'stop-unchanged');
+      assert.match(p.message, /at stage approve-switchover, before the switchover is requested: the run stops and nothing is changed/);
+      assert.doesNotMatch(p.message, /PDB|copy|compensat/);
+    });
+
+    it('after the role change request: nothing undone, says what stays where', () => {
+      const p = cancelPlan(adbRun('RUNNING', adb('switchover-adb', afterSwitchover)));
+      assert.equal(p.effect, 'stop-as-is');
+      assert.match(p.message, /after the switchover was requested: nothing is undone: OCI completes the switchover it accepted.*propagate-wallet/);
+      const prop = cancelPlan(adbRun('RUNNING', adb('propagate-wallet', [stage('preflight'), stage('generate-wallet'), stage('propagate', 'running')]), 'propagate-wallet:SALESATP'));
+      assert.equal(prop.effect, 'stop-as-is');
+      assert.match(prop.message, /consumers updated so far keep the new wallet, the others keep what they had/);
+      const unknown = cancelPlan({ ...adbRun('RUNNING', null), runbook: 'failover-adb' });
+      assert.equal(unknown.effect, 'unknown');
+      assert.match(unknown.message, /cannot tell how far the run got.*before the failover is requested the run stops and nothing is changed/);
+    });
+
+    it('--wait: a run ended by the cancellation (CANCELLED, or FAILED with the cancellation) is cancelled, exit 0', () => {
+      const atTheGate = cancelOutcome(adbRun('CANCELLED', adb('switchover-adb', [...atGate.slice(0, 2), stage('approve-switchover', 'failed')])));
+      assert.deepEqual([atTheGate.exitCode, atTheGate.cancelled], [0, true]);
+      assert.match(atTheGate.message, /was cancelled at stage approve-switchover: nothing was changed/);
+
+      const reason = "Activity cancelled. Check SALESATP's roles in the OCI Console before anything else; no consumer was changed";
+      const stopped = [...afterSwitchover.slice(0, 4), { ...stage('switchover-work-request', 'failed'), detail: 'Activity cancelled' }];
+      const inTheWork = cancelOutcome(adbRun('FAILED', adb('switchover-adb', stopped, { state: 'failed', reason })));
+      assert.deepEqual([inTheWork.exitCode, inTheWork.cancelled], [0, true]);
+      assert.match(inTheWork.message, /was cancelled at stage switchover-work-request; nothing was undone: Check SALESATP's roles/);
+
+      const preflight = adb('propagate-wallet', [{ ...stage('preflight', 'failed'), detail: 'Activity cancelled' }],
+        { state: 'failed', reason: 'preflight failed, nothing was changed: Activity cancelled' });
+      const early = cancelOutcome(adbRun('FAILED', preflight, 'propagate-wallet:SALESATP'));
+      assert.deepEqual([early.exitCode, early.cancelled], [0, true]);
+      assert.match(early.message, /cancelled at stage preflight: nothing was changed/);
+
+      const other = cancelOutcome(adbRun('FAILED', adb('switchover-adb', [...afterSwitchover.slice(0, 4), stage('switchover-work-request', 'failed')],
+        { state: 'failed', reason: 'the work request ended FAILED' })));
+      assert.deepEqual([other.exitCode, other.cancelled], [1, false]);
+      assert.match(other.message, /did not end cancelled: workflow FAILED, runbook failed: the work request ended FAILED/);
+      const done = cancelOutcome(adbRun('COMPLETED', adb('switchover-adb', afterSwitchover, { state: 'completed', reason: '4 of 4 consumers' })));
+      assert.deepEqual([done.exitCode, done.cancelled], [1, false]);
+      assert.match(done.message, /was NOT cancelled: it completed before the cancellation reached it: 4 of 4 consumers/);
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -26,6 +26,7 @@ import { OrbDatabase } from '../common/search-attributes';
 import { DEFAULT_ESTATE } from '../common/estate-config';
 import { parsePropagateInput } from '../common/adb-input-schema';
 import { eventsPlan, type EventsOptions } from '../client/events/events-options';
+import { NO_TOKEN_WARNING, runEvents } from '../client/events/run-events';
 import { temporalCliPath } from './helpers/temporal-cli';
 import { sleep, until } from './helpers/until';
 
@@ -155,8 +156,33 @@ describe('OCI event parsing', () => {
     assert.throws(() => eventsPlan(base, labEstate, false), /--notifications/);
     assert.throws(() => eventsPlan({ ...base, notifications: '0.0.0.0:8443' }, labEstate, false), /--tls-cert/);
     assert.throws(() => eventsPlan({ ...base, stream: LAB_STREAM_ID }, labEstate, false), /--stream-endpoint/);
-    const http = eventsPlan({ ...base, notifications: '127.0.0.1:0', insecureHttp: true }, labEstate, true);
+    const http = eventsPlan({ ...base, notifications: '127.0.0.1:0', insecureHttp: true, token: false }, labEstate, true);
     assert.deepEqual([http.receiver?.tls, http.receiver?.allowConfirmHosts, http.stream], [null, ['127.0.0.1:7480'], null]);
+  });
+
+  test('orb events --notifications needs a token, or an explicit --no-token, which warns at start', async () => {
+    const base: EventsOptions = {
+      path: '/oci/notifications', insecureHttp: true, allowConfirmHost: [], streamGroup: 'orb-events',
+      streamStart: 'trim-horizon', pollInterval: '1s', ociAuth: 'config-file', notifications: '127.0.0.1:0', token: true,
+    };
+    const labEstate = { lab: { url: 'http://127.0.0.1:7480' } } as Parameters<typeof eventsPlan>[1];
+    assert.throws(() => eventsPlan(base, labEstate, false), /--token-file: is needed with --notifications: without a token anyone/);
+    const dir = mkdtempSync(join(tmpdir(), 'orb-token-'));
+    try {
+      const file = join(dir, 'token');
+      writeFileSync(file, 'orb-test-token-0123456789\n');
+      assert.equal(eventsPlan({ ...base, tokenFile: file }, labEstate, false).receiver?.token, 'orb-test-token-0123456789');
+      assert.throws(() => eventsPlan({ ...base, tokenFile: file, token: false }, labEstate, false), /--no-token: contradicts --token-file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const open = eventsPlan({ ...base, token: false }, labEstate, false);
+    assert.equal(open.receiver?.token, null);
+    const lines: string[] = [];
+    const never = async () => { throw new Error('nothing is posted'); };
+    await runEvents(open, { findDatabase: () => null, startPropagation: never, logger: pino({ level: 'silent' }), out: (l) => lines.push(l), stopSignal: Promise.resolve() });
+    assert.ok(lines.includes(NO_TOKEN_WARNING), lines.join('\n'));
+    assert.match(NO_TOKEN_WARNING, /WARNING: --no-token: .*anyone who can reach the endpoint can start propagate-wallet runs/);
   });
 });
 

@@ -42,7 +42,9 @@ Two ways in (either or both):
       custom URL https://<host>/<path>?token=<token>) on the topic an Events rule sends to. The
       subscription confirmation is fetched only from https *.oraclecloud.com or an --allow-confirm-host.
       Needs --tls-cert and --tls-key (OCI requires a CA-signed certificate), or --insecure-http for
-      tests and behind a TLS-terminating proxy.
+      tests and behind a TLS-terminating proxy. Needs --token-file too: the subscription URL carries
+      the token, and a POST without it gets 401. --no-token turns that off (only where something in
+      front authenticates the poster): orb events then warns at start that anyone can start runs.
   --stream <ocid> --stream-endpoint <url>  poll an OCI stream an Events rule writes to (no inbound
       port): consumer group --stream-group with commit-on-get; the endpoint is the stream pool's
       messages endpoint. Authenticates with --oci-auth (default: ~/.oci/config, profile DEFAULT).
@@ -71,7 +73,8 @@ export function eventsCommand(deps: EventsCommandDeps): Command {
     .option('--tls-cert <file>', 'PEM certificate (chain) of the endpoint')
     .option('--tls-key <file>', 'PEM private key of the endpoint')
     .option('--insecure-http', 'plain http instead of https: for tests, or behind a TLS-terminating proxy', false)
-    .option('--token-file <file>', 'shared secret the subscription URL carries as ?token=...; other posters get 401')
+    .option('--token-file <file>', 'shared secret the subscription URL carries as ?token=... (required with --notifications); others get 401')
+    .option('--no-token', 'INSECURE: accept notifications without a token: anyone who can reach the endpoint starts runs')
     .option('--allow-confirm-host <host[:port]>', 'also fetch subscription confirmations from here (repeatable)', collect, [])
     .option('--stream <ocid>', `OCI stream to poll (lab default: ${LAB_STREAM_ID})`)
     .option('--stream-endpoint <url>', "the stream pool's messages endpoint (lab default: <lab url>/oci/us-ashburn-1)")

@@ -19,6 +19,8 @@ export interface EventsOptions {
   tlsKey?: string;
   insecureHttp: boolean;
   tokenFile?: string;
+  /** false with --no-token: accept POSTs without a token (commander sets true otherwise) */
+  token?: boolean;
   allowConfirmHost: string[];
   stream?: string;
   streamEndpoint?: string;
@@ -73,6 +75,27 @@ function hostPort(value: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2])!, port };
 }
 
+/**
+ * The shared secret POSTs must carry. Required: without one, anyone who can reach the endpoint
+ * starts runs. --no-token is the explicit opt-out (something in front authenticates the poster).
+ */
+function tokenOf(o: EventsOptions): string | null {
+  if (o.token === false) {
+    if (o.tokenFile) throw new InputError('--no-token', 'contradicts --token-file: give one of them');
+    return null;
+  }
+  if (!o.tokenFile) {
+    const rule = 'is needed with --notifications: without a token anyone who can reach the endpoint starts runs ' +
+      '(--no-token accepts unauthenticated POSTs, e.g. behind a proxy that authenticates them)';
+    throw new InputError('--token-file', rule);
+  }
+  const token = readFile('--token-file', o.tokenFile).toString('utf8').trim();
+  if (!/^[A-Za-z0-9._~-]{16,256}$/.test(token)) {
+    throw new InputError('--token-file', 'must hold one token of 16 to 256 URL-safe characters (letters, digits, . _ ~ -)');
+  }
+  return token;
+}
+
 function receiverPlan(o: EventsOptions, labHost: string | null): ReceiverPlan {
   const { host, port } = hostPort(o.notifications!);
   if (!/^\/[A-Za-z0-9/_.-]{0,200}$/.test(o.path)) {
@@ -86,10 +109,7 @@ function receiverPlan(o: EventsOptions, labHost: string | null): ReceiverPlan {
     throw new InputError('--tls-cert/--tls-key', rule);
   }
   const tls = o.insecureHttp ? null : { cert: readFile('--tls-cert', o.tlsCert!), key: readFile('--tls-key', o.tlsKey!) };
-  const token = o.tokenFile ? readFile('--token-file', o.tokenFile).toString('utf8').trim() : null;
-  if (token !== null && !/^[A-Za-z0-9._~-]{16,256}$/.test(token)) {
-    throw new InputError('--token-file', 'must hold one token of 16 to 256 URL-safe characters (letters, digits, . _ ~ -)');
-  }
+  const token = tokenOf(o);
   for (const h of o.allowConfirmHost) {
     if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(h)) {
       throw new InputError('--allow-confirm-host', `${JSON.stringify(h)} is not host or host:port`);

@@ -19,6 +19,10 @@ export interface RunEventsDeps {
   stopSignal?: Promise<void>;
 }
 
+export const NO_TOKEN_WARNING =
+  'orb events: WARNING: --no-token: notifications are accepted without a token; anyone who can reach the endpoint ' +
+  'can start propagate-wallet runs (put something in front that authenticates them)';
+
 function signalled(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -38,6 +42,10 @@ export async function runEvents(plan: EventsPlan, deps: RunEventsDeps): Promise<
   const receiver = plan.receiver ? await startNotificationsReceiver({ ...plan.receiver, handle, logger: deps.logger }) : null;
   const poller = plan.stream ? await startPoller(plan.stream, handle, deps.logger) : null;
   if (receiver) deps.out(`orb events: receiving OCI Notifications at ${receiver.url}${plan.receiver!.token ? '?token=…' : ''}`);
+  if (receiver && !plan.receiver!.token) {
+    deps.out(NO_TOKEN_WARNING);
+    logger.warn({ url: receiver.url }, 'notifications are accepted without a token (--no-token)');
+  }
   const st = plan.stream;
   if (st) deps.out(`orb events: reading stream ${st.streamId} at ${st.endpoint} as group ${st.groupName}`);
   try {
