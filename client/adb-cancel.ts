@@ -21,8 +21,8 @@ export function isAdbRunbook(runbook: string | null | undefined): runbook is Adb
   return (ADB_RUNBOOKS as readonly string[]).includes(runbook ?? '');
 }
 
-const CANCELLATION = /^(?:Activity|Workflow) cancell?ed$/;
-const CANCELLATION_REASON = /^(?:preflight failed, nothing was changed: )?(?:Activity|Workflow) cancell?ed\b[.:]?\s*/;
+const CANCELLATION = /^(?:(?:Activity|Workflow) cancell?ed|cancelled by an operator)$/;
+const CANCELLATION_REASON = /^(?:(?:preflight failed, nothing was changed: )?(?:Activity|Workflow) cancell?ed\b[.:]?|cancelled by an operator(?: at stage [a-z-]+| while waiting for the fence)?\.)\s*/;
 
 /** The runbook a cancelled run is of, when it is an ADB runbook. */
 function adbRunbookOf(r: RunStatus): AdbRunbook {

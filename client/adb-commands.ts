@@ -36,7 +36,9 @@ function adbOptions(cmd: Command, runbook: AdbRunbook): Command {
     .requiredOption('--database <name>', 'the Autonomous Database, by its name in the estate (autonomousDatabases)')
     .option('--consumers <list>', 'only these consumers (names in the estate; comma-separated or repeated; default: all)', collect)
     .option('--concurrency <n>', `consumers updated at the same time (1 to 32)`, String(CONCURRENCY_DEFAULT));
-  if (runbook !== 'propagate-wallet') {
+  if (runbook === 'propagate-wallet') {
+    cmd.option('--refresh-all', 'update every consumer, even those already working with the primary (default: they are tested as they are and left alone)', false);
+  } else {
     cmd
       .option('--to <peer>', 'remote (the cross-region standby) or local (the same-region standby)', 'remote')
       .option('--max-lag <seconds>', `refuse (switchover) or warn (failover) when the standby's apply lag is above this`, runbook === 'failover-adb' ? '300' : '60');

@@ -9,7 +9,7 @@ import { userName } from '../common/identifiers';
 import { InputError } from '../common/input-error';
 import type { GatePolicy } from '../common/runbook-types';
 import type { PropagateWalletInput, PropagationTrigger, RoleChangeInput, RoleChangeKind, StandbyChoice } from '../common/adb-types';
-import { CONCURRENCY_MAX, MAX_LAG_MAX_S, parseFailoverInput, parsePropagateInput, parseSwitchoverInput } from '../common/adb-input-schema';
+import { CONCURRENCY_MAX, FAILOVER_MIN_APPROVALS, MAX_LAG_MAX_S, parseFailoverInput, parsePropagateInput, parseSwitchoverInput } from '../common/adb-input-schema';
 import {
   approvalCount, DEFAULT_APPROVER_GROUP, defaultStartedBy, describeGroups, durationWithin, GATE_TIMEOUT_MAX_MS, listOf, oneOf, resolveApprovers,
 } from './relocate-input';
@@ -26,11 +26,12 @@ export interface AdbOptions {
   onGateTimeout?: unknown;
   allowSelfApproval?: boolean;
   startedBy?: unknown;
+  /** propagate-wallet: update every consumer, even those that already work with the primary */
+  refreshAll?: boolean;
 }
 
 export const CONCURRENCY_DEFAULT = 4;
-/** A failover is unplanned and may lose data: its gate needs at least this many people, never the initiator. */
-export const FAILOVER_MIN_APPROVALS = 2;
+export { FAILOVER_MIN_APPROVALS };
 
 function wholeNumber(field: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -152,5 +153,5 @@ export function buildRoleChangeInput(kind: RoleChangeKind, opts: AdbOptions, est
 export function buildPropagateInput(opts: AdbOptions, estate: EstateConfig, trigger: PropagationTrigger = { kind: 'manual' }, env: NodeJS.ProcessEnv = process.env): PropagateWalletInput {
   const base = common(opts, estate, env);
   const consumer = consumerGate(opts, estate, base.startedBy);
-  return checkedBy(parsePropagateInput, { ...base, trigger, gates: { consumer } });
+  return checkedBy(parsePropagateInput, { ...base, trigger, gates: { consumer }, ...(opts.refreshAll ? { refreshAll: true } : {}) });
 }

@@ -2,6 +2,7 @@ import type { AdbPlan } from '../workflows/plan-adb';
 import { formatDuration } from '../common/duration';
 import type { GatePolicy } from '../common/runbook-types';
 import { table } from './render';
+import { testReachesDatabase } from '../common/consumer-steps';
 
 function approvalsOf(g: GatePolicy): string {
   const timeout = g.timeoutMs === null ? '' : `; times out after ${formatDuration(g.timeoutMs)} (${g.onTimeout})`;
@@ -33,6 +34,11 @@ export function renderAdbPlan(p: AdbPlan): string {
     step(`${p.call.operation}: ${p.call.method} ${p.call.path} in ${p.call.region} (opc-retry-token: one per run and step)`);
     step('follow the work request until SUCCEEDED (percentComplete in the heartbeat)');
     step(`verify: ${p.call.newPrimaryId} is PRIMARY and AVAILABLE`);
+  }
+  const checked = p.consumers.filter((c) => testReachesDatabase(c.kind)).map((c) => c.name);
+  if (p.leaveCurrent && checked.length) {
+    step(`test ${checked.join(', ')} as they are (one attempt each, read-only): those that already work with the primary are left alone` +
+      ' (--refresh-all updates them too); a Vault secret\'s test does not reach the database, so it is always updated');
   }
   step('generateAutonomousDatabaseWallet on the primary (type SINGLE); the zip rests on the worker host, never in Temporal');
   if (p.consumers.length) step(`every consumer, ${p.concurrency} at a time:`);

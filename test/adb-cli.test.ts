@@ -52,7 +52,7 @@ describe('gate options of the ADB runbooks govern the gates their help names', (
 
 describe('orb plan of a database with no consumers, and the consumer gates\' policy', () => {
   const plan = (over: Partial<AdbPlan>): AdbPlan => ({
-    runbook: 'propagate-wallet', database: 'HRATP', fence: 'adb-database:HRATP', wouldRun: true, checks: [], pair: null, call: null,
+    runbook: 'propagate-wallet', database: 'HRATP', fence: 'adb-database:HRATP', leaveCurrent: true, wouldRun: true, checks: [], pair: null, call: null,
     gates: [{ name: 'consumer-<name>', policy: { approvers: ['bob', 'carol'], requiredApprovals: 2, timeoutMs: null, onTimeout: 'wait', allowInitiator: false }, when: 'only when a consumer fails after its retries (restored first): retry or skip' }],
     consumers: [], concurrency: 4, ...over,
   });
@@ -147,6 +147,10 @@ describe('orb cancel --wait of a switchover (Temporal dev server, lab, worker)',
     assert.match(atGate.stdout, /before the switchover is requested: the run stops and nothing is changed/);
     assert.match(atGate.stdout, /was cancelled at stage approve-switchover: nothing was changed/);
     assert.doesNotMatch(atGate.stdout, /PDB|compensat/);
+    const stopped = await o.status(handle());
+    assert.deepEqual([stopped.state, stopped.reason], ['failed', 'cancelled by an operator at stage approve-switchover. Nothing was changed'],
+      'the run\'s own status says it ended, and why');
+    assert.equal((await handle().describe()).status.name, 'CANCELLED');
 
     await o.api.cloudFault({ service: 'oic', op: 'testConnection', target: 'SALES_ATP_BILLING', kind: 'permanent', status: 400, code: 'BadRequest' });
     assert.equal((await orb(['start', 'switchover-adb', '--database', 'SALESATP', '--concurrency', '1'])).code, 0);
@@ -158,6 +162,9 @@ describe('orb cancel --wait of a switchover (Temporal dev server, lab, worker)',
     assert.equal(after.code, 0, show(after));
     assert.match(after.stdout, /after the switchover was requested: nothing is undone: OCI completes the switchover it accepted/);
     assert.match(after.stdout, /was cancelled at stage propagate; nothing was undone: SALESATP is switched over; oic-orders hold the new primary's wallet; .*run propagate-wallet for SALESATP/);
+    const cut = await o.status(handle());
+    assert.match(cut.reason ?? '', /^cancelled by an operator at stage propagate\. SALESATP is switched over/);
+    assert.equal(cut.consumers?.find((c) => c.name === 'oic-billing')?.state, 'restored', 'restored before its gate, and no restore attempted after the cancel');
 
     await o.api.clearFaults();
     let fix: CliRun;

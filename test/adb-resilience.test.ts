@@ -312,9 +312,11 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
 
     await h.signal('approve', { gate: 'consumer-oic-billing', by: 'bob', choice: 'switch-back' });
     await h.signal('approve', { gate: 'consumer-oic-billing', by: 'bob', choice: 'retry'.repeat(2048) }); // 10 KB
-    const refused = await o.waitFor(h, (s) => s.approvals.filter((a) => a.refusedBecause).length === 2, 'both refusals recorded');
+    await h.signal('reject', { gate: 'consumer-oic-billing', by: 'bob', choice: 'retry' }); // e.g. from the temporal CLI
+    const refused = await o.waitFor(h, (s) => s.approvals.filter((a) => a.refusedBecause).length === 3, 'the refusals recorded');
     assert.equal(refused.openGate?.name, 'consumer-oic-billing', 'the gate stays open');
-    const [notOffered, huge] = refused.approvals.filter((a) => a.refusedBecause);
+    const [notOffered, huge, rejectWithChoice] = refused.approvals.filter((a) => a.refusedBecause);
+    assert.match(rejectWithChoice!.refusedBecause!, /a rejection makes no choice/);
     assert.match(notOffered!.refusedBecause!, /offers retry, skip; "switch-back" is not one of them/);
     assert.match(huge!.refusedBecause!, /choice: must be a choice the open gate offers/);
     assert.ok(JSON.stringify(refused).length < 20_000, 'the 10 KB choice is not kept');

@@ -16,6 +16,8 @@ export interface AdbPlan {
   database: string;
   /** The fence the run holds until it ends (workflows/fence-lock.ts) */
   fence: string;
+  /** propagate-wallet without refreshAll: consumers that already work with the primary are left alone */
+  leaveCurrent: boolean;
   wouldRun: boolean;
   checks: CheckResult[];
   pair: PairFacts | null;
@@ -42,6 +44,7 @@ export async function planAdbRunbook(runbook: AdbPlan['runbook'], raw: unknown):
     runbook,
     database: input.database,
     fence: databaseLockId(input.database),
+    leaveCurrent: runbook === 'propagate-wallet' && !('refreshAll' in input && input.refreshAll),
     wouldRun: !r.checks.some((c) => c.outcome === 'fail'),
     checks: r.checks,
     pair: r.pair,

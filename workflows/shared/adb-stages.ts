@@ -3,7 +3,7 @@
  * failover-adb and propagate-wallet: preflight, the gate before a role change, the role change
  * (request, work request, roles), and wallet propagation to every consumer.
  */
-import { ApplicationFailure, CancellationScope, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../../activities';
 import type {
   ConsumerKind, ConsumerPlan, ConsumerStatus, PairFacts, RoleChangeCallFacts, RoleChangeKind, StandbyChoice, WalletRef,
@@ -79,6 +79,7 @@ export async function readEstate(a: {
 export async function preflightStage(journal: RunbookJournal, a: Parameters<typeof readEstate>[0]): Promise<AdbPreflight> {
   journal.begin('preflight');
   const r = await readEstate(a).catch((err) => {
+    if (isCancellation(err)) endCancelled(journal, err, 'Nothing was changed');
     journal.end('failed', causeMessage(err));
     // A database or consumer the estate does not have (only the worker's estate knows): the input is wrong.
     const invalid = causeType(err) === 'InvalidInput';
@@ -101,6 +102,7 @@ export async function preflightStage(journal: RunbookJournal, a: Parameters<type
 export async function approvalStage(journal: RunbookJournal, gates: ApprovalGates, name: string, question: string, policy: GatePolicy): Promise<void> {
   journal.begin(`approve-${name}`);
   const d = await gates.wait(name, question, policy).catch((err) => {
+    if (isCancellation(err)) endCancelled(journal, err, 'Nothing was changed');
     journal.end('failed', causeMessage(err));
     throw err;
   });
@@ -194,8 +196,22 @@ export async function propagationStages(
   }
 }
 
+/**
+ * Ends a run an operator cancelled (`orb cancel`, the Web UI): the stage and the run say so and what had changed;
+ * the cancellation goes on, so the workflow ends CANCELLED. Nothing is undone: see `orb cancel --help`.
+ */
+export function endCancelled(journal: RunbookJournal, err: unknown, changed: string): never {
+  if (journal.status.state === 'running' || journal.status.state === 'waiting-approval') {
+    const stage = journal.status.stage;
+    if (journal.status.stages.at(-1)?.outcome === 'running') journal.end('failed', 'cancelled by an operator');
+    journal.finish('failed', `cancelled by an operator at stage ${stage}. ${changed}`);
+  }
+  throw err;
+}
+
 /** Ends a run that failed after preflight, saying what had changed; the status travels with the failure. */
 export function endFailed(journal: RunbookJournal, err: unknown, changed: string): never {
+  if (isCancellation(err)) endCancelled(journal, err, changed);
   if (err instanceof ApplicationFailure && journal.status.state !== 'running' && journal.status.state !== 'waiting-approval') throw err;
   const reason = `${causeMessage(err).replace(/\.\s*$/, '')}. ${changed}`;
   journal.finish('failed', reason);

@@ -84,6 +84,7 @@ export class ApprovalGates {
     const named = policy.approvers.length === 0 || policy.approvers.includes(s.by);
     const notApprover = `${s.by} is not an approver of gate "${gate.name}" (approvers: ${policy.approvers.join(', ')})`;
     // Anyone who may approve may reject; the initiator may always stop their own run.
+    if (decision === 'reject' && s.choice !== undefined) return `a rejection makes no choice (got "${s.choice}"): approve with the choice instead`;
     if (decision === 'reject') return named || s.by === this.initiator ? null : notApprover;
     if (!named) return notApprover;
     if (s.by === this.initiator && !policy.allowInitiator) {

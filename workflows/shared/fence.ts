@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
+  isCancellation,
   sleep,
   startChild,
   workflowInfo,
@@ -96,6 +97,11 @@ export async function whileFenced<T>(
 ): Promise<T> {
   journal.begin('fence');
   const fence = await takeWaiting(journal, take, wait).catch((err) => {
+    if (isCancellation(err)) {
+      journal.end('failed', 'cancelled by an operator');
+      journal.finish('failed', 'cancelled by an operator while waiting for the fence. Nothing was changed');
+      throw err;
+    }
     journal.end('failed', causeMessage(err));
     journal.finish('failed', causeMessage(err));
     throw ApplicationFailure.nonRetryable(causeMessage(err), causeType(err) ?? 'Busy', journal.status);
@@ -114,7 +120,7 @@ async function takeWaiting(journal: RunbookJournal, take: () => Promise<HeldFenc
     try {
       return await take();
     } catch (err) {
-      if (!wait || Date.now() + wait.everyMs > until) throw err;
+      if (isCancellation(err) || !wait || Date.now() + wait.everyMs > until) throw err;
       if (!noted) journal.note(`waiting (at most ${Math.round(wait.maxMs / 60_000)} min) for the run holding the fence: ${causeMessage(err)}`);
       await sleep(wait.everyMs, { summary: 'wait for the fence' });
     }

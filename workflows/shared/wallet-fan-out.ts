@@ -11,7 +11,7 @@
  * when the caller allows it (a planned switchover) — switch-back; a rejection skips it. One gate
  * is open at a time; the other consumers go on meanwhile.
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../../activities';
 import type { ConsumerPlan, ConsumerStatus, SavedRef, WalletRef } from '../../common/adb-types';
 import type { GatePolicy } from '../../common/runbook-types';
@@ -142,6 +142,12 @@ export class WalletFanOut {
         return;
       } catch (err) {
         if (this.switchBack) return;
+        if (isCancellation(err)) {
+          // No restore: it would be cancelled too. An update cut short may or may not have been made.
+          const what = stage === 'read' ? 'unchanged' : stage === 'update' ? 'it may hold either wallet: check it' : 'it holds the new wallet';
+          this.set(row, { state: 'failed', error: `${stage}: cancelled by an operator; ${what}` });
+          throw err;
+        }
         this.set(row, { state: 'failed', error: `${stage}: ${causeMessage(err)}` });
         // A failed update or test leaves the consumer as it was; a failed reactivation keeps the new wallet
         // (the connection is right, its integrations are not yet): retrying or skipping is the choice.
