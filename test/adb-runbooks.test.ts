@@ -64,6 +64,9 @@ describe('Autonomous Data Guard runbooks on the lab', () => {
     const sent = ops[0] as unknown as { args: { region: string; path: string } };
     assert.deepEqual([sent.args.region, sent.args.path], [plan.call!.region, `/oci/${plan.call!.region}${plan.call!.path}`], 'the call the plan showed is the call sent');
     assert.deepEqual(r.value.status.consumers!.map((c) => c.name).sort(), plan.consumers.map((c) => c.name).sort(), 'the consumers the plan listed');
+    // The Web UI's "Current Details": the consumers as a markdown table, names kept whole (escaped, not eaten as italics).
+    const meta = await h.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(meta.currentDetails ?? '', /\| oic-orders \| oic \| reactivated \| [0-9a-f]{12}… \| OIC connection test of SALES\\_ATP\\_ORDERS: /);
     const text = await historyText(h);
     for (const secret of ['Welcome_12345', 'BEGIN CERTIFICATE', 'UEsDB' /* a zip, base64 */, 'PRIVATE KEY']) {
       assert.ok(!text.includes(secret), `the history holds ${secret}`);

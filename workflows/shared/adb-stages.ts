@@ -183,7 +183,7 @@ export async function propagationStages(
   const fan = new WalletFanOut(journal, gates, rows);
   try {
     const result = await journal.stage('propagate', () => fan.run({ ...a }, wallet), (r) =>
-      r.outcome === 'switch-back' ? `switch back chosen by ${r.by.join(', ')}` : `${rows.length - r.skipped.length} of ${rows.length} consumers updated${r.skipped.length ? `; skipped: ${r.skipped.join(', ')}` : ''}`);
+      r.outcome === 'switch-back' ? `switch back chosen by ${r.by.join(', ')}` : `${a.consumers.length - r.skipped.length} of ${a.consumers.length} consumers updated${r.skipped.length ? `; skipped: ${r.skipped.join(', ')}` : ''}`);
     const p = { result, wallet, fan, rows };
     await whileHeld(p);
     return p;

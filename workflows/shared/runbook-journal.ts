@@ -17,8 +17,10 @@ import { clippedLength } from '../../common/untrusted-text';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
-/** Markdown cells hold one line without table syntax. */
-const cell = (v: string | undefined) => (v ?? '').replace(/[|\r\n`*_<>[\]]/g, ' ').slice(0, 160);
+/** Text in markdown as it is: markdown's own characters escaped (names like SALES_ATP_ORDERS or CDB1_LINK stay whole). */
+const md = (v: string) => v.replace(/[\\`*_<>[\]|~#]/g, (c) => `\\${c}`);
+/** Markdown cells hold one line. */
+const cell = (v: string | undefined) => md((v ?? '').replace(/[\r\n]+/g, ' ').slice(0, 160));
 
 /** The consumers of a wallet propagation as a markdown table for the Web UI's details. */
 function consumerTable(list: ConsumerStatus[] | undefined): string {
@@ -87,11 +89,11 @@ export class RunbookJournal {
   private publish(): void {
     const s = this.status;
     const gate = s.openGate
-      ? `\n\n**Waiting at gate \`${s.openGate.name}\`**: ${s.openGate.question}\n\nMay approve: ${s.openGate.approvers.join(', ') || 'anyone'} ` +
+      ? `\n\n**Waiting at gate \`${s.openGate.name}\`**: ${md(s.openGate.question)}\n\nMay approve: ${md(s.openGate.approvers.join(', ')) || 'anyone'} ` +
         `(${s.openGate.approvedBy.length} of ${s.openGate.requiredApprovals} so far)`
       : '';
-    const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${s.progress.detail}` : '';
-    const what = this.headline ? `**${this.headline}**\n\n` : `**${s.runbook}**: `;
+    const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${md(s.progress.detail)}` : '';
+    const what = this.headline ? `**${md(this.headline)}**\n\n` : `**${md(s.runbook)}**: `;
     setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}${consumerTable(s.consumers)}`);
   }
 
