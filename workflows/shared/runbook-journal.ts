@@ -18,7 +18,7 @@ import { clippedLength } from '../../common/untrusted-text';
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
 /** Text in markdown as it is: markdown's own characters escaped (names like SALES_ATP_ORDERS or CDB1_LINK stay whole). */
-const md = (v: string) => v.replace(/[\\`*_<>[\]|~#]/g, (c) => `\\${c}`);
+const md = (v: string) => v.replace(/[\\`*_<>[\]|~#]/g, (c) => `\\${c}`).replace(/--/g, '-\\-'); // "--choice", not "–choice"
 /** Markdown cells hold one line. */
 const cell = (v: string | undefined) => md((v ?? '').replace(/[\r\n]+/g, ' ').slice(0, 160));
 
