@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyOicError, OicError } from '../../common/oic-errors';
+import { atBoundary, type Activities } from '../error-boundary';
 
 /** The ApplicationFailure an OicError becomes: retryable when transient, with OIC's status, code and the explanation. */
 export function oicFailure(err: OicError): ApplicationFailure {
@@ -19,17 +20,6 @@ export function oicFailure(err: OicError): ApplicationFailure {
 }
 
 /** Wraps activities so an OicError leaving one is classified (see above). */
-export function oicErrorsClassified<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        if (err instanceof OicError) throw oicFailure(err);
-        throw err;
-      }
-    };
-  }
-  return wrapped as T;
+export function oicErrorsClassified<T extends Activities>(activities: T): T {
+  return atBoundary(activities, (err) => (err instanceof OicError ? oicFailure(err) : null));
 }
