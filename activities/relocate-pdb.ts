@@ -7,6 +7,7 @@ import { servicesToDrain } from '../common/drainable';
 import { buildRelocationPlan, type RelocationPlan } from './relocation-plan';
 import { idempotent, oracleStep } from './oracle-step';
 import { whileHeartbeating } from './heartbeat';
+import { countSessionsLeft, watchSessions, type SessionsLeft } from './session-watch';
 import { classifyOracleError, toActivityError } from '../common/oracle-errors';
 import { estatePrerequisites, relocateStatementArgs, type CdbSettings, type RelocationFacts } from './relocation-prereqs';
 import { keystoreProblem } from '../common/estate-config';
@@ -440,14 +441,17 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     },
 
     /** User sessions still on the services (GV$SESSION), total and per service. */
-    async countServiceSessions(p: ServicesRef): Promise<{ total: number; perService: Record<string, number> }> {
-      const port = openCdb(p.cdb);
-      const perService: Record<string, number> = {};
-      for (const svc of p.services) {
-        const counts = await oracleStep(`counting sessions on ${svc}`, () => port.countSessions(svc));
-        perService[svc] = counts.reduce((n, c) => n + c.count, 0);
-      }
-      return { total: Object.values(perService).reduce((a, b) => a + b, 0), perService };
+    async countServiceSessions(p: ServicesRef): Promise<SessionsLeft> {
+      return countSessionsLeft(openCdb(p.cdb), p);
+    },
+
+    /**
+     * Watches the sessions on the services leave: counts them every `pollMs` (at most 1 s) until none is
+     * left or the deadline (epoch ms, the workflow's clock) passes, heartbeating what is left, so the run
+     * knows within a second without a history event per read. Returns what is left (total 0: drained).
+     */
+    async awaitSessionsGone(p: ServicesRef & { deadlineMs: number; pollMs: number }): Promise<SessionsLeft> {
+      return watchSessions(() => countSessionsLeft(openCdb(p.cdb), p), p.services, p.deadlineMs, p.pollMs);
     },
 
     /** DBMS_SERVICE.DISCONNECT_SESSION for stragglers; POST_TRANSACTION lets transactions finish. */

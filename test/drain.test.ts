@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countOps, pdbEverywhere, relocateInput, orbSuite } from './helpers/orb-env';
+import { stepProgress } from '../client/heartbeat-progress';
+import { until } from './helpers/until';
 
 describe('drain: stop services, watch the session count, apply the timeout policy', () => {
   const o = orbSuite();
@@ -47,6 +49,23 @@ describe('drain: stop services, watch the session count, apply the timeout polic
     const r = await o.result(h);
     assert.ok(!r.ok && r.type === 'RunbookCompensated', !r.ok ? r.message : '');
     assert.deepEqual(await pdbEverywhere(o.api, 'SALES'), { CDB1: 'NORMAL/READ WRITE', CDB2: null });
+  });
+
+  test('one heartbeating watch: orb status shows the sessions left; the last one leaving ends it, no history event per read', async () => {
+    const h = await o.start(relocateInput({ drain: { timeoutMs: 120_000, onTimeout: 'abort', pollMs: 300 } }));
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    // The seed's long-running sessions hold the drain: the watch reports them in its heartbeat.
+    const shown = await until('the watch\'s heartbeat', async () => stepProgress((await h.describe()).raw.pendingActivities),
+      (w) => w.some((x) => x.activity === 'awaitSessionsGone' && /^[1-9]\d* session\(s\) left on SALES_R[OW]/.test(x.detail)), 30_000);
+    assert.ok(shown.length > 0);
+    for (const svc of ['SALES_RW', 'SALES_RO']) await o.api.op('CDB1', 'disconnectSessions', { pdb: 'SALES', service: svc, option: 'IMMEDIATE' });
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    const events = (await h.fetchHistory()).events ?? [];
+    const watches = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitSessionsGone');
+    assert.equal(watches.length, 1, 'one watch activity for the whole drain');
+    assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'countServiceSessions').length, 0);
   });
 
   test('sessions that leave by themselves end the drain early, with no disconnect', async () => {

@@ -24,6 +24,7 @@ import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './share
 import { takeTargetFence, whileFenced } from './shared/fence';
 import { summarize } from './shared/check-summary';
 import { servicesToDrain } from '../common/drainable';
+import { drainSessions } from './shared/drain';
 import { describeStatement, statements } from '../activities/oracle/statements';
 
 /** Activities with a summary the Web UI's timeline shows: what the step does, in the DBA's words or its statement. */
@@ -49,11 +50,6 @@ const COPY_OUTCOME = {
  */
 function copyProgressInterval(reads: number, elapsedMs: number): number {
   return reads < 24 ? 5_000 : Math.max(60_000, Math.ceil(elapsedMs / 150));
-}
-
-/** The session count is read at most 200 times per watch, whatever the drain timeout. */
-function watchInterval(pollMs: number, timeoutMs: number): number {
-  return Math.max(pollMs, Math.ceil(timeoutMs / 200));
 }
 
 /**
@@ -274,45 +270,21 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
         run: () => act(undoSteps, `undo: [${sourceCdb}] DBMS_SERVICE.START_SERVICE ${svc} in ${pdb}`).restoreSourceServices({ cdb: sourceCdb, pdb, services: [svc] }),
       });
     }
-    // The drain timeout counts from the stop: STOP_SERVICE itself may wait for sessions.
-    const deadline = Date.now() + input.drain.timeoutMs;
-    const drainTimeoutSeconds = Math.ceil(input.drain.timeoutMs / 1000);
-    await long(`[${sourceCdb}] DBMS_SERVICE.STOP_SERVICE ${services.join(', ')} in ${pdb}: STOP_OPTION_NONE, drain_timeout ${drainTimeoutSeconds}s`)
-      .stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds });
-    if (await watch(services, deadline)) return services;
-
-    const left = await act(dbSteps, `count sessions on ${services.join(', ')} in ${sourceCdb} (GV$SESSION)`).countServiceSessions({ cdb: sourceCdb, pdb, services });
-    const what = `${left.total} session(s) still on ${Object.entries(left.perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} (${n})`).join(', ')} after the drain timeout`;
-    if (input.drain.onTimeout === 'abort') throw ApplicationFailure.nonRetryable(`${what}; the runbook was told to abort`, 'DrainTimeout');
-    let approvedBy: string | undefined;
-    if (input.drain.onTimeout === 'ask') {
-      approvedBy = (await approval('drain-timeout', `${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`, input.gates.operator)).join(', ');
-    }
-    journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${services.join(', ')} after their current transaction${approvedBy ? ` (approved by ${approvedBy})` : ''}`);
-    disconnected = { sessions: left.total, ...(approvedBy ? { approvedBy } : {}) };
-    await long(`[${sourceCdb}] DBMS_SERVICE.DISCONNECT_SESSION(${services.join(' | ')}, DBMS_SERVICE.POST_TRANSACTION)`)
-      .disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' });
-    if (await watch(services, Date.now() + input.drain.timeoutMs)) return services;
-    throw ApplicationFailure.nonRetryable(`sessions remained on ${services.join(', ')} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
-  }
-
-  /** Reads the session count until zero (true) or the deadline (false). */
-  async function watch(services: string[], deadline: number): Promise<boolean> {
-    const every = watchInterval(input.drain.pollMs, input.drain.timeoutMs);
-    let first: number | null = null;
-    for (;;) {
-      const c = await act(dbSteps, `count sessions on ${services.join(', ')} in ${sourceCdb} (GV$SESSION)`).countServiceSessions({ cdb: sourceCdb, pdb, services });
-      first ??= c.total;
-      const remainingMs = Math.max(0, deadline - Date.now());
-      journal.progress({
-        percent: first > 0 ? (100 * (first - c.total)) / first : 100,
-        timeRemainingSeconds: Math.round(remainingMs / 1000),
-        detail: `${c.total} session(s) left on ${services.join(', ')}`,
-      });
-      if (c.total === 0) return true;
-      if (remainingMs <= 0) return false;
-      await sleep(Math.min(every, remainingMs), { summary: `next session count on ${services.join(', ')}` });
-    }
+    const listed = services.join(', ');
+    const drained = await drainSessions(journal, {
+      what: listed,
+      stop: (drainTimeoutSeconds) =>
+        long(`[${sourceCdb}] DBMS_SERVICE.STOP_SERVICE ${listed} in ${pdb}: STOP_OPTION_NONE, drain_timeout ${drainTimeoutSeconds}s`)
+          .stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds }),
+      awaitGone: (deadlineMs) =>
+        long(`watch the sessions on ${listed} in ${sourceCdb} leave (GV$SESSION, heartbeating what is left)`)
+          .awaitSessionsGone({ cdb: sourceCdb, pdb, services, deadlineMs, pollMs: input.drain.pollMs }),
+      disconnect: () =>
+        long(`[${sourceCdb}] DBMS_SERVICE.DISCONNECT_SESSION(${services.join(' | ')}, DBMS_SERVICE.POST_TRANSACTION)`)
+          .disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' }),
+    }, input.drain, (question) => approval('drain-timeout', question, input.gates.operator));
+    disconnected = drained.disconnected;
+    return services;
   }
 
   function upgradeQuestion(): string {

@@ -1,0 +1,45 @@
+/**
+ * Watching user sessions leave a set of services (GV$SESSION): the count, and a watch that runs inside one
+ * activity, reading every second at most and heartbeating what is left (`{ sessionsLeft, services }`, shown by
+ * `orb status`), so a drain sees its last session leave within a second without a history event per read.
+ */
+import { Context } from '@temporalio/activity';
+import type { CdbPort } from './oracle/port';
+import { oracleStep } from './oracle-step';
+
+export interface SessionsLeft {
+  total: number;
+  perService: Record<string, number>;
+  /** Per instance (INST_ID's instance name), all services together */
+  perInstance: Record<string, number>;
+}
+
+/** The sessions still on the services, on one instance when `instance` is given. */
+export async function countSessionsLeft(port: CdbPort, p: { services: string[]; instance?: string }): Promise<SessionsLeft> {
+  const perService: Record<string, number> = {};
+  const perInstance: Record<string, number> = {};
+  for (const svc of p.services) {
+    const counts = (await oracleStep(`counting sessions on ${svc}`, () => port.countSessions(svc)))
+      .filter((c) => p.instance === undefined || c.instance.toUpperCase() === p.instance.toUpperCase());
+    perService[svc] = counts.reduce((n, c) => n + c.count, 0);
+    for (const c of counts) perInstance[c.instance] = (perInstance[c.instance] ?? 0) + c.count;
+  }
+  return { total: Object.values(perService).reduce((a, b) => a + b, 0), perService, perInstance };
+}
+
+/** Reads `count` until nothing is left or `deadlineMs` passes; heartbeats every read. */
+export async function watchSessions(
+  count: () => Promise<SessionsLeft>,
+  services: string[],
+  deadlineMs: number,
+  pollMs: number,
+  ctx = Context.current(),
+): Promise<SessionsLeft> {
+  const every = Math.max(50, Math.min(pollMs, 1000));
+  for (;;) {
+    const left = await count();
+    ctx.heartbeat({ sessionsLeft: left.total, services });
+    if (left.total === 0 || Date.now() >= deadlineMs) return left;
+    await ctx.sleep(Math.min(every, Math.max(0, deadlineMs - Date.now())));
+  }
+}
