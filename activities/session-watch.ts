@@ -12,6 +12,17 @@ export interface SessionsLeft {
   perService: Record<string, number>;
   /** Per instance (INST_ID's instance name), all services together */
   perInstance: Record<string, number>;
+  /** What the watch saw: [epoch ms, per instance], at most SAMPLES_MAX (awaitSessionsGone only) */
+  samples?: [number, Record<string, number>][];
+}
+
+/** Samples a watch returns at most: evenly thinned, the first and the last kept. */
+export const SAMPLES_MAX = 60;
+
+function thinned<T>(all: T[], max: number): T[] {
+  if (all.length <= max) return all;
+  const step = (all.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => all[Math.round(i * step)]!);
 }
 
 /** The sessions still on the services, on one instance when `instance` is given. */
@@ -36,10 +47,12 @@ export async function watchSessions(
   ctx = Context.current(),
 ): Promise<SessionsLeft> {
   const every = Math.max(50, Math.min(pollMs, 1000));
+  const samples: [number, Record<string, number>][] = [];
   for (;;) {
     const left = await count();
+    samples.push([Date.now(), left.perInstance]);
     ctx.heartbeat({ sessionsLeft: left.total, services });
-    if (left.total === 0 || Date.now() >= deadlineMs) return left;
+    if (left.total === 0 || Date.now() >= deadlineMs) return { ...left, samples: thinned(samples, SAMPLES_MAX) };
     await ctx.sleep(Math.min(every, Math.max(0, deadlineMs - Date.now())));
   }
 }

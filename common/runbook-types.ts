@@ -98,6 +98,18 @@ export interface RunbookStatus {
   reason?: string;
   /** Wallet propagation: every consumer with its state (pending, updated, tested, reactivated, restored, skipped) */
   consumers?: ConsumerStatus[];
+  /** User sessions per instance over the run, as the drains watched them (orb report draws them) */
+  sessions?: SessionSeries;
+}
+
+/** At most this many points are kept; when full, every other point is dropped (the first and last stay). */
+export const SESSION_POINTS_MAX = 400;
+
+export interface SessionSeries {
+  /** Instance names: the columns of each point */
+  instances: string[];
+  /** [ISO time, sessions on each instance in `instances` order] */
+  points: [string, number[]][];
 }
 
 export type OnDrainTimeout = 'disconnect' | 'ask' | 'abort';

@@ -65,6 +65,9 @@ describe('drain: stop services, watch the session count, apply the timeout polic
     const events = (await h.fetchHistory()).events ?? [];
     const watches = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitSessionsGone');
     assert.equal(watches.length, 1, 'one watch activity for the whole drain');
+    const series = r.value.status.sessions;
+    assert.ok(series && series.instances.length >= 1 && series.points.length >= 2, 'the watch\'s samples are in the run\'s session series');
+    assert.equal(series.points.at(-1)![1].reduce((a, b) => a + b, 0), 0, 'the series ends with nobody left');
     assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'countServiceSessions').length, 0);
   });
 

@@ -30,6 +30,13 @@ export interface Drained {
   disconnected: { sessions: number; approvedBy?: string } | null;
 }
 
+/** A watch's result, its samples kept in the run's session series. */
+async function watched(journal: RunbookJournal, watch: Promise<SessionsLeft>): Promise<SessionsLeft> {
+  const left = await watch;
+  if (left.samples?.length) journal.sessions(left.samples);
+  return left;
+}
+
 const listLeft = (l: SessionsLeft) => Object.entries(l.perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} (${n})`).join(', ');
 
 /**
@@ -46,7 +53,7 @@ export async function drainSessions(
   // The drain timeout counts from the stop: stopping may itself wait for sessions.
   const deadline = Date.now() + policy.timeoutMs;
   await steps.stop(Math.ceil(policy.timeoutMs / 1000));
-  const left = await steps.awaitGone(deadline);
+  const left = await watched(journal, steps.awaitGone(deadline));
   if (left.total === 0) return { disconnected: null };
 
   const what = `${left.total} session(s) still on ${listLeft(left)} after the drain timeout`;
@@ -57,7 +64,7 @@ export async function drainSessions(
   }
   journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction${approvedBy ? ` (approved by ${approvedBy})` : ''}`);
   await steps.disconnect();
-  const after = await steps.awaitGone(Date.now() + policy.timeoutMs);
+  const after = await watched(journal, steps.awaitGone(Date.now() + policy.timeoutMs));
   if (after.total > 0) {
     throw ApplicationFailure.nonRetryable(`sessions remained on ${listLeft(after)} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
   }

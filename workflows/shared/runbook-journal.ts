@@ -9,13 +9,16 @@ import type {
   StageRecord,
 } from '../../common/runbook-types';
 import type { ConsumerStatus } from '../../common/adb-types';
-import { QUERY_STATUS } from '../../common/runbook-types';
+import { QUERY_STATUS, SESSION_POINTS_MAX } from '../../common/runbook-types';
 import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
 import { causeMessage } from './failure-text';
 import { COMMENT_MAX, GATE_NAME_MAX, REFUSED_KEPT } from '../../common/approval-schema';
 import { clippedLength } from '../../common/untrusted-text';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
+
+/** Instances kept in a run's session series. */
+const INSTANCES_MAX = 16;
 
 /** Text in markdown as it is: markdown's own characters escaped (names like SALES_ATP_ORDERS or CDB1_LINK stay whole). */
 const md = (v: string) => v.replace(/[\\`*_<>[\]|~#]/g, (c) => `\\${c}`).replace(/--/g, '-\\-'); // "--choice", not "–choice"
@@ -132,6 +135,24 @@ export class RunbookJournal {
   skip(name: string, why: string): void {
     const t = now();
     this.status.stages.push({ name, startedAt: t, endedAt: t, outcome: 'skipped', detail: why });
+  }
+
+  /**
+   * Sessions per instance a watch saw ([epoch ms, per instance]), added to the run's series: at most
+   * INSTANCES_MAX instances and SESSION_POINTS_MAX points (every other point dropped when full), so the
+   * status stays small however long the run.
+   */
+  sessions(samples: [number, Record<string, number>][]): void {
+    const series = (this.status.sessions ??= { instances: [], points: [] });
+    for (const [at, perInstance] of samples) {
+      for (const name of Object.keys(perInstance)) {
+        if (!series.instances.includes(name) && series.instances.length < INSTANCES_MAX) series.instances.push(name.slice(0, 64));
+      }
+      series.points.push([new Date(at).toISOString(), series.instances.map((i) => perInstance[i] ?? 0)]);
+      if (series.points.length > SESSION_POINTS_MAX) series.points = series.points.filter((_, k, all) => k % 2 === 0 || k === all.length - 1);
+    }
+    // Points taken before an instance was first seen have one column fewer: pad them.
+    for (const p of series.points) while (p[1].length < series.instances.length) p[1].push(0);
   }
 
   /** A remark for the operator (e.g. a cancel request that could not be honoured). */

@@ -1,0 +1,36 @@
+/**
+ * The sessions-per-instance chart of a run (RunbookStatus.sessions) as inline SVG: one line per instance over
+ * the run's time, the picture of Oracle's planned-maintenance figure (50:50 → 100:0 → 50:50).
+ */
+import type { SessionSeries } from '../../common/runbook-types';
+import { esc } from './html';
+
+const W = 900;
+const H = 260;
+const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
+const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+export function sessionChart(series: SessionSeries | undefined, fromMs: number, toMs: number): string {
+  if (!series || series.points.length === 0) return '<p class="none">No sessions were watched in this run.</p>';
+  const times = series.points.map(([t]) => Date.parse(t));
+  const t0 = Math.min(fromMs, ...times);
+  const t1 = Math.max(toMs, ...times, t0 + 1);
+  const max = Math.max(1, ...series.points.flatMap(([, v]) => v));
+  const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
+  const y = (n: number) => H - PAD.bottom - (n / max) * (H - PAD.top - PAD.bottom);
+  const lines = series.instances.map((inst, i) => {
+    const pts = series.points.map(([t, v]) => `${x(Date.parse(t)).toFixed(1)},${y(v[i] ?? 0).toFixed(1)}`).join(' ');
+    const colour = COLOURS[i % COLOURS.length]!;
+    return `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(inst)}</title></polyline>`;
+  });
+  const legend = series.instances.map((inst, i) =>
+    `<span class="key"><i style="background:${COLOURS[i % COLOURS.length]}"></i>${esc(inst)}</span>`).join('');
+  const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
+  const yAxis = ticks.map((n) => `<text x="${PAD.left - 6}" y="${y(n) + 4}" text-anchor="end">${n}</text>` +
+    `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(n)}" y2="${y(n)}" class="grid"/>`).join('');
+  const anchors = ['start', 'middle', 'end'];
+  const xAxis = [t0, (t0 + t1) / 2, t1].map((t, i) =>
+    `<text x="${x(t)}" y="${H - 12}" text-anchor="${anchors[i]}">${esc(new Date(t).toISOString().slice(11, 19))}</text>`).join('');
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="user sessions per instance over time">${yAxis}${xAxis}${lines.join('')}</svg>` +
+    `<div class="legend">${legend} <span class="muted">user sessions (GV$SESSION) per instance, UTC</span></div>`;
+}
