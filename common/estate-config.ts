@@ -4,6 +4,8 @@ import { InputError } from './input-error';
 import { oracleIdentifier, dbLinkName } from './identifiers';
 import { fileNamePattern } from './file-names';
 import { autonomousDatabase, consumerName, LAB_WALLET_PASSWORD, ociSettings, oicInstance, secretRef, type SecretRef } from './cloud-estate';
+import { labSrvctlSchema, oracledbSrvctlSchema } from './srvctl/srvctl-estate';
+import { dbUniqueName } from './srvctl/names';
 
 /**
  * The estate configuration file: which CDBs orb may touch, how it reaches each one,
@@ -26,6 +28,18 @@ const identifierKey = (what: string) =>
     }
   });
 
+/** A CDB reached through srvctl is Clusterware-managed: "clusterware": false beside "srvctl" contradicts it. */
+function srvctlImpliesClusterware(c: { clusterware?: boolean; srvctl?: unknown }, ctx: z.RefinementCtx) {
+  if (c.srvctl !== undefined && c.clusterware === false) {
+    ctx.addIssue({ code: 'custom', path: ['clusterware'], message: 'cannot be false for a CDB with srvctl (srvctl means Oracle Clusterware manages it)' });
+  }
+}
+
+/** A CDB with srvctl is Clusterware-managed whether or not the file says "clusterware": true. */
+function withClusterwareImplied<T extends { clusterware?: boolean; srvctl?: unknown }>(c: T): T {
+  return c.srvctl !== undefined ? { ...c, clusterware: true } : c;
+}
+
 const labCdb = z
   .object({
     adapter: z.literal('lab'),
@@ -33,13 +47,16 @@ const labCdb = z
     url: z.string().url().optional(),
     /** Oracle Clusterware / Oracle Restart manage this CDB's services: they are drained with srvctl, not DBMS_SERVICE */
     clusterware: z.boolean().optional(),
+    /** srvctl on the lab's simulated cluster: the lab serves its SSH endpoint (GET <lab url>/ssh); implies clusterware */
+    srvctl: labSrvctlSchema.optional(),
     /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
     keystorePassword: secretRef.optional(),
     /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
     fileNameConvert: z.record(z.string(), z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1)).optional(),
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine(srvctlImpliesClusterware);
 
 const oracledbCdb = z
   .object({
@@ -58,13 +75,16 @@ const oracledbCdb = z
     instances: z.array(z.string()).optional(),
     /** Oracle Clusterware / Oracle Restart manage this CDB's services: they are drained with srvctl, not DBMS_SERVICE */
     clusterware: z.boolean().optional(),
+    /** srvctl over SSH on the cluster's nodes (database unique name, srvctl path, nodes); implies clusterware */
+    srvctl: oracledbSrvctlSchema.optional(),
     /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
     keystorePassword: secretRef.optional(),
     /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
     fileNameConvert: z.record(z.string(), z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1)).optional(),
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine(srvctlImpliesClusterware);
 
 const cdbSchema = z.discriminatedUnion('adapter', [labCdb, oracledbCdb], { error: 'adapter must be "lab" or "oracledb"' });
 export type CdbConfig = z.infer<typeof cdbSchema>;
@@ -89,7 +109,8 @@ export const estateSchema = z
   .strict()
   .refine((e) => Object.keys(e.cdbs).length + Object.keys(e.autonomousDatabases).length > 0, {
     message: 'must name at least one CDB (cdbs) or Autonomous Database (autonomousDatabases)',
-  });
+  })
+  .transform((e) => ({ ...e, cdbs: Object.fromEntries(Object.entries(e.cdbs).map(([k, c]) => [k, withClusterwareImplied(c)])) }));
 
 export type EstateConfig = z.infer<typeof estateSchema>;
 
@@ -127,6 +148,8 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
     CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK' } },
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
+    // The lab's RAC CDB (instances raccdb1/raccdb2 on racnode1/racnode2), maintained through srvctl over SSH.
+    RACCDB: { adapter: 'lab', srvctl: { db: 'raccdb' }, dbLinks: {} },
   },
   ...labCloudEstate(process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app'),
   approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },
@@ -155,6 +178,13 @@ export function parseEstate(raw: unknown, source = 'estate'): EstateConfig {
   if (!r.success) throw new InputError('estate', `invalid configuration\n${describe(r.error, source)}`);
   // Link names must be valid identifiers, and point at CDBs the estate knows.
   for (const [cdb, cfg] of Object.entries(r.data.cdbs)) {
+    if (cfg.adapter === 'lab' && cfg.srvctl && cfg.srvctl.db === undefined) {
+      try {
+        dbUniqueName(`${source}: cdbs.${cdb}.srvctl.db`, cdb.toLowerCase());
+      } catch {
+        throw new InputError(`${source}: cdbs.${cdb}.srvctl.db`, `is needed: the CDB name ${cdb} is not a database unique name srvctl can take (letters, digits and _, at most 30)`);
+      }
+    }
     for (const [src, link] of Object.entries(cfg.dbLinks)) {
       if (!r.data.cdbs[src]) throw new InputError(`${source}: cdbs.${cdb}.dbLinks.${src}`, `names CDB ${src}, which is not in cdbs`);
       dbLinkName(`${source}: cdbs.${cdb}.dbLinks.${src}`, link);
