@@ -20,6 +20,7 @@ import { renderRetrying, renderStatus, retryingSummary, runFollower, shellArg, t
 import { renderPlan } from './render-plan';
 import { eventsCommand } from './events/events-command';
 import { addAdbCommands } from './adb-commands';
+import { addCheckCommands } from './readiness-command';
 import {
   cancelOutcome,
   cancelRun,
@@ -318,6 +319,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
+  addCheckCommands(program, { estateOf, settings, withClient, out: io.out, setExit });
 
   // ---- status -------------------------------------------------------------------------
   program

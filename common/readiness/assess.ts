@@ -10,7 +10,16 @@ import { buildFix, useAnotherService } from './fix';
 import { acchkFinding, acchkPercent, sessionFinding, summariseSessions } from './observed';
 import type { Profile } from './profiles';
 import { judgeAttributes, protectionOf } from './rules';
-import type { Finding, Management, ReadinessFacts, ReadinessReport, RefusedFix, ServiceFix, ServiceReadiness, SessionSummary } from './types';
+import type {
+  Finding,
+  Management,
+  ReadinessFacts,
+  ReadinessReport,
+  RefusedFix,
+  ServiceFix,
+  ServiceReadiness,
+  SessionSummary,
+} from './types';
 
 export interface ServiceFacts {
   service: ServiceInfo;
@@ -51,7 +60,15 @@ export function assessService(facts: ServiceFacts, profile: Profile, management:
   const sessions = facts.sessions ? summariseSessions(facts.sessions, s.name) : null;
   const percent = facts.acchk ? acchkPercent(facts.acchk, s.name) : null;
   const protection = protectionOf(s);
-  const base = { pdb: s.pdb, service: s.name, profile, protection, runningOn: [...s.runningOn], sessions, acchkProtectedCallsPercent: percent };
+  const base = {
+    pdb: s.pdb,
+    service: s.name,
+    profile,
+    protection,
+    runningOn: [...s.runningOn],
+    sessions,
+    acchkProtectedCallsPercent: percent,
+  };
   if (s.isDefault) {
     const finding = defaultServiceFinding(s, sessions);
     return { ...base, ready: finding.severity !== 'error', findings: [finding], fix: useAnotherService(s) };
@@ -66,7 +83,10 @@ export function assessService(facts: ServiceFacts, profile: Profile, management:
   };
 }
 
-/** Every service the worker read, judged; PDBs that are not open are noted (CDB_SERVICES shows open PDBs only). */
+/**
+ * Every service the worker read, judged, by PDB and then service name (as CDB_SERVICES is ordered);
+ * PDBs that are not open are noted (CDB_SERVICES shows open PDBs only).
+ */
 export function assessReadiness(facts: ReadinessFacts, profile: Profile): ReadinessReport {
   const services: ServiceReadiness[] = [];
   const notes: string[] = [];
@@ -76,7 +96,8 @@ export function assessReadiness(facts: ReadinessFacts, profile: Profile): Readin
       continue;
     }
     if (p.services.length === 0) notes.push(`${p.pdb} has no service to judge`);
-    for (const service of p.services) {
+    const byName = [...p.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const service of byName) {
       services.push(assessService({ service, sessions: p.sessions, acchk: p.acchk }, profile, facts.management));
     }
   }

@@ -7,7 +7,13 @@
  */
 import type { ServiceInfo } from '../../activities/oracle/port';
 import { statements } from '../../activities/oracle/statements';
-import { checkedValue, SERVICE_ATTRIBUTES, type AttributeChanges, type AttributeValue, type ServiceAttribute } from './attributes';
+import {
+  checkedValue,
+  SERVICE_ATTRIBUTES,
+  type AttributeChanges,
+  type AttributeValue,
+  type ServiceAttribute,
+} from './attributes';
 import { RECOMMENDED } from './profiles';
 import { norm } from './rules';
 import { srvctlModifyService } from './srvctl-modify';
@@ -49,14 +55,12 @@ export function changesFrom(findings: readonly Finding[]): AttributeChanges {
 function withCoupled(s: ServiceInfo, changes: AttributeChanges, m: Management): AttributeChanges {
   const type = changes.failoverType;
   if (m.kind !== 'srvctl' || (type !== 'TRANSACTION' && type !== 'AUTO')) return changes;
-  return {
-    ...changes,
-    replayInitiationTimeout: changes.replayInitiationTimeout ?? s.replayInitiationTimeout ?? RECOMMENDED.replayInitiationTimeout,
-    retentionTimeout: changes.retentionTimeout ?? s.retentionTimeout ?? RECOMMENDED.retentionTimeout,
-  };
+  const replay = changes.replayInitiationTimeout ?? s.replayInitiationTimeout ?? RECOMMENDED.replayInitiationTimeout;
+  const retention = changes.retentionTimeout ?? s.retentionTimeout ?? RECOMMENDED.retentionTimeout;
+  return { ...changes, replayInitiationTimeout: replay, retentionTimeout: retention };
 }
 
-/** The value read for an attribute, as a fix could set it again; null when it cannot (unset, or a value orb does not set). */
+/** The value read for an attribute, as a fix could set it again; null when it cannot (unset, or not a value orb sets). */
 function restorable(s: ServiceInfo, a: ServiceAttribute): AttributeValue | null {
   const v = s[a];
   if (v === null) return null;

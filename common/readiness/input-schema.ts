@@ -27,7 +27,10 @@ export const readinessCheckInputSchema = z.strictObject(
     service: serviceNameSchema.optional(),
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).default(DEFAULT_PROFILE),
   },
-  { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be a readiness check input object, not ${kindOf(i.input)}` : undefined) },
+  {
+    error: (i) =>
+      i.code === 'invalid_type' && !i.path?.length ? `must be a readiness check input object, not ${kindOf(i.input)}` : undefined,
+  },
 );
 
 export type ParsedReadinessInput = { ok: true; input: ReadinessCheckInput } | { ok: false; problems: string[] };

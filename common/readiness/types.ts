@@ -40,7 +40,7 @@ export interface Finding {
   set?: AttributeChanges;
 }
 
-/** How the CDB's services are changed: srvctl on Clusterware / Oracle Restart (-db: its DB_UNIQUE_NAME), else DBMS_SERVICE. */
+/** How the CDB's services change: srvctl on Clusterware / Oracle Restart (-db: DB_UNIQUE_NAME), else DBMS_SERVICE. */
 export type Management = { kind: 'srvctl'; db: string } | { kind: 'dbms_service' };
 
 /** One set of attribute changes, rendered for the CDB's way of managing services. */
