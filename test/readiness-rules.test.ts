@@ -333,7 +333,7 @@ describe('the check as a whole', () => {
     assert.deepEqual(bad.ok ? [] : bad.problems.map((p) => p.split(':')[0]), ['pdb', 'profile']);
   });
 
-  test('a PDB that is not open is a note; ready only when every service is', () => {
+  test('a PDB that is not open is a note; services by name; ready only when every service is', () => {
     const rep = assessReadiness(
       {
         cdb: 'CDB1',
@@ -345,7 +345,7 @@ describe('the check as a whole', () => {
       },
       'ac',
     );
-    assert.deepEqual(rep.services.map((s) => [s.service, s.ready]), [['SALES_RW', true], ['SALES_RO', false]]);
+    assert.deepEqual(rep.services.map((s) => [s.service, s.ready]), [['SALES_RO', false], ['SALES_RW', true]], 'by service name');
     assert.equal(rep.ready, false);
     assert.deepEqual(rep.notes, ['HR is not open (MOUNTED): its services cannot be read']);
   });
