@@ -8,6 +8,7 @@ import { walletActivities } from './propagate-wallet';
 import { inputErrorsFinal } from './input-errors';
 import { aliveWhileRunning } from './heartbeat';
 import { oicErrorsClassified } from './oic/oic-failure';
+import { readinessActivities } from './readiness';
 
 export interface ActivityOptions {
   openCdb?: OpenCdb;
@@ -30,6 +31,7 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
   return {
     ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
     ...gateApproverActivities(estate),
+    ...readinessActivities(open, settingsOf),
     // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
     // awaitWorkRequest heartbeats its own progress.
     ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),

@@ -255,6 +255,12 @@ export class Lab {
         return this.state.sessions.filter((x) => x.cdb.toUpperCase() === cdb.name.toUpperCase() && x.pdb.toUpperCase() === s('pdb').toUpperCase()).length;
       case 'countSessions':
         return svcOps.countSessions(ctx, cdb, s('service'));
+      case 'listPdbs':
+        return pdbOps.listPdbs(ctx, cdb);
+      case 'countFailoverSessions':
+        return svcOps.countFailoverSessions(ctx, cdb, s('pdb'));
+      case 'getAcchkSummary':
+        return svcOps.acchkSummary(cdb, s('pdb'));
       case 'createPdbRelocate':
         throw new Error('createPdbRelocate is asynchronous');
     }

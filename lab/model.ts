@@ -136,6 +136,15 @@ export interface LabSession {
   connectedAtMs: number;
   /** Simulated time at which it leaves on its own (set when its service is stopped on its instance) */
   leavesAtMs: number | null;
+  /**
+   * GV$SESSION FAILOVER_TYPE / FAILOVER_METHOD: the service's settings when the session connected
+   * (a session keeps them). Absent for sessions the lab created without recording them (seed
+   * sessions, older state files): those count with their service's current settings.
+   */
+  failoverType?: string;
+  failoverMethod?: string;
+  /** GV$SESSION FAILED_OVER = 'YES' */
+  failedOver?: boolean;
 }
 
 /** A STOP_SERVICE with a drain timeout whose deadline has not been applied yet. */

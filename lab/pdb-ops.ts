@@ -46,6 +46,11 @@ export function getPdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState | n
   return { name: pdb.name, status: pdb.status, openMode: pdb.openMode, totalSizeBytes: size };
 }
 
+/** CDB_PDBS + V$PDBS for every PDB (the lab has no PDB$SEED). */
+export function listPdbs(ctx: SimContext, cdb: LabCdb): PdbState[] {
+  return cdb.pdbs.map((p) => getPdb(ctx, cdb, p.name)!).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export function getDbLink(cdb: LabCdb, name: string): DbLinkInfo | null {
   const link = cdb.dbLinks.find((l) => sameName(l.name, name));
   return link ? { name: link.name, username: link.username, host: link.host } : null;

@@ -50,6 +50,9 @@ export const OP_ARGS = {
   disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
   countSessions: z.object({ service: name }).strict(),
   countPdbSessions: pdbArg,
+  listPdbs: empty,
+  countFailoverSessions: pdbArg,
+  getAcchkSummary: pdbArg,
 } as const;
 
 export type OpName = keyof typeof OP_ARGS;

@@ -13,8 +13,10 @@
  *     Relocating HR from CDB3 to CDB2 fails the endianness prerequisite (preflight reads
  *     getFacts of both CDBs; CREATE ... RELOCATE itself answers ORA-38958).
  *   CDB4: two instances (cdb4_1, cdb4_2, a RAC database) with FIN (4 GiB), service FIN_APP
- *     running on both, 3 sessions on each instance; no links (it is there for the per-instance
- *     rules of DBMS_SERVICE).
+ *     (Transparent Application Continuity) running on both, 3 sessions on each instance; no links
+ *     (it is there for the per-instance rules of DBMS_SERVICE).
+ *   Client readiness (common/readiness): SALES_RW is configured right for AC, FIN_APP for TAC,
+ *     HR_APP for TAF only (no FAN, no drain timeout, no stop option), SALES_RO for nothing.
  *   DB_BLOCK_SIZE 8192 everywhere. A PDB's datafiles (lab/datafiles.ts): SYSTEM, SYSAUX and
  *     UNDOTBS1 at 10 % of its size each, four USERS files sharing the rest.
  *   Copies use 4 parallel copiers (one datafile each at a time) and take size / copy rate:
@@ -181,7 +183,19 @@ export function buildSeed(name: SeedName): LabState {
   cdb3.pdbs.push(openPdb(cdb3, 'HR', shape.hrBytes, [hrApp], ['cdb3']));
   // CDB4: two instances (RAC), for the rules DBMS_SERVICE follows per instance.
   const cdb4 = cdb('CDB4', { instances: [{ name: 'cdb4_1', number: 1 }, { name: 'cdb4_2', number: 2 }] });
-  const finApp = service('FIN_APP', { drainTimeout: 60, stopOption: 'TRANSACTIONAL' });
+  // FIN_APP: Transparent Application Continuity, FAN and drain as Oracle documents them (readiness: ready for tac).
+  const finApp = service('FIN_APP', {
+    failoverType: 'AUTO',
+    failoverRestore: 'AUTO',
+    failoverRetries: 30,
+    failoverDelay: 10,
+    commitOutcome: true,
+    replayInitiationTimeout: 600,
+    retentionTimeout: 86400,
+    drainTimeout: 60,
+    stopOption: 'TRANSACTIONAL',
+    aqHaNotifications: true,
+  });
   cdb4.pdbs.push(openPdb(cdb4, 'FIN', shape.finBytes, [finApp], ['cdb4_1', 'cdb4_2']));
 
   const sessions: LabSession[] = [];

@@ -15,10 +15,10 @@
  *  - DISCONNECT_SESSION acts on the sessions of the local instance only;
  *  - an instance name the CDB does not have is ORA-44313 (reference; message text UNVERIFIED).
  */
-import type { DisconnectOption, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
+import type { AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
 import { LabError, ora } from './lab-error';
-import { exponentialDelayMs, findPdb, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
-import type { LabCdb, LabPdb, LabService } from './model';
+import { exponentialDelayMs, findPdb, findService, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
+import type { LabCdb, LabPdb, LabService, LabSession } from './model';
 
 function info(pdb: LabPdb, s: LabService): ServiceInfo {
   return {
@@ -139,6 +139,45 @@ export function countSessions(ctx: SimContext, cdb: LabCdb, serviceName: string)
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([instance, count]) => ({ instance, count }));
 }
 
+/** What GV$SESSION shows of a session's failover settings: recorded at connect, else its service's current ones. */
+function failoverOf(s: LabSession, svc: LabService | undefined): { type: string; method: string } {
+  return {
+    type: s.failoverType ?? svc?.failoverType ?? 'NONE',
+    method: s.failoverMethod ?? svc?.failoverMethod ?? 'NONE',
+  };
+}
+
+/**
+ * SELECT SERVICE_NAME, FAILOVER_TYPE, FAILOVER_METHOD, FAILED_OVER, COUNT(*) FROM GV$SESSION ...
+ * WHERE the PDB's container AND TYPE = 'USER' GROUP BY those four (rows only for what exists).
+ */
+export function countFailoverSessions(ctx: SimContext, cdb: LabCdb, pdbName: string): FailoverSessionCount[] {
+  const pdb = findPdb(cdb, pdbName);
+  if (!pdb) return [];
+  const groups = new Map<string, FailoverSessionCount>();
+  for (const s of ctx.state.sessions) {
+    if (!sameName(s.cdb, cdb.name) || !sameName(s.pdb, pdb.name)) continue;
+    const svc = findService(pdb, s.service);
+    const f = failoverOf(s, svc);
+    const row = { service: svc?.name ?? s.service, failoverType: f.type, failoverMethod: f.method, failedOver: s.failedOver === true };
+    const key = JSON.stringify(row);
+    const g = groups.get(key) ?? { ...row, count: 0 };
+    g.count += 1;
+    groups.set(key, g);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g);
+}
+
+/**
+ * DBA_ACCHK_STATISTICS_SUMMARY in the PDB's container. The lab does not simulate ACCHK: it answers
+ * as a CDB where DBMS_APP_CONT_ADMIN.ACCHK_SET(TRUE) was never run (no rows). Unknown PDB: ORA-65011,
+ * as switching into its container fails.
+ */
+export function acchkSummary(cdb: LabCdb, pdbName: string): AcchkServiceStats[] {
+  requirePdb(cdb, pdbName);
+  return [];
+}
+
 /** Lab control: connects `count` user sessions to a running service (spread over the instances it runs on). */
 export function addSessions(ctx: SimContext, cdb: LabCdb, serviceName: string, count: number, longRunning: boolean, instance?: string): number {
   for (const pdb of cdb.pdbs) {
@@ -159,6 +198,8 @@ export function addSessions(ctx: SimContext, cdb: LabCdb, serviceName: string, c
         longRunning,
         connectedAtMs: ctx.nowMs,
         leavesAtMs: null,
+        failoverType: svc.failoverType ?? 'NONE',
+        failoverMethod: svc.failoverMethod ?? 'NONE',
       });
     }
     return count;

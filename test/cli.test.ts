@@ -47,7 +47,7 @@ describe('orb --help', () => {
   it('lists the commands and documents the exit codes', async () => {
     const r = await orb(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const cmd of ['dev', 'worker', 'lab', 'start', 'plan', 'status', 'list', 'approve', 'reject', 'cancel', 'demo']) {
+    for (const cmd of ['dev', 'worker', 'lab', 'start', 'plan', 'status', 'list', 'approve', 'reject', 'cancel', 'demo', 'check']) {
       assert.match(r.stdout, new RegExp(`\\n  ${cmd}\\b`), `help lists ${cmd}`);
     }
     assert.match(r.stdout, /Exit codes:/);
@@ -55,7 +55,7 @@ describe('orb --help', () => {
   });
 
   it('every command has --help', async () => {
-    for (const cmd of [['dev'], ['worker'], ['lab'], ['start'], ['start', 'relocate-pdb'], ['plan'], ['plan', 'relocate-pdb'], ['status'], ['list'], ['approve'], ['reject'], ['cancel'], ['demo']]) {
+    for (const cmd of [['dev'], ['worker'], ['lab'], ['start'], ['start', 'relocate-pdb'], ['plan'], ['plan', 'relocate-pdb'], ['status'], ['list'], ['approve'], ['reject'], ['cancel'], ['demo'], ['check'], ['check', 'readiness']]) {
       const r = await orb([...cmd, '--help']);
       assert.equal(r.code, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
       assert.match(r.stdout, /Usage: orb/);

@@ -5,3 +5,4 @@ export { switchoverAdb } from './switchover-adb';
 export { failoverAdb } from './failover-adb';
 export { propagateWallet } from './propagate-wallet';
 export { planAdbRunbook } from './plan-adb';
+export { checkReadiness } from './check-readiness';

@@ -16,8 +16,8 @@
  */
 import http from 'node:http';
 import type {
-  CdbFacts, CdbPort, CopyProgress, DbLinkInfo, DisconnectOption, PdbState, PdbStorage, PlugInViolation, ServiceInfo,
-  SessionCount, StopOption, UserPrivileges,
+  AcchkServiceStats, CdbFacts, CdbPort, CopyProgress, DbLinkInfo, DisconnectOption, FailoverSessionCount, PdbState,
+  PdbStorage, PlugInViolation, ServiceInfo, SessionCount, StopOption, UserPrivileges,
 } from './port';
 import { OracleError } from './port';
 import { statements, type RelocateStatementArgs, type Statement } from './statements';
@@ -156,6 +156,9 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
       change('disconnectSessions', { pdb, service, option }, statements.disconnectSessions(pdb, service, option)),
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),
     countPdbSessions: (pdb: string) => op<number>('countPdbSessions', { pdb }),
+    listPdbs: () => op<PdbState[]>('listPdbs'),
+    countFailoverSessions: (pdb: string) => op<FailoverSessionCount[]>('countFailoverSessions', { pdb }),
+    getAcchkSummary: (pdb: string) => op<AcchkServiceStats[]>('getAcchkSummary', { pdb }),
     // Connections are pooled by a shared keep-alive agent; the lab closes idle ones.
     close: async () => undefined,
   };

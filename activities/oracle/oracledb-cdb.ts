@@ -35,6 +35,8 @@ import type {
   PlugInViolation,
   ServiceInfo,
   SessionCount,
+  AcchkServiceStats,
+  FailoverSessionCount,
   StopOption,
   UserPrivileges,
 } from './port';
@@ -110,6 +112,25 @@ export const PDB_DATAFILES_SQL =
 /** User sessions in the PDB's container on every instance (CON_ID is the same on every instance). */
 export const PDB_SESSIONS_SQL =
   "SELECT COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN V$CONTAINERS c ON c.CON_ID = s.CON_ID WHERE c.NAME = :pdb AND s.TYPE = 'USER'";
+
+/** Every PDB but the seed, as getPdb reads one. */
+export const LIST_PDBS_SQL =
+  "SELECT p.PDB_NAME, p.STATUS, v.OPEN_MODE, v.TOTAL_SIZE FROM CDB_PDBS p LEFT JOIN V$PDBS v ON v.CON_ID = p.PDB_ID WHERE p.PDB_NAME <> 'PDB$SEED' ORDER BY p.PDB_NAME";
+
+/**
+ * User sessions of the PDB by service and failover settings, all instances, as the Net Services
+ * Administrator's Guide ("Verifying Transparent Application Failover") groups V$SESSION.
+ */
+export const FAILOVER_SESSIONS_SQL =
+  "SELECT s.SERVICE_NAME, s.FAILOVER_TYPE, s.FAILOVER_METHOD, s.FAILED_OVER, COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN V$CONTAINERS c ON c.CON_ID = s.CON_ID WHERE c.NAME = :pdb AND s.TYPE = 'USER' GROUP BY s.SERVICE_NAME, s.FAILOVER_TYPE, s.FAILOVER_METHOD, s.FAILED_OVER ORDER BY s.SERVICE_NAME, s.FAILOVER_TYPE, s.FAILOVER_METHOD, s.FAILED_OVER";
+
+/**
+ * ACCHK per service (19c Reference, DBA_ACCHK_STATISTICS_SUMMARY: TOTAL_REQUESTS,
+ * PROTECTED_CALLS_PERCENT, AVG_USER_CALLS_IN_REQUESTS, AVG_PROTECTED_CALLS_IN_REQUESTS), read in the
+ * PDB's container. The view exists from 19.11 (ORA-00942 before: no statistics).
+ */
+export const ACCHK_SUMMARY_SQL =
+  'SELECT SERVICE_NAME, SUM(TOTAL_REQUESTS) AS REQUESTS, SUM(AVG_USER_CALLS_IN_REQUESTS * TOTAL_REQUESTS) AS USER_CALLS, SUM(AVG_PROTECTED_CALLS_IN_REQUESTS * TOTAL_REQUESTS) AS PROTECTED_CALLS, SUM(PROTECTED_CALLS_PERCENT * TOTAL_REQUESTS) / NULLIF(SUM(CASE WHEN PROTECTED_CALLS_PERCENT IS NOT NULL THEN TOTAL_REQUESTS END), 0) AS PROTECTED_PERCENT FROM DBA_ACCHK_STATISTICS_SUMMARY GROUP BY SERVICE_NAME ORDER BY SERVICE_NAME';
 
 const Q = { outFormat: OUT_FORMAT_OBJECT };
 
@@ -325,6 +346,17 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       });
     },
 
+    async listPdbs(): Promise<PdbState[]> {
+      return withConnection(async (c) =>
+        (await query(c, LIST_PDBS_SQL)).map((r) => ({
+          name: str(r.PDB_NAME) ?? '',
+          status: str(r.STATUS) as PdbStatus,
+          openMode: str(r.OPEN_MODE) as OpenMode | null,
+          totalSizeBytes: num(r.TOTAL_SIZE),
+        })),
+      );
+    },
+
     async getDbLink(link: string): Promise<DbLinkInfo | null> {
       const name = dbLinkName('dbLink', link);
       // A link created without a domain is stored with the database's domain appended
@@ -532,6 +564,40 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
           { svc },
         );
         return rows.map((r) => ({ instance: str(r.INSTANCE_NAME) ?? '', count: num(r.SESSIONS) ?? 0 }));
+      });
+    },
+
+    async countFailoverSessions(pdb: string): Promise<FailoverSessionCount[]> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c) =>
+        (await query(c, FAILOVER_SESSIONS_SQL, { pdb: name })).map((r) => ({
+          service: str(r.SERVICE_NAME) ?? '',
+          failoverType: str(r.FAILOVER_TYPE),
+          failoverMethod: str(r.FAILOVER_METHOD),
+          failedOver: yes(r.FAILED_OVER),
+          count: num(r.SESSIONS) ?? 0,
+        })),
+      );
+    },
+
+    async getAcchkSummary(pdb: string): Promise<AcchkServiceStats[]> {
+      const name = pdbName('pdb', pdb);
+      return withConnection(async (c, call) => {
+        let rows: Row[];
+        try {
+          rows = await inContainer(c, call, name, () => query(c, ACCHK_SUMMARY_SQL));
+        } catch (e) {
+          // Before 19.11 the view does not exist: no statistics, as when ACCHK was never enabled.
+          if ((e as { errorNum?: number }).errorNum === 942) return [];
+          throw e;
+        }
+        return rows.map((r) => ({
+          service: str(r.SERVICE_NAME) ?? '',
+          totalRequests: num(r.REQUESTS) ?? 0,
+          userCalls: num(r.USER_CALLS),
+          protectedCalls: num(r.PROTECTED_CALLS),
+          protectedCallsPercent: num(r.PROTECTED_PERCENT),
+        }));
       });
     },
 

@@ -144,6 +144,39 @@ export interface SessionCount {
   count: number;
 }
 
+/**
+ * User sessions of a PDB as the Net Services Administrator's Guide ("Verifying Transparent
+ * Application Failover") counts them: GV$SESSION grouped by SERVICE_NAME, FAILOVER_TYPE,
+ * FAILOVER_METHOD and FAILED_OVER. A session keeps the failover settings it connected with.
+ */
+export interface FailoverSessionCount {
+  /** GV$SESSION.SERVICE_NAME */
+  service: string;
+  /** NONE, SESSION, SELECT, TRANSACTION, AUTO (null when the column is empty) */
+  failoverType: string | null;
+  /** NONE, BASIC, PRECONNECT */
+  failoverMethod: string | null;
+  /** FAILED_OVER = 'YES': the session has failed over already */
+  failedOver: boolean;
+  count: number;
+}
+
+/**
+ * DBA_ACCHK_STATISTICS_SUMMARY of the PDB, per service (19.11+, rows only while ACCHK is
+ * enabled: DBMS_APP_CONT_ADMIN.ACCHK_SET(TRUE)). Summed over instances and failover settings.
+ */
+export interface AcchkServiceStats {
+  service: string;
+  /** SUM(TOTAL_REQUESTS) */
+  totalRequests: number;
+  /** User calls in requests: SUM(AVG_USER_CALLS_IN_REQUESTS * TOTAL_REQUESTS) (null when not reported) */
+  userCalls: number | null;
+  /** Protected ones: SUM(AVG_PROTECTED_CALLS_IN_REQUESTS * TOTAL_REQUESTS) */
+  protectedCalls: number | null;
+  /** PROTECTED_CALLS_PERCENT weighted by TOTAL_REQUESTS (used when the call counts are missing) */
+  protectedCallsPercent: number | null;
+}
+
 export interface PlugInViolation {
   /** PDB_PLUG_IN_VIOLATIONS.TYPE: ERROR or WARNING */
   type: string;
@@ -198,6 +231,9 @@ export interface CdbPort {
   /** PDB_PLUG_IN_VIOLATIONS rows for the PDB whose status is not RESOLVED. */
   getPlugInViolations(pdb: string): Promise<PlugInViolation[]>;
 
+  /** Every PDB of the CDB but PDB$SEED (CDB_PDBS joined with V$PDBS), as getPdb answers for one. */
+  listPdbs(): Promise<PdbState[]>;
+
   /** CDB_SERVICES of the PDB with where they run (GV$ACTIVE_SERVICES). */
   listServices(pdb: string): Promise<ServiceInfo[]>;
 
@@ -219,6 +255,12 @@ export interface CdbPort {
 
   /** GV$SESSION user sessions on the service, per instance. */
   countSessions(service: string): Promise<SessionCount[]>;
+
+  /** GV$SESSION user sessions of the PDB by service and failover settings (FailoverSessionCount). */
+  countFailoverSessions(pdb: string): Promise<FailoverSessionCount[]>;
+
+  /** DBA_ACCHK_STATISTICS_SUMMARY in the PDB's container, per service; [] when ACCHK has no statistics. */
+  getAcchkSummary(pdb: string): Promise<AcchkServiceStats[]>;
 
   /** Releases connections held by this port. */
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { dbLinkName, oracleIdentifier, pdbName, serviceName } from '../../common
 import { InputError } from '../../common/input-error';
 import { fileNamePattern } from '../../common/file-names';
 import type { Availability, DisconnectOption, StopOption } from './port';
+import { ATTRIBUTE_SPECS, orderedChanges, type AttributeChanges } from '../../common/readiness/attributes';
 
 export interface Statement {
   /** SQL or PL/SQL text as sent, with `:name` binds and, for a secret, KEYSTORE_SECRET in its place */
@@ -136,6 +137,28 @@ export const statements = {
     const inst = instanceArg(binds, o.instance);
     return {
       sql: `BEGIN DBMS_SERVICE.STOP_SERVICE(service_name => :svc, instance_name => ${inst}, stop_option => ${stop}, drain_timeout => :drain); END;`,
+      binds,
+      container: pdbName('pdb', pdb),
+    };
+  },
+
+  /**
+   * DBMS_SERVICE.MODIFY_SERVICE(service_name, svc_parameter_array) in the PDB's container (where
+   * its services live), for a CDB whose services Clusterware does not manage. Keys come from a
+   * closed table (common/readiness/attributes.ts) and every value is checked, then bound:
+   * booleans as 'TRUE' / 'FALSE' (the array holds VARCHAR2), seconds and counts as numbers.
+   * Positional arguments: the second parameter's name differs between releases' documentation
+   * (UNVERIFIED), its position does not.
+   */
+  modifyService(pdb: string, service: string, changes: AttributeChanges): Statement {
+    const binds: Record<string, string | number> = { svc: serviceName('service', service) };
+    const sets = orderedChanges(changes).map(([attribute, value]) => {
+      const key = ATTRIBUTE_SPECS[attribute].dbmsService;
+      binds[key.toLowerCase()] = value;
+      return `p('${key}') := :${key.toLowerCase()};`;
+    });
+    return {
+      sql: `DECLARE p DBMS_SERVICE.SVC_PARAMETER_ARRAY; BEGIN ${sets.join(' ')} DBMS_SERVICE.MODIFY_SERVICE(:svc, p); END;`,
       binds,
       container: pdbName('pdb', pdb),
     };

@@ -129,6 +129,8 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
       CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK' } },
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+      // Two instances: marked Clusterware-managed (services change with srvctl, test/readiness.test.ts).
+      CDB4: { adapter: 'lab', clusterware: true, dbLinks: {} },
     },
     approvers: { groups: { dbas: APPROVERS } },
     ...labCloudEstate(join(dirname(lab.stateFile), 'tns_admin', 'sales-app')),
