@@ -1,5 +1,6 @@
 import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
+import { racActivities } from './rac-maintenance';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
 import { approverCheck, gateApproverActivities } from './gate-approvers';
 import { adbAccessFactory } from './adb/cloud-access';
@@ -32,6 +33,7 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
     ...gateApproverActivities(estate),
     ...readinessActivities(open, settingsOf),
+    ...inputErrorsFinal(racActivities(estate, open)),
     // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
     // awaitWorkRequest heartbeats its own progress.
     ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),

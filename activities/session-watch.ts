@@ -39,20 +39,32 @@ export async function countSessionsLeft(port: CdbPort, p: { services: string[]; 
 }
 
 /** Reads `count` until nothing is left or `deadlineMs` passes; heartbeats every read. */
-export async function watchSessions(
+export function watchSessions(
   count: () => Promise<SessionsLeft>,
   services: string[],
   deadlineMs: number,
   pollMs: number,
   ctx = Context.current(),
 ): Promise<SessionsLeft> {
-  const every = Math.max(50, Math.min(pollMs, 1000));
+  return watchUntil(count, { deadlineMs, pollMs, done: (l) => l.total === 0, beat: (l) => ({ sessionsLeft: l.total, services }) }, ctx);
+}
+
+/**
+ * Reads `count` every `pollMs` (at most 1 s) until `done` or the deadline, heartbeating `beat` of each read;
+ * returns the last read with what the watch saw (thinned samples).
+ */
+export async function watchUntil(
+  count: () => Promise<SessionsLeft>,
+  w: { deadlineMs: number; pollMs: number; done: (l: SessionsLeft) => boolean; beat: (l: SessionsLeft) => unknown },
+  ctx = Context.current(),
+): Promise<SessionsLeft> {
+  const every = Math.max(50, Math.min(w.pollMs, 1000));
   const samples: [number, Record<string, number>][] = [];
   for (;;) {
     const left = await count();
     samples.push([Date.now(), left.perInstance]);
-    ctx.heartbeat({ sessionsLeft: left.total, services });
-    if (left.total === 0 || Date.now() >= deadlineMs) return { ...left, samples: thinned(samples, SAMPLES_MAX) };
-    await ctx.sleep(Math.min(every, Math.max(0, deadlineMs - Date.now())));
+    ctx.heartbeat(w.beat(left));
+    if (w.done(left) || Date.now() >= w.deadlineMs) return { ...left, samples: thinned(samples, SAMPLES_MAX) };
+    await ctx.sleep(Math.min(every, Math.max(0, w.deadlineMs - Date.now())));
   }
 }

@@ -3,25 +3,19 @@
  * input built and checked before Temporal is contacted (client/adb-input.ts), the same runs and
  * plans whatever starts them.
  */
-import type { Client } from '@temporalio/client';
 import { Option, type Command } from 'commander';
 import type { EstateConfig } from '../common/estate-config';
 import { buildPropagateInput, buildRoleChangeInput, CONCURRENCY_DEFAULT, FAILOVER_MIN_APPROVALS, type AdbOptions } from './adb-input';
 import { planAdbRun, startAdbRun, type AdbRunbook } from './adb-runbooks';
-import { taskQueue as defaultTaskQueue, workflowUiUrl, type TemporalSettings } from './connection';
+import { taskQueue as defaultTaskQueue, workflowUiUrl } from './connection';
 import { CliError, EXIT } from './errors';
-import { runFollower, shellArg } from './render';
+import { shellArg } from './render';
+import type { RunbookCommandContext } from './command-context';
+import { waitAndShow } from './wait-run';
 import { renderAdbPlan } from './render-adb-plan';
-import { hasWorkerPolling, runExitCode, waitForRun, type RunStatus } from './runbooks';
+import { hasWorkerPolling } from './runbooks';
 
-export interface AdbCommandContext {
-  estateOf(): { estate: EstateConfig };
-  settings(): TemporalSettings;
-  withClient<T>(fn: (client: Client, s: TemporalSettings) => Promise<T>, s?: TemporalSettings): Promise<T>;
-  out(line: string): void;
-  setExit(code: number): void;
-  renderRun(r: RunStatus, s: TemporalSettings): string;
-}
+export type AdbCommandContext = RunbookCommandContext;
 
 const DESCRIPTIONS: Record<AdbRunbook, string> = {
   'switchover-adb': 'planned switchover of an Autonomous Database to its Autonomous Data Guard standby, then its wallet to every consumer',
@@ -122,11 +116,7 @@ async function startAction(runbook: AdbRunbook, o: AdbOptions & { wait: boolean;
       }
       if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) ctx.out(`  warning: no worker is polling task queue ${tq}: start orb worker (or orb dev)`);
     }
-    if (!o.wait) return;
-    const follow = runFollower(ctx.out);
-    const final = await waitForRun(client, s, started.workflowId, (r) => (o.json ? undefined : follow(r)));
-    ctx.out(o.json ? JSON.stringify({ ...started, final }, null, 2) : `\n${ctx.renderRun(final, s)}`);
-    ctx.setExit(runExitCode(final));
+    if (o.wait) await waitAndShow(client, s, started, o.json, ctx);
   }, s);
 }
 

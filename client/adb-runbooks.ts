@@ -4,13 +4,12 @@
  * same database must not interleave).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { PropagateWalletInput, RoleChangeInput } from '../common/adb-types';
-import { OrbAwaitingApproval, OrbDatabase, OrbRunbook, OrbStage } from '../common/search-attributes';
 import type { AdbPlan } from '../workflows/plan-adb';
 import type { TemporalSettings } from './connection';
-import { CliError, EXIT, NotFoundError } from './errors';
-import { mapTemporalError, type StartedRun } from './runbooks';
+import { CliError, EXIT } from './errors';
+import { mapTemporalError, startDatabaseRun, type StartedRun } from './runbooks';
 
 export type AdbRunbook = 'switchover-adb' | 'failover-adb' | 'propagate-wallet';
 
@@ -33,41 +32,17 @@ function summary(runbook: AdbRunbook, input: AdbInput): string {
   return `${runbook === 'switchover-adb' ? 'Switch over' : 'Fail over'} ${input.database} to its ${to} standby, then the wallet to ${who}`;
 }
 
-async function runningFor(client: Client, database: string): Promise<string | null> {
-  const query = `OrbDatabase = "${database}" AND ExecutionStatus = "Running"`;
-  for await (const wf of client.workflow.list({ query })) return wf.workflowId;
-  return null;
-}
-
 export async function startAdbRun(client: Client, settings: TemporalSettings, runbook: AdbRunbook, input: AdbInput, taskQueue: string): Promise<StartedRun> {
-  const workflowId = adbWorkflowId(runbook, input.database);
-  try {
-    const other = await runningFor(client, input.database);
-    if (other) {
-      throw new NotFoundError(`another run on ${input.database} is running: workflow ${other}. One role change or propagation per database at a time.\n  See it with: orb status ${other}`);
-    }
-    const handle = await client.workflow.start(ADB_WORKFLOW_TYPES[runbook], {
-      taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: [
-        { key: OrbRunbook, value: runbook },
-        { key: OrbDatabase, value: input.database },
-        { key: OrbStage, value: 'preflight' },
-        { key: OrbAwaitingApproval, value: false },
-      ],
-      staticSummary: summary(runbook, input),
-    });
-    return { workflowId, runId: handle.firstExecutionRunId };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new NotFoundError(`a ${runbook} run of ${input.database} is already running: workflow ${workflowId}.\n  See it with: orb status ${workflowId}`);
-    }
-    if (err instanceof NotFoundError) throw err;
-    mapTemporalError(err, settings, workflowId);
-  }
+  return startDatabaseRun(client, settings, {
+    workflowType: ADB_WORKFLOW_TYPES[runbook],
+    runbook,
+    workflowId: adbWorkflowId(runbook, input.database),
+    database: input.database,
+    input,
+    taskQueue,
+    summary: summary(runbook, input),
+    oneAtATime: 'One role change or propagation per database at a time.',
+  });
 }
 
 export async function planAdbRun(client: Client, settings: TemporalSettings, runbook: AdbRunbook, input: AdbInput, taskQueue: string): Promise<AdbPlan> {

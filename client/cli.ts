@@ -21,6 +21,7 @@ import { renderPlan } from './render-plan';
 import { eventsCommand } from './events/events-command';
 import { addAdbCommands } from './adb-commands';
 import { addReportCommand } from './report/report-command';
+import { addRacCommands } from './rac-commands';
 import { addCheckCommands } from './readiness-command';
 import {
   cancelOutcome,
@@ -320,6 +321,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
+  addRacCommands(start, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addReportCommand(program, { withClient, workflowIdArg, out: io.out });
   addCheckCommands(program, { estateOf, settings, withClient, out: io.out, setExit });
 

@@ -153,44 +153,21 @@ export function defaultStartedBy(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, env: NodeJS.ProcessEnv = process.env): RelocatePdbInput {
-  if (opts.pdb === undefined) throw new InputError('--pdb', 'is required (the PDB to relocate)');
-  if (opts.from === undefined) throw new InputError('--from', 'is required (the CDB the PDB is in now)');
-  if (opts.to === undefined) throw new InputError('--to', 'is required (the CDB to relocate the PDB to)');
-  const pdb = pdbName('--pdb', opts.pdb);
-  const sourceCdb = requireCdb(estate, '--from', opts.from);
-  const targetCdb = requireCdb(estate, '--to', opts.to);
-  if (sourceCdb === targetCdb) throw new InputError('--to', `must differ from --from (both are ${sourceCdb}): a PDB cannot be relocated into the CDB it is in`);
+/** The gate options every runbook with approval gates takes (--approvers, --required-approvals, ...). */
+export interface GateOptions {
+  approvers?: unknown;
+  requiredApprovals?: unknown;
+  gateTimeout?: unknown;
+  onGateTimeout?: unknown;
+  allowSelfApproval?: boolean;
+}
 
-  const availability = oneOf('--availability', opts.availability, ['normal', 'max'] as const, 'normal').toUpperCase() as 'NORMAL' | 'MAX';
-
-  const drainTimeoutMs = durationWithin('--drain-timeout', opts.drainTimeout ?? DRAIN_TIMEOUT_DEFAULT, DRAIN_TIMEOUT_MAX_MS, '24h');
-  const onDrainTimeout = oneOf<OnDrainTimeout>('--on-drain-timeout', opts.onDrainTimeout, ['disconnect', 'ask', 'abort'], 'ask');
-
-  let dbLink: string;
-  if (opts.dbLink !== undefined) {
-    dbLink = dbLinkName('--db-link', opts.dbLink);
-  } else {
-    const configured = estate.cdbs[targetCdb]!.dbLinks[sourceCdb];
-    if (!configured) {
-      throw new InputError(
-        '--db-link',
-        `is required: the estate names no database link in ${targetCdb} to ${sourceCdb} (set cdbs.${targetCdb}.dbLinks.${sourceCdb} in the estate file, or pass --db-link)`,
-      );
-    }
-    dbLink = dbLinkName(`estate cdbs.${targetCdb}.dbLinks.${sourceCdb}`, configured);
-  }
-
-  const startedBy = userName('--started-by', opts.startedBy ?? defaultStartedBy(env));
-
-  // Gates.
-  const beforeCopy = opts.gateBeforeCopy === true;
-  const cutover = opts.cutoverGate !== false;
-  if (opts.keepTombstoneGate === true && availability !== 'MAX') {
-    throw new InputError('--keep-tombstone-gate', 'applies only to --availability max (NORMAL relocation leaves no tombstone)');
-  }
-  const dropTombstone = opts.keepTombstoneGate === true;
-
+/**
+ * The run's gate policy from its options, and the operator's (the same people, never timing out: nobody deciding
+ * must not stop or undo anything by itself). Every run has an operator gate, so every run needs approvers, by
+ * default from the estate's group "dbas".
+ */
+export function gatePoliciesOf(opts: GateOptions, estate: EstateConfig, startedBy: string): { policy: GatePolicy; operator: GatePolicy } {
   // Every run has an operator gate (drain timeout 'ask', recovery after a failure past the
   // open), so every run needs approvers, from the estate's approver groups.
   let approvers: string[];
@@ -229,6 +206,49 @@ export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, 
   // under the same self-approval rule and count; it never times out (nobody deciding must
   // not stop or undo anything by itself).
   const operator: GatePolicy = { approvers: [...approvers], requiredApprovals, timeoutMs: null, onTimeout: 'wait', allowInitiator };
+
+  return { policy, operator };
+}
+
+export function buildRelocateInput(opts: RelocateOptions, estate: EstateConfig, env: NodeJS.ProcessEnv = process.env): RelocatePdbInput {
+  if (opts.pdb === undefined) throw new InputError('--pdb', 'is required (the PDB to relocate)');
+  if (opts.from === undefined) throw new InputError('--from', 'is required (the CDB the PDB is in now)');
+  if (opts.to === undefined) throw new InputError('--to', 'is required (the CDB to relocate the PDB to)');
+  const pdb = pdbName('--pdb', opts.pdb);
+  const sourceCdb = requireCdb(estate, '--from', opts.from);
+  const targetCdb = requireCdb(estate, '--to', opts.to);
+  if (sourceCdb === targetCdb) throw new InputError('--to', `must differ from --from (both are ${sourceCdb}): a PDB cannot be relocated into the CDB it is in`);
+
+  const availability = oneOf('--availability', opts.availability, ['normal', 'max'] as const, 'normal').toUpperCase() as 'NORMAL' | 'MAX';
+
+  const drainTimeoutMs = durationWithin('--drain-timeout', opts.drainTimeout ?? DRAIN_TIMEOUT_DEFAULT, DRAIN_TIMEOUT_MAX_MS, '24h');
+  const onDrainTimeout = oneOf<OnDrainTimeout>('--on-drain-timeout', opts.onDrainTimeout, ['disconnect', 'ask', 'abort'], 'ask');
+
+  let dbLink: string;
+  if (opts.dbLink !== undefined) {
+    dbLink = dbLinkName('--db-link', opts.dbLink);
+  } else {
+    const configured = estate.cdbs[targetCdb]!.dbLinks[sourceCdb];
+    if (!configured) {
+      throw new InputError(
+        '--db-link',
+        `is required: the estate names no database link in ${targetCdb} to ${sourceCdb} (set cdbs.${targetCdb}.dbLinks.${sourceCdb} in the estate file, or pass --db-link)`,
+      );
+    }
+    dbLink = dbLinkName(`estate cdbs.${targetCdb}.dbLinks.${sourceCdb}`, configured);
+  }
+
+  const startedBy = userName('--started-by', opts.startedBy ?? defaultStartedBy(env));
+
+  // Gates.
+  const beforeCopy = opts.gateBeforeCopy === true;
+  const cutover = opts.cutoverGate !== false;
+  if (opts.keepTombstoneGate === true && availability !== 'MAX') {
+    throw new InputError('--keep-tombstone-gate', 'applies only to --availability max (NORMAL relocation leaves no tombstone)');
+  }
+  const dropTombstone = opts.keepTombstoneGate === true;
+
+  const { policy, operator } = gatePoliciesOf(opts, estate, startedBy);
 
   return asWorkflowWillSee({
     pdb,

@@ -81,6 +81,52 @@ export interface StartedRun {
   runId: string;
 }
 
+/** A runbook run to start by a database it is about (OrbDatabase), one at a time per database. */
+export interface DatabaseRun {
+  workflowType: string;
+  runbook: string;
+  workflowId: string;
+  database: string;
+  input: unknown;
+  taskQueue: string;
+  summary: string;
+  /** "One role change or propagation per database at a time." */
+  oneAtATime: string;
+  /** Workflow types that count as another run on the database (default: any runbook) */
+  conflicting?: string[];
+}
+
+/** Starts it unless another run on the database is running (the workflow's own fence decides for certain). */
+export async function startDatabaseRun(client: Client, settings: TemporalSettings, r: DatabaseRun): Promise<StartedRun> {
+  try {
+    const types = r.conflicting ? ` AND WorkflowType IN (${r.conflicting.map((t) => `"${t}"`).join(', ')})` : '';
+    for await (const wf of client.workflow.list({ query: `OrbDatabase = "${r.database}" AND ExecutionStatus = "Running"${types}` })) {
+      throw new NotFoundError(`another run on ${r.database} is running: workflow ${wf.workflowId}. ${r.oneAtATime}\n  See it with: orb status ${wf.workflowId}`);
+    }
+    const handle = await client.workflow.start(r.workflowType, {
+      taskQueue: r.taskQueue,
+      workflowId: r.workflowId,
+      args: [r.input],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: OrbRunbook, value: r.runbook },
+        { key: OrbDatabase, value: r.database },
+        { key: OrbStage, value: 'preflight' },
+        { key: OrbAwaitingApproval, value: false },
+      ],
+      staticSummary: r.summary,
+    });
+    return { workflowId: r.workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new NotFoundError(`a ${r.runbook} run of ${r.database} is already running: workflow ${r.workflowId}.\n  See it with: orb status ${r.workflowId}`);
+    }
+    if (err instanceof NotFoundError) throw err;
+    mapTemporalError(err, settings, r.workflowId);
+  }
+}
+
 export function relocateSummary(input: RelocatePdbInput): string {
   return `Relocate ${input.pdb}: ${input.sourceCdb} → ${input.targetCdb} (${input.availability}${input.upgrade ? ', with upgrade' : ''})`;
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FailoverAdbInput, PropagateWalletInput, SwitchoverAdbInput } from './adb-types';
 import { oracleIdentifierSchema, userNameSchema } from './identifiers';
-import { gatePolicySchema } from './relocate-input-schema';
+import { gatePolicySchema, reachableGates } from './relocate-input-schema';
 import { problemLines, type FieldName } from './validation';
 import { kindOf } from './untrusted-text';
 import { undecodableProblem } from './undecodable-payload';
@@ -85,19 +85,6 @@ const propagateSchema = z
     { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be an input object, not ${kindOf(i.input)}` : undefined) },
   )
   .superRefine((i, ctx) => reachableGates(i.gates, i.startedBy, ctx));
-
-function reachableGates(gates: Record<string, z.infer<typeof gatePolicySchema>>, startedBy: string, ctx: z.RefinementCtx): void {
-  for (const [name, g] of Object.entries(gates)) {
-    const eligible = new Set(g.approvers.filter((a) => g.allowInitiator || a !== startedBy)).size;
-    if (eligible < g.requiredApprovals) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['gates', name, 'requiredApprovals'],
-        message: `needs ${g.requiredApprovals} distinct approvals but only ${eligible} approver(s) other than the initiator are named`,
-      });
-    }
-  }
-}
 
 export type Parsed<T> = { ok: true; input: T } | { ok: false; problems: string[] };
 

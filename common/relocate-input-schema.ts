@@ -47,6 +47,28 @@ export const gatePolicySchema = z.strictObject({
   allowInitiator: z.boolean(),
 });
 
+/** How services drain: the timeout, what to do with sessions left then, how often sessions are counted. */
+export const drainSchema = z.strictObject({
+  timeoutMs: wholeMs('the drain timeout', DRAIN_TIMEOUT_MAX_MS, '24h'),
+  onTimeout: z.enum(['disconnect', 'ask', 'abort']),
+  pollMs: z.number().int().min(100).max(POLL_MAX_MS),
+});
+
+/** A gate that nobody may approve would wait forever: each gate needs enough approvers other than the initiator. */
+export function reachableGates(gates: Record<string, z.infer<typeof gatePolicySchema> | null>, startedBy: string, ctx: z.RefinementCtx): void {
+  for (const [name, g] of Object.entries(gates)) {
+    if (!g) continue;
+    const eligible = new Set(g.approvers.filter((a) => g.allowInitiator || a !== startedBy)).size;
+    if (eligible < g.requiredApprovals) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gates', name, 'requiredApprovals'],
+        message: `needs ${g.requiredApprovals} distinct approvals but only ${eligible} approver(s) other than the initiator are named`,
+      });
+    }
+  }
+}
+
 export const relocatePdbInputSchema = z
   .strictObject(
     {
@@ -56,11 +78,7 @@ export const relocatePdbInputSchema = z
       dbLink: dbLinkNameSchema,
       availability: z.enum(['NORMAL', 'MAX']),
       upgrade: z.boolean().optional(),
-      drain: z.strictObject({
-        timeoutMs: wholeMs('the drain timeout', DRAIN_TIMEOUT_MAX_MS, '24h'),
-        onTimeout: z.enum(['disconnect', 'ask', 'abort']),
-        pollMs: z.number().int().min(100).max(POLL_MAX_MS),
-      }),
+      drain: drainSchema,
       gates: z.strictObject({
         beforeCopy: gatePolicySchema.nullable(),
         cutover: gatePolicySchema.nullable(),
@@ -72,20 +90,7 @@ export const relocatePdbInputSchema = z
     { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be a relocate-pdb input object, not ${kindOf(i.input)}` : undefined) },
   )
   .refine((i) => i.sourceCdb.toUpperCase() !== i.targetCdb.toUpperCase(), { message: 'must differ from sourceCdb', path: ['targetCdb'] })
-  .superRefine((i, ctx) => {
-    // A gate that nobody may approve would wait forever.
-    for (const [name, g] of Object.entries(i.gates)) {
-      if (!g) continue;
-      const eligible = new Set(g.approvers.filter((a) => g.allowInitiator || a !== i.startedBy)).size;
-      if (eligible < g.requiredApprovals) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['gates', name, 'requiredApprovals'],
-          message: `needs ${g.requiredApprovals} distinct approvals but only ${eligible} approver(s) other than the initiator are named`,
-        });
-      }
-    }
-  });
+  .superRefine((i, ctx) => reachableGates(i.gates, i.startedBy, ctx));
 
 export type ParsedRelocateInput = { ok: true; input: RelocatePdbInput } | { ok: false; problems: string[] };
 

@@ -19,6 +19,11 @@ export function targetLockId(targetCdb: string, pdb: string): string {
   return `relocate-pdb-target:${targetCdb.toUpperCase()}:${pdb.toUpperCase()}`;
 }
 
+/** A rolling maintenance's database (the estate's CDB name). */
+export function clusterLockId(cdb: string): string {
+  return `rac-cdb:${cdb.toUpperCase()}`;
+}
+
 /** Database names are looked up without regard to case, as are CDB names. */
 export function databaseLockId(database: string): string {
   return `adb-database:${database.toUpperCase()}`;

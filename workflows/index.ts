@@ -6,3 +6,4 @@ export { failoverAdb } from './failover-adb';
 export { propagateWallet } from './propagate-wallet';
 export { planAdbRunbook } from './plan-adb';
 export { checkReadiness } from './check-readiness';
+export { rollingMaintenance } from './rolling-maintenance';

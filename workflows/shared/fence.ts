@@ -10,7 +10,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RunbookJournal } from './runbook-journal';
 import { causeMessage, causeType } from './failure-text';
-import { databaseLockId, orbFence, releaseLockSignal, targetLockId } from '../fence-lock';
+import { clusterLockId, databaseLockId, orbFence, releaseLockSignal, targetLockId } from '../fence-lock';
 
 export interface HeldFence {
   id: string;
@@ -75,6 +75,16 @@ export function takeDatabaseFence(database: string): Promise<HeldFence> {
     rule: `no other run may change ${database}'s roles or its consumers' wallets`,
     busy: `another run is working on ${database}: a role change or wallet propagation must finish before the next one starts`,
     type: 'DatabaseBusy',
+  });
+}
+
+/** One rolling maintenance at a time per Clusterware-managed database. */
+export function takeClusterFence(cdb: string): Promise<HeldFence> {
+  return takeFence({
+    id: clusterLockId(cdb),
+    rule: `no other run may take ${cdb}'s instances down`,
+    busy: `another run is working on ${cdb}'s instances: one rolling maintenance at a time`,
+    type: 'ClusterBusy',
   });
 }
 

@@ -1,0 +1,60 @@
+/**
+ * `orb start rolling-maintenance`: the input built and checked before Temporal is contacted (client/rac-input.ts),
+ * one run per database (workflow id rolling-maintenance:<CDB>), --wait following it as every runbook's start does.
+ */
+import type { Command } from 'commander';
+import { buildRollingInput, type RollingOptions } from './rac-input';
+import { taskQueue as defaultTaskQueue, workflowUiUrl } from './connection';
+import { shellArg } from './render';
+import type { RunbookCommandContext } from './command-context';
+import { waitAndShow } from './wait-run';
+import { hasWorkerPolling, startDatabaseRun } from './runbooks';
+
+export type RacCommandContext = RunbookCommandContext;
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addRacCommands(start: Command, ctx: RacCommandContext): void {
+  start
+    .command('rolling-maintenance')
+    .description('maintain a RAC database one instance at a time: services drain off it without -force, it stops, you maintain it, it comes back, the pools rebalance, next instance')
+    .requiredOption('--cdb <name>', 'the Clusterware-managed CDB, by its name in the estate (it needs cdbs.<name>.srvctl)')
+    .option('--instances <list>', 'the instances, in the order they go (comma-separated or repeated; default: all, in srvctl\'s order)', collect)
+    .option('--drain-timeout <duration>', 'how long sessions drain off an instance (e.g. 90s, 5m; at most 24h)', '5m')
+    .option('--on-drain-timeout <action>', 'disconnect|ask|abort when sessions remain after the drain timeout', 'ask')
+    .option('--rebalance-timeout <duration>', 'how long to wait for the pools to come back to an instance (then note it and go on; 0 to not wait)', '5m')
+    .option('--no-start-gate', 'do not ask for approval before the first instance leaves (the maintenance gates stay)')
+    .option('--approvers <list>', 'who may approve: group:<name> of the estate, or members of its groups (default group:dbas)', collect)
+    .option('--required-approvals <n>', 'distinct approvals each gate needs (1 to 20)')
+    .option('--allow-self-approval', 'let the person who started the run approve its gates', false)
+    .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)')
+    .option('--wait', 'wait for the run to end, printing progress', false)
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nPer instance: drain-<inst> → disable-services-<inst> → stop-<inst> → gate maintenance-<inst> (do the\n' +
+      'maintenance, then approve) → start-<inst> → services-<inst> → rebalance-<inst>. Before the maintenance gate a\n' +
+      'failure or a rejection puts the instance and its services back; after it, a failure waits at gate\n' +
+      'recover-<stage> (approve retries, reject stops). The workflow id is rolling-maintenance:<CDB>.')
+    .action((o: RollingOptions & { wait: boolean; json: boolean }) => startRolling(o, ctx));
+}
+
+async function startRolling(o: RollingOptions & { wait: boolean; json: boolean }, ctx: RacCommandContext): Promise<void> {
+  const input = buildRollingInput(o, ctx.estateOf().estate);
+  const s = ctx.settings();
+  const tq = defaultTaskQueue();
+  await ctx.withClient(async (client) => {
+    const started = await startDatabaseRun(client, s, {
+      workflowType: 'rollingMaintenance', runbook: 'rolling-maintenance', workflowId: `rolling-maintenance:${input.cdb}`, database: input.cdb,
+      input, taskQueue: tq, summary: `Rolling maintenance of ${input.cdb}, one instance at a time`, oneAtATime: 'One rolling maintenance per database at a time.',
+      conflicting: ['rollingMaintenance'],
+    });
+    const ui = workflowUiUrl(s.namespace, started.workflowId);
+    if (o.json && !o.wait) return ctx.out(JSON.stringify({ ...started, namespace: s.namespace, taskQueue: tq, uiUrl: ui, input }, null, 2));
+    if (!o.json) {
+      const id = shellArg(started.workflowId);
+      ctx.out(`started ${started.workflowId}\n  web UI:  ${ui}\n  status:  orb status ${id}\n  report:  orb report ${id}`);
+      ctx.out(`  gates:   orb approve ${id} --gate ${input.gates.start ? 'start' : 'maintenance-<instance>'} --by <name>`);
+      if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) ctx.out(`  warning: no worker is polling task queue ${tq}: start orb worker (or orb dev)`);
+    }
+    if (o.wait) await waitAndShow(client, s, started, o.json, ctx);
+  }, s);
+}

@@ -1,0 +1,201 @@
+/**
+ * Runbook: rolling maintenance of a RAC database, one instance at a time, so that applications never see it
+ * (Oracle: High Availability Overview and Best Practices, "Server-Side Planned Maintenance"):
+ *
+ *   fence (one run per database) → preflight (srvctl: instances running, every service has somewhere to go)
+ *   → [approve start] → for each instance, in order:
+ *       drain (services leave without -force: relocate the ones running only there, stop the others, with the
+ *       drain timeout; watch its sessions leave; on timeout: disconnect after the transaction, ask, or abort)
+ *       → disable its services there → stop the instance (IMMEDIATE) → disable it
+ *       → [maintenance gate: do the maintenance, approve when done]
+ *       → enable and start the instance → enable its services and bring them back → watch the pools rebalance
+ *   → verify (every instance running, every service on its preferred instances)
+ *
+ * Before an instance's maintenance gate, a failure or a rejection puts the instance and its services back.
+ * After it, a failure waits at an operator gate (retry or stop).
+ */
+import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { OrbActivities } from '../activities';
+import type { SrvctlCommand } from '../common/srvctl/commands';
+import type { RacFacts } from '../common/rac/rac-facts';
+import { instanceTurn, servicesWithoutRefuge, type InstanceTurn } from '../common/rac/instance-steps';
+import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
+import type { RunbookStatus } from '../common/runbook-types';
+import { ApprovalGates } from './shared/approval-gates';
+import { Compensations } from './shared/compensations';
+import { drainSessions } from './shared/drain';
+import { takeClusterFence, whileFenced } from './shared/fence';
+import { recoverable } from './shared/recovery-gate';
+import { startRunbook } from './shared/runbook-start';
+import type { RunbookJournal } from './shared/runbook-journal';
+import { causeMessage } from './shared/failure-text';
+import { dbSteps, longSteps } from './shared/activity-options';
+
+export const ROLLING_MAINTENANCE = 'rolling-maintenance';
+
+export interface RollingMaintenanceResult {
+  outcome: 'completed';
+  status: RunbookStatus;
+}
+
+const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
+
+export async function rollingMaintenance(raw: RollingMaintenanceInput): Promise<RollingMaintenanceResult> {
+  const { input, journal } = startRunbook(ROLLING_MAINTENANCE, raw, parseRollingInput(raw), rollingIdentity(raw));
+  journal.describe(`Rolling maintenance of ${input.cdb}, one instance at a time; started by ${input.startedBy}`);
+  return whileFenced(journal, () => takeClusterFence(input.cdb), () => new Rolling(input, journal).run());
+}
+
+class Rolling {
+  private readonly gates: ApprovalGates;
+  private readonly cdb: string;
+
+  constructor(private readonly input: RollingMaintenanceInput, private readonly journal: RunbookJournal) {
+    this.gates = new ApprovalGates(journal, input.startedBy);
+    this.cdb = input.cdb;
+  }
+
+  async run(): Promise<RollingMaintenanceResult> {
+    const order = await this.preflight();
+    if (this.input.gates.start) {
+      await this.gate('start', `Start the rolling maintenance of ${this.cdb}: ${order.join(' → ')}, one instance at a time?`, this.input.gates.start)
+        .catch((err) => {
+          this.journal.finish('compensated', `${causeMessage(err)}. Nothing was changed`);
+          throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'GateRejected', this.journal.status);
+        });
+    }
+    for (const [i, instance] of order.entries()) await this.turn(instance, order.slice(i + 1));
+    const facts = await this.journal.stage('verify', () => this.read('verify'), (f) => this.verified(f));
+    const problems = this.problems(facts);
+    if (problems.length) return this.stop(`verify found ${problems.join('; ')}`, []);
+    this.journal.finish('completed', `${order.length} instance(s) maintained one at a time; every instance runs and every service is on its preferred instances`);
+    return { outcome: 'completed', status: this.journal.status };
+  }
+
+  private read(why: string): Promise<RacFacts> {
+    return act(dbSteps, `srvctl config/status of ${this.cdb} (${why}, read-only)`).readRac({ cdb: this.cdb });
+  }
+
+  private srvctl(cmds: SrvctlCommand[], what: string, drainS = 0): Promise<unknown> {
+    const opts = drainS > 0 ? longSteps(drainS * 1000) : dbSteps;
+    return cmds.reduce<Promise<unknown>>((p, command) => p.then(() =>
+      act(opts, `${what}: srvctl ${command.kind.replace('-', ' ')}`).runSrvctl({ cdb: this.cdb, command, what })), Promise.resolve());
+  }
+
+  /** The instances in their order, once every one is running and each turn leaves every service somewhere. */
+  private async preflight(): Promise<string[]> {
+    this.journal.begin('preflight');
+    const facts = await this.read('preflight').catch((err) => this.fail(`preflight failed, nothing was changed: ${causeMessage(err)}`));
+    const known = facts.instances.map((i) => i.name);
+    const order = (this.input.instances ?? known).map((n) => known.find((k) => k.toUpperCase() === n.toUpperCase()) ?? n);
+    const checks = order.map((inst) => {
+      const f = facts.instances.find((i) => i.name === inst);
+      const stranded = servicesWithoutRefuge(facts, inst);
+      const reason = !f ? `${inst} is not an instance of ${facts.db} (it has ${known.join(', ')})`
+        : !f.running ? `${inst} is not running on ${f.node}: start it first, or leave it out`
+          : stranded.length ? `${stranded.join(', ')} would be down everywhere while ${inst} is out: add an available instance`
+            : `${inst} on ${f.node}: ${facts.services.filter((s) => s.runningOn.includes(inst)).length} service(s) will leave it`;
+      return { check: `instance ${inst}`, outcome: f?.running && !stranded.length ? 'pass' as const : 'fail' as const, reason };
+    });
+    if (facts.instances.filter((i) => i.running).length < 2) {
+      checks.push({ check: 'cluster', outcome: 'fail', reason: `${facts.db} runs on fewer than two instances: a rolling maintenance needs another to serve meanwhile` });
+    }
+    this.journal.preflight(checks);
+    const failed = checks.filter((c) => c.outcome === 'fail');
+    this.journal.end(failed.length ? 'failed' : 'succeeded', `${checks.length - failed.length} passed, ${failed.length} failed`);
+    if (failed.length) return this.fail(`preflight failed, nothing was changed: ${failed.map((c) => c.reason).join('; ')}`);
+    return order;
+  }
+
+  /** One instance's turn; before its maintenance gate anything that fails puts it back. */
+  private async turn(instance: string, next: string[]): Promise<void> {
+    const { timeoutMs, onTimeout } = this.input.drain;
+    const t = instanceTurn(await this.read(`before ${instance}`), instance, { timeoutS: Math.ceil(timeoutMs / 1000), stopOption: onTimeout === 'disconnect' ? 'TRANSACTIONAL' : 'NONE' });
+    const undo = new Compensations(this.journal);
+    try {
+      undo.add({ step: `bring ${instance}'s services back`, run: async () => void (await this.srvctl([...t.enableServices, ...t.returnServices], `undo: services back on ${instance}`)) });
+      await this.journal.stage(`drain-${instance}`, () => this.drain(t), (d) => `${t.moves.map((m) => (m.how === 'relocate' ? `${m.service} → ${m.to}` : `${m.service} stopped here`)).join(', ') || 'no service ran here'}` +
+        (d.disconnected ? `; ${d.disconnected.sessions} session(s) left at the drain timeout were disconnected after their transaction` : ''));
+      await this.journal.stage(`disable-services-${instance}`, () => this.srvctl(t.disableServices, `disable ${instance}'s services there`));
+      undo.add({ step: `start ${instance} again`, run: async () => void (await this.srvctl([t.enableInstance, t.startInstance], `undo: ${instance} back`)) });
+      await this.journal.stage(`stop-${instance}`, () => this.srvctl([t.stopInstance, t.disableInstance], `stop ${instance}`));
+      await this.gate(`maintenance-${instance}`, `${instance} is stopped and disabled. Do its maintenance now, then approve; reject to start it again unchanged and stop the run.`, this.input.gates.maintenance);
+    } catch (err) {
+      return this.compensate(undo, err, next);
+    }
+    const stop = (why: string) => this.stop(why, [instance, ...next]);
+    await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
+    await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`,
+      () => this.srvctl([...t.enableServices, ...t.returnServices], `services back on ${instance}`, t.returnServices.some((c) => c.kind === 'relocate-service') ? Math.ceil(timeoutMs / 1000) : 0), stop);
+    await this.rebalance(t);
+  }
+
+  private drain(t: InstanceTurn) {
+    const services = t.moves.map((m) => m.service);
+    return drainSessions(this.journal, {
+      what: `${services.join(', ')} on ${t.instance}`,
+      stop: (s) => this.srvctl(t.leave, `${t.instance}'s services leave it (drain ${s} s, no -force)`, s),
+      awaitGone: (deadlineMs) => act(longSteps(this.input.drain.timeoutMs), `watch the sessions leave ${t.instance} (GV$SESSION, heartbeating what is left)`)
+        .awaitInstanceSessionsGone({ cdb: this.cdb, instance: t.instance, services, deadlineMs, pollMs: this.input.drain.pollMs }),
+      // The instance stops next anyway: SHUTDOWN TRANSACTIONAL lets the stragglers' transactions finish, then disconnects them.
+      disconnect: () => this.srvctl([{ kind: 'stop-instance', db: t.stopInstance.db, instance: t.instance, stopOption: 'TRANSACTIONAL' }],
+        `disconnect the sessions left on ${t.instance} after their transaction`),
+    }, this.input.drain, (q) => this.gate(`drain-timeout-${t.instance}`, q, this.input.gates.operator));
+  }
+
+  /** The pools rebalance onto the instance: its share of the services' sessions, or a note at the timeout. */
+  private async rebalance(t: InstanceTurn): Promise<void> {
+    const services = t.moves.map((m) => m.service);
+    if (!services.length || this.input.rebalanceTimeoutMs === 0) return this.journal.skip(`rebalance-${t.instance}`, services.length ? 'not asked for' : 'no service came back');
+    const running = (await this.read(`rebalance of ${t.instance}`)).instances.filter((i) => i.running).length;
+    const share = 0.8 / Math.max(1, running);
+    const l = await this.journal.stage(`rebalance-${t.instance}`, () => act(longSteps(this.input.rebalanceTimeoutMs), `watch the pools rebalance onto ${t.instance}`)
+      .awaitRebalance({ cdb: this.cdb, instance: t.instance, services, share, deadlineMs: Date.now() + this.input.rebalanceTimeoutMs, pollMs: this.input.drain.pollMs }),
+    (x) => `${Math.round(x.share * 100)}% of ${x.total} session(s) on ${t.instance}${x.share >= share ? '' : ` (below ${Math.round(share * 100)}% at the timeout: going on)`}`);
+    if (l.samples?.length) this.journal.sessions(l.samples);
+    if (l.share < share) this.journal.note(`the pools had not rebalanced onto ${t.instance} within ${Math.round(this.input.rebalanceTimeoutMs / 1000)} s (${Math.round(l.share * 100)}% of sessions): going on`);
+  }
+
+  private async gate(name: string, question: string, policy: RollingMaintenanceInput['gates']['operator']): Promise<string[]> {
+    const d = await this.journal.stage(`approve-${name}`, () => this.gates.wait(name, question, policy),
+      (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
+    if (d.decision === 'approved') return d.by;
+    throw ApplicationFailure.nonRetryable(d.decision === 'rejected' ? `rejected at gate "${name}" by ${d.by}${d.comment ? `: ${d.comment}` : ''}` : `gate "${name}" timed out`, 'GateRejected');
+  }
+
+  private async compensate(undo: Compensations, err: unknown, next: string[]): Promise<never> {
+    const why = causeMessage(err);
+    const { failed } = await undo.run();
+    const left = next.length ? ` Not started: ${next.join(', ')}.` : '';
+    if (failed.length) {
+      this.journal.finish('failed', `${why}. Putting it back failed: ${failed.join('; ')}.${left}`);
+      throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'CompensationIncomplete', this.journal.status);
+    }
+    this.journal.finish('compensated', `${why}. The instance and its services were put back.${left}`);
+    throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'RunbookCompensated', this.journal.status);
+  }
+
+  private async stop(why: string, notDone: string[]): Promise<never> {
+    const reason = `${why}; the estate is left as it is.${notDone.length ? ` Still to do: ${notDone.join(', ')} (enable and start each instance and its services with srvctl).` : ''}`;
+    this.journal.finish('failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', this.journal.status);
+  }
+
+  private fail(reason: string): never {
+    this.journal.end('failed', reason);
+    this.journal.finish('failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', this.journal.status);
+  }
+
+  private problems(f: RacFacts): string[] {
+    const down = f.instances.filter((i) => !i.running).map((i) => `${i.name} not running`);
+    const off = f.services.flatMap((s) => s.preferred.filter((p) => !s.runningOn.some((r) => r.toUpperCase() === p.toUpperCase())).map((p) => `${s.name} not on ${p}`));
+    const disabled = f.services.flatMap((s) => s.disabledOn.map((i) => `${s.name} disabled on ${i}`));
+    return [...down, ...off, ...disabled];
+  }
+
+  private verified(f: RacFacts): string {
+    const p = this.problems(f);
+    return p.length ? p.join('; ') : `${f.instances.length} instance(s) running, ${f.services.length} service(s) on their preferred instances`;
+  }
+}
