@@ -552,6 +552,16 @@ export class Lab {
     return fn(racControl(this.state, ctx));
   }
 
+  /** Lab control: an unplanned instance failure (lab/rac/instance-actions.ts crashInstance); saved, not in the oplog. */
+  racCrash(cdb: string, instance: string): unknown {
+    const ctx = this.advance();
+    const view = racControl(this.state, ctx).crash(cdb, instance);
+    this.log.info({ cdb, instance }, 'RAC instance crashed (lab control)');
+    this.save();
+    this.ensureTicker();
+    return view;
+  }
+
   close(): void {
     this.endRacWaits('reset');
     if (this.ticker) clearInterval(this.ticker);

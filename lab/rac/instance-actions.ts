@@ -7,6 +7,9 @@
  *  - start: STARTUP takes rac.instanceStartSec; when it ends FAN publishes INSTANCE up and the
  *    services whose Clusterware target is ONLINE there (and enabled there) start on it, with the
  *    PDB default services.
+ *  - crash (lab control, an unplanned outage): the instance is gone at once with its sessions;
+ *    FAN publishes SERVICEMEMBER and INSTANCE down with reason FAILURE; a singleton service fails
+ *    over to an available instance; Clusterware restarts an enabled instance (a start in simulated time).
  * Checks and errors belong to the srvctl commands (lab/rac/srvctl/*).
  */
 import type { StopOption } from '../../activities/oracle/port';
@@ -90,4 +93,26 @@ export function endInstanceTransition(ctx: SimContext, cdb: ClusterCdb, inst: La
   inst.changeAtMs = null;
   if (state === 'stopping') endStop(ctx, cdb, inst, atMs);
   else if (state === 'starting') endStart(ctx, cdb, inst, atMs);
+}
+
+/** An unplanned instance failure (POST /rac/{cdb}/instances/{inst}/crash). */
+export function crashInstance(ctx: SimContext, cdb: ClusterCdb, inst: LabRacInstance): void {
+  const at = ctx.nowMs;
+  for (const r of racServices(cdb)) {
+    if (!r.svc.runningOn.includes(inst.name)) continue;
+    r.svc.runningOn = r.svc.runningOn.filter((i) => i !== inst.name);
+    publishFan(cdb, at, { type: 'SERVICEMEMBER', service: r.svc.name, instance: inst.name, status: 'down', reason: 'FAILURE', drainTimeout: null });
+    const to = r.svc.runningOn.length === 0 ? failoverTarget(cdb, r, inst.name) : undefined;
+    if (to) {
+      startServiceOn(ctx, cdb, r, to, at, 'FAILURE');
+      r.crs.targetOn = r.crs.targetOn.filter((i) => i !== inst.name);
+    }
+  }
+  for (const pdb of cdb.pdbs) for (const svc of pdb.services) svc.runningOn = svc.runningOn.filter((i) => i !== inst.name);
+  removeSessions(ctx.state, { cdb: cdb.name, instance: inst.name });
+  removeDrains(ctx.state, { cdb: cdb.name, instance: inst.name });
+  publishFan(cdb, at, { type: 'INSTANCE', service: null, instance: inst.name, status: 'down', reason: 'FAILURE', drainTimeout: null });
+  inst.state = 'stopped';
+  inst.changeAtMs = null;
+  if (inst.enabled) beginInstanceStart(ctx, inst);
 }

@@ -9,6 +9,8 @@ import { clusterCdbs, racServices } from './cluster';
 import { fanText } from './fan';
 import type { LabCluster } from './rac-model';
 import { readSeries } from './series';
+import { crashInstance } from './instance-actions';
+import { advanceState } from '../advance';
 
 type ClusterCdb = LabCdb & { cluster: LabCluster };
 
@@ -48,6 +50,16 @@ function clusterView(state: LabState, cdb: ClusterCdb) {
 
 export function racControl(state: LabState, ctx: SimContext) {
   return {
+    /** An unplanned failure of an instance (FAN reason FAILURE); Clusterware restarts it if enabled. */
+    crash: (name: string, instance: string) => {
+      const cdb = requireCluster(state, name);
+      const inst = cdb.cluster.instances.find((i) => sameName(i.name, instance));
+      if (!inst) throw new LabError('LAB-404', `LAB-404: ${cdb.name} has no instance ${instance} (its instances: ${cdb.cluster.instances.map((i) => i.name).join(', ')})`);
+      if (inst.state !== 'running') throw new LabError('LAB-409', `LAB-409: instance ${inst.name} of ${cdb.name} is ${inst.state}: only a running instance can crash`);
+      crashInstance(ctx, cdb, inst);
+      advanceState(ctx);
+      return clusterView(state, cdb);
+    },
     /** srvctl paths the nodes of each cluster database have (<Oracle home>/bin/srvctl, <Grid home>/bin/srvctl) */
     srvctlPaths: () =>
       Object.fromEntries(clusterCdbs(state).map((c) => [c.name, [`${c.cluster.oracleHome}/bin/srvctl`, `${c.cluster.gridHome}/bin/srvctl`]])),

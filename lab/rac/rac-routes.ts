@@ -1,6 +1,6 @@
 /**
  * Lab-control routes of the RAC part (lab/RAC.md): GET /ssh (with `srvctl`: the srvctl paths per CDB), GET /rac, GET /rac/{cdb},
- * GET /rac/{cdb}/sessions[?since=&maxPoints=], GET /rac/{cdb}/fan[?since=].
+ * GET /rac/{cdb}/sessions[?since=&maxPoints=], GET /rac/{cdb}/fan[?since=], POST /rac/{cdb}/instances/{inst}/crash.
  * Returns the answer's body, or undefined when the path is not one of these.
  */
 import type { Lab } from '../lab';
@@ -27,6 +27,8 @@ function sinceParam(url: URL): number | undefined {
 
 export function racRoute(lab: Lab, method: string, path: string, url: URL): unknown {
   if (path !== '/ssh' && path !== '/rac' && !path.startsWith('/rac/')) return undefined;
+  const crash = /^\/rac\/([^/]+)\/instances\/([^/]+)\/crash$/.exec(path);
+  if (crash && method === 'POST') return lab.racCrash(decodeURIComponent(crash[1]!), decodeURIComponent(crash[2]!));
   if (method !== 'GET') throw new LabError('LAB-404', `LAB-404: no route ${method} ${path}`, 405);
   if (path === '/ssh') {
     if (!lab.sshInfo) throw new LabError('LAB-404', 'LAB-404: the lab runs no SSH server (started without one)');

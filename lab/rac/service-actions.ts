@@ -18,14 +18,21 @@ export interface ServiceRef {
 }
 
 /** The service starts on the instance: FAN UP, a drain there is cancelled, Clusterware's target is ONLINE there. */
-export function startServiceOn(ctx: SimContext, cdb: ClusterCdb, r: ServiceRef, instance: string, atMs: number): void {
+export function startServiceOn(
+  ctx: SimContext,
+  cdb: ClusterCdb,
+  r: ServiceRef,
+  instance: string,
+  atMs: number,
+  reason: 'USER' | 'FAILURE' = 'USER',
+): void {
   if (r.svc.runningOn.includes(instance)) return;
   r.svc.runningOn = [...r.svc.runningOn, instance].sort();
   cancelDrain(ctx, cdb, r.pdb.name, r.svc.name, [instance]);
   if (!r.svc.crs) return;
   if (!r.svc.crs.targetOn.includes(instance)) r.svc.crs.targetOn = [...r.svc.crs.targetOn, instance].sort();
   r.svc.crs.fullStop = false;
-  publishFan(cdb, atMs, { type: 'SERVICEMEMBER', service: r.svc.name, instance, status: 'up', reason: 'USER', drainTimeout: null });
+  publishFan(cdb, atMs, { type: 'SERVICEMEMBER', service: r.svc.name, instance, status: 'up', reason, drainTimeout: null });
 }
 
 export interface StopSpec {

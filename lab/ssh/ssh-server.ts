@@ -47,9 +47,13 @@ function authenticate(lab: Lab, keys: LabSshKeys, ctx: AuthContext): void {
   ctx.accept();
 }
 
-function runExec(lab: Lab, log: LabLogger, stream: ServerChannel, command: string): void {
+/** `connClosed`: the client's connection is gone (its channels do not always say so themselves). */
+function runExec(lab: Lab, log: LabLogger, stream: ServerChannel, command: string, connClosed: Promise<void>): void {
   let closed = false;
-  const gone = new Promise<void>((resolve) => stream.once('close', () => ((closed = true), resolve())));
+  const channelClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  const gone = Promise.race([channelClosed, connClosed]).then(() => {
+    closed = true;
+  });
   lab.srvctl(command, { user: LAB_SSH_USER, closed: gone }).then(
     (a) => {
       if (closed) return;
@@ -68,8 +72,8 @@ function runExec(lab: Lab, log: LabLogger, stream: ServerChannel, command: strin
   );
 }
 
-function serveSession(lab: Lab, log: LabLogger, session: Session): void {
-  session.on('exec', (accept, _reject, info) => runExec(lab, log, accept(), info.command));
+function serveSession(lab: Lab, log: LabLogger, session: Session, connClosed: Promise<void>): void {
+  session.on('exec', (accept, _reject, info) => runExec(lab, log, accept(), info.command, connClosed));
   for (const ev of REFUSED_SESSION_REQUESTS) {
     (session as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on(ev, (_accept, reject, info) => {
       lab.refuseSsh(ev, { user: LAB_SSH_USER, ...(typeof info === 'object' && info !== null ? { info } : {}) }, `${ev} requests are not served (exec of srvctl only)`);
@@ -80,9 +84,10 @@ function serveSession(lab: Lab, log: LabLogger, session: Session): void {
 
 function serveClient(lab: Lab, log: LabLogger, keys: LabSshKeys, client: Connection): void {
   client.on('error', (e) => log.debug({ err: e }, 'ssh client error'));
+  const connClosed = new Promise<void>((resolve) => client.once('close', () => resolve()));
   client.on('authentication', (ctx) => authenticate(lab, keys, ctx));
   client.on('ready', () => {
-    client.on('session', (accept) => serveSession(lab, log, accept()));
+    client.on('session', (accept) => serveSession(lab, log, accept(), connClosed));
     client.on('request', (_accept, reject, name) => {
       lab.refuseSsh('request', { user: LAB_SSH_USER, name }, `global request ${name} is not served`);
       reject?.();
