@@ -34,9 +34,8 @@ export interface InstanceStopSpec {
 /** A singleton's other home: an instance it may run on, running, not running it yet, not disabled there. */
 function failoverTarget(cdb: ClusterCdb, r: ReturnType<typeof racServices>[number], from: string): string | undefined {
   const candidates = [...r.crs.available, ...r.crs.preferred].filter((i) => i !== from);
-  return candidates.find(
-    (i) => cdb.cluster.instances.some((x) => x.name === i && x.state === 'running') && !r.svc.runningOn.includes(i) && !r.crs.disabledOn.includes(i),
-  );
+  const up = (i: string) => cdb.cluster.instances.some((x) => x.name === i && x.state === 'running');
+  return candidates.find((i) => up(i) && !r.svc.runningOn.includes(i) && !r.crs.disabledOn.includes(i));
 }
 
 export function beginInstanceStop(ctx: SimContext, cdb: ClusterCdb, inst: LabRacInstance, spec: InstanceStopSpec): void {
@@ -79,7 +78,9 @@ function endStart(ctx: SimContext, cdb: ClusterCdb, inst: LabRacInstance, atMs: 
   publishFan(cdb, atMs, { type: 'INSTANCE', service: null, instance: inst.name, status: 'up', reason: 'USER', drainTimeout: null });
   for (const pdb of cdb.pdbs) {
     if (!isOpen(pdb)) continue;
-    for (const svc of pdb.services) if (svc.isDefault && !svc.runningOn.includes(inst.name)) svc.runningOn = [...svc.runningOn, inst.name].sort();
+    for (const svc of pdb.services) {
+      if (svc.isDefault && !svc.runningOn.includes(inst.name)) svc.runningOn = [...svc.runningOn, inst.name].sort();
+    }
   }
   for (const r of racServices(cdb)) {
     const back = r.crs.targetOn.includes(inst.name) && r.crs.enabled && !r.crs.disabledOn.includes(inst.name) && isOpen(r.pdb);
@@ -101,7 +102,8 @@ export function crashInstance(ctx: SimContext, cdb: ClusterCdb, inst: LabRacInst
   for (const r of racServices(cdb)) {
     if (!r.svc.runningOn.includes(inst.name)) continue;
     r.svc.runningOn = r.svc.runningOn.filter((i) => i !== inst.name);
-    publishFan(cdb, at, { type: 'SERVICEMEMBER', service: r.svc.name, instance: inst.name, status: 'down', reason: 'FAILURE', drainTimeout: null });
+    const down = { type: 'SERVICEMEMBER', service: r.svc.name, instance: inst.name, status: 'down', reason: 'FAILURE', drainTimeout: null } as const;
+    publishFan(cdb, at, down);
     const to = r.svc.runningOn.length === 0 ? failoverTarget(cdb, r, inst.name) : undefined;
     if (to) {
       startServiceOn(ctx, cdb, r, to, at, 'FAILURE');

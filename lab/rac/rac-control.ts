@@ -54,22 +54,26 @@ export function racControl(state: LabState, ctx: SimContext) {
     crash: (name: string, instance: string) => {
       const cdb = requireCluster(state, name);
       const inst = cdb.cluster.instances.find((i) => sameName(i.name, instance));
-      if (!inst) throw new LabError('LAB-404', `LAB-404: ${cdb.name} has no instance ${instance} (its instances: ${cdb.cluster.instances.map((i) => i.name).join(', ')})`);
-      if (inst.state !== 'running') throw new LabError('LAB-409', `LAB-409: instance ${inst.name} of ${cdb.name} is ${inst.state}: only a running instance can crash`);
+      const names = cdb.cluster.instances.map((i) => i.name).join(', ');
+      if (!inst) throw new LabError('LAB-404', `LAB-404: ${cdb.name} has no instance ${instance} (its instances: ${names})`);
+      if (inst.state !== 'running') {
+        throw new LabError('LAB-409', `LAB-409: instance ${inst.name} of ${cdb.name} is ${inst.state}: only a running instance can crash`);
+      }
       crashInstance(ctx, cdb, inst);
       advanceState(ctx);
       return clusterView(state, cdb);
     },
     /** srvctl paths the nodes of each cluster database have (<Oracle home>/bin/srvctl, <Grid home>/bin/srvctl) */
     srvctlPaths: () =>
-      Object.fromEntries(clusterCdbs(state).map((c) => [c.name, [`${c.cluster.oracleHome}/bin/srvctl`, `${c.cluster.gridHome}/bin/srvctl`]])),
+      Object.fromEntries(clusterCdbs(state).map((c) => [c.name, [c.cluster.oracleHome, c.cluster.gridHome].map((h) => `${h}/bin/srvctl`)])),
     clusters: () => ({ clusters: clusterCdbs(state).map((c) => ({ cdb: c.name, dbUniqueName: c.cluster.dbUniqueName })) }),
     view: (name: string) => clusterView(state, requireCluster(state, name)),
     sessions: (name: string, opts: { sinceMs?: number; maxPoints: number }) => readSeries(state, requireCluster(state, name), opts),
     fan: (name: string, sinceSeq: number) => {
       const cdb = requireCluster(state, name);
       const events = cdb.cluster.fan.filter((e) => e.seq > sinceSeq);
-      return { events: events.map((e) => ({ ...e, at: new Date(e.atMs).toISOString(), text: fanText(cdb.cluster, e) })), now: new Date(ctx.nowMs).toISOString() };
+      const view = (e: (typeof events)[number]) => ({ ...e, at: new Date(e.atMs).toISOString(), text: fanText(cdb.cluster, e) });
+      return { events: events.map(view), now: new Date(ctx.nowMs).toISOString() };
     },
   };
 }

@@ -67,6 +67,8 @@ const TAC = (drain: number): Partial<LabService> => ({
   aqHaNotifications: true,
 });
 
+const TAF: Partial<LabService> = { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 };
+
 function clusterOf(dbUniqueName: string, nodes: string[], instances: string[]): LabCluster {
   return {
     dbUniqueName,
@@ -101,14 +103,17 @@ function raccdb(s: Shape): LabCdb & { cluster: LabCluster } {
   const services = [
     racService('ORDERS_UNI', both, [], AC(s.drain)),
     racService('BILLING_SGL', ['raccdb1'], ['raccdb2'], TAC(Math.round(s.drain / 2))),
-    racService('REPORTS_TAF', ['raccdb2'], ['raccdb1'], { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 }),
+    racService('REPORTS_TAF', ['raccdb2'], ['raccdb1'], TAF),
     racService('BATCH_AC', both, [], { failoverType: 'TRANSACTION', failoverRestore: 'NONE' }),
     racService('LEGACY_SVC', both, [], {}),
   ];
   const pdb = openPdb(c, 'OLTP', s.pdbBytes, [], both);
   pdb.services.push(...services);
   c.pdbs.push(pdb);
-  c.cluster.pools.push(pool('orders-ucp', 'OLTP', 'ORDERS_UNI', 10 * s.pool, 0.3), pool('billing-ucp', 'OLTP', 'BILLING_SGL', 4 * s.pool, 0.5));
+  c.cluster.pools.push(
+    pool('orders-ucp', 'OLTP', 'ORDERS_UNI', 10 * s.pool, 0.3),
+    pool('billing-ucp', 'OLTP', 'BILLING_SGL', 4 * s.pool, 0.5),
+  );
   return c;
 }
 
@@ -116,15 +121,22 @@ function tricdb(s: Shape): LabCdb & { cluster: LabCluster } {
   const c = racCdb('TRICDB', 'tricdb', ['trinode1', 'trinode2', 'trinode3']);
   const all = ['tricdb1', 'tricdb2', 'tricdb3'];
   const pdb = openPdb(c, 'LEDGER', s.pdbBytes, [], all);
-  pdb.services.push(racService('LEDGER_UNI', all, [], AC(s.drain)), racService('LEDGER_SGL', ['tricdb2'], ['tricdb3'], TAC(Math.round(s.drain / 2))));
+  pdb.services.push(
+    racService('LEDGER_UNI', all, [], AC(s.drain)),
+    racService('LEDGER_SGL', ['tricdb2'], ['tricdb3'], TAC(Math.round(s.drain / 2))),
+  );
   c.pdbs.push(pdb);
-  c.cluster.pools.push(pool('ledger-ucp', 'LEDGER', 'LEDGER_UNI', 9 * s.pool, 0.3), pool('ledger-sgl-ucp', 'LEDGER', 'LEDGER_SGL', 3 * s.pool, 0.5));
+  c.cluster.pools.push(
+    pool('ledger-ucp', 'LEDGER', 'LEDGER_UNI', 9 * s.pool, 0.3),
+    pool('ledger-sgl-ucp', 'LEDGER', 'LEDGER_SGL', 3 * s.pool, 0.5),
+  );
   return c;
 }
 
 function addSessions(state: LabState, c: LabCdb, pdb: string, svc: string, instance: string, n: number, longRunning: boolean): void {
   for (let k = 0; k < n; k++) {
-    state.sessions.push({ sid: state.nextSid++, cdb: c.name, pdb, service: svc, instance, longRunning, connectedAtMs: state.simNowMs, leavesAtMs: null });
+    const sid = state.nextSid++;
+    state.sessions.push({ sid, cdb: c.name, pdb, service: svc, instance, longRunning, connectedAtMs: state.simNowMs, leavesAtMs: null });
   }
 }
 

@@ -61,7 +61,8 @@ export function stopServiceOn(ctx: SimContext, cdb: ClusterCdb, r: ServiceRef, i
     if (spec.force) removeSessions(ctx.state, { cdb: cdb.name, pdb: r.pdb.name, service: r.svc.name, instance });
   }
   if (!spec.force && on.length > 0) {
-    startDrain(ctx, cdb, { pdb: r.pdb.name, service: r.svc.name, instances: on, stopOption: spec.stopOption, drainTimeoutSeconds: spec.drainSec }, atMs);
+    const drain = { pdb: r.pdb.name, service: r.svc.name, instances: on, stopOption: spec.stopOption, drainTimeoutSeconds: spec.drainSec };
+    startDrain(ctx, cdb, drain, atMs);
   }
 }
 

@@ -32,7 +32,10 @@ export interface SrvctlHooks {
   logEntry(cdb: string, op: string, args: unknown, nowMs: number): LabOplogEntry;
   save(): void;
   now(): number;
-  /** Resolves 'done' once pred holds (checked as simulated time advances), 'closed' when `closed` resolves first, 'reset' on lab reset / close. */
+  /**
+   * Resolves 'done' once pred holds (checked as simulated time advances), 'closed' when `closed` resolves first
+   * (only with pred null: a hang), 'reset' on lab reset / close.
+   */
   waitFor(pred: ((state: LabState) => boolean) | null, closed: Promise<void>): Promise<WaitEnd>;
 }
 
@@ -55,7 +58,8 @@ export function recordRefusal(h: SrvctlHooks, op: string, args: unknown, reason:
 
 function objectsOf(c: SrvctlCommand): string[] {
   const o = c.options;
-  return ['service', 'instance', 'oldinst', 'newinst', 'node'].flatMap((k) => (Array.isArray(o[k]) ? (o[k] as string[]) : typeof o[k] === 'string' ? [o[k] as string] : []));
+  const names = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);
+  return ['service', 'instance', 'oldinst', 'newinst', 'node'].flatMap((k) => names(o[k]));
 }
 
 /** The resource and node a fault's error lines name. */
@@ -66,7 +70,9 @@ function faultTarget(cdb: ClusterCdb, c: SrvctlCommand): { res: string; node: st
   return { res: svc ? svcResource(cdb.cluster, svc) : dbResource(cdb.cluster), node: inst.node };
 }
 
-function finish(h: SrvctlHooks, entry: LabOplogEntry | null, error: SrvctlError | { code: string; message: string } | null, fault?: LabFault): void {
+type EntryError = SrvctlError | { code: string; message: string };
+
+function finish(h: SrvctlHooks, entry: LabOplogEntry | null, error: EntryError | null, fault?: LabFault): void {
   if (entry) {
     entry.outcome = error ? 'error' : 'ok';
     if (error) entry.error = error instanceof SrvctlError ? { code: error.code, message: error.message } : error;
@@ -78,7 +84,8 @@ function finish(h: SrvctlHooks, entry: LabOplogEntry | null, error: SrvctlError 
 
 async function hang(h: SrvctlHooks, entry: LabOplogEntry | null, fault: LabFault, closed: Promise<void>): Promise<SrvctlAnswer> {
   const end = await h.waitFor(null, closed);
-  const message = `LAB-408: srvctl hung (injected fault #${fault.id}) until the ${end === 'reset' ? 'lab was reset' : 'client closed the channel'}`;
+  const until = end === 'reset' ? 'lab was reset' : 'client closed the channel';
+  const message = `LAB-408: srvctl hung (injected fault #${fault.id}) until the ${until}`;
   finish(h, entry, { code: 'LAB-408', message }, fault);
   return { stdout: '', stderr: '', exitCode: 1 };
 }
@@ -113,7 +120,8 @@ export async function callSrvctl(h: SrvctlHooks, line: string, meta: { user: str
     const outcome = runSrvctl(ctx, command, cdb);
     advanceState(ctx);
     h.save();
-    if (outcome.until && (await h.waitFor(outcome.until, new Promise<void>(() => undefined))) === 'reset') throw new SrvctlError(msg.crsDown());
+    const never = new Promise<void>(() => undefined);
+    if (outcome.until && (await h.waitFor(outcome.until, never)) === 'reset') throw new SrvctlError(msg.crsDown());
     if (fault && fault.when === 'after') {
       if (fault.hang) return await hang(h, entry, fault, meta.closed);
       throw faultError(cdb!, command, fault);

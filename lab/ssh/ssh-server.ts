@@ -37,7 +37,8 @@ function authenticate(lab: Lab, keys: LabSshKeys, ctx: AuthContext): void {
     return ctx.reject(['publickey']);
   }
   if (ctx.username !== LAB_SSH_USER || !sameKey(keys, ctx)) {
-    lab.refuseSsh('auth', { ...who, keyAlgo: ctx.key.algo }, `user ${ctx.username} with this key is not accepted (user ${LAB_SSH_USER}, the lab's client key only)`);
+    const why = `user ${ctx.username} with this key is not accepted (user ${LAB_SSH_USER}, the lab's client key only)`;
+    lab.refuseSsh('auth', { ...who, keyAlgo: ctx.key.algo }, why);
     return ctx.reject(['publickey']);
   }
   if (ctx.signature && ctx.blob && keys.clientPublic.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
@@ -76,7 +77,8 @@ function serveSession(lab: Lab, log: LabLogger, session: Session, connClosed: Pr
   session.on('exec', (accept, _reject, info) => runExec(lab, log, accept(), info.command, connClosed));
   for (const ev of REFUSED_SESSION_REQUESTS) {
     (session as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on(ev, (_accept, reject, info) => {
-      lab.refuseSsh(ev, { user: LAB_SSH_USER, ...(typeof info === 'object' && info !== null ? { info } : {}) }, `${ev} requests are not served (exec of srvctl only)`);
+      const args = { user: LAB_SSH_USER, ...(typeof info === 'object' && info !== null ? { info } : {}) };
+      lab.refuseSsh(ev, args, `${ev} requests are not served (exec of srvctl only)`);
       if (typeof reject === 'function') (reject as () => void)();
     });
   }
@@ -97,7 +99,16 @@ function serveClient(lab: Lab, log: LabLogger, keys: LabSshKeys, client: Connect
   });
 }
 
-export async function startSshServer(opts: { lab: Lab; host: string; port: number; stateDir: string; log: LabLogger }): Promise<LabSshServer> {
+export interface SshServerOptions {
+  lab: Lab;
+  host: string;
+  port: number;
+  /** Where the keys are kept (ssh/ inside it) */
+  stateDir: string;
+  log: LabLogger;
+}
+
+export async function startSshServer(opts: SshServerOptions): Promise<LabSshServer> {
   const keys = ensureLabSshKeys(opts.stateDir);
   const clients = new Set<Connection>();
   const server = new Server({ hostKeys: [keys.hostPrivateKey] }, (client) => {
@@ -113,7 +124,13 @@ export async function startSshServer(opts: { lab: Lab; host: string; port: numbe
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const info: LabSshInfo = { host: opts.host, port, user: LAB_SSH_USER, hostKey: keys.hostPublicLine, privateKeyFile: keys.clientPrivateKeyFile };
+  const info: LabSshInfo = {
+    host: opts.host,
+    port,
+    user: LAB_SSH_USER,
+    hostKey: keys.hostPublicLine,
+    privateKeyFile: keys.clientPrivateKeyFile,
+  };
   opts.log.info({ host: opts.host, port, privateKeyFile: keys.clientPrivateKeyFile }, 'lab SSH server listening');
   return {
     info,

@@ -54,83 +54,82 @@ export const SHUTDOWN_OPTIONS = ['NORMAL', 'TRANSACTIONAL', 'IMMEDIATE', 'ABORT'
 const START_OPTIONS = ['OPEN', 'MOUNT', 'NOMOUNT', 'READ ONLY', 'READ WRITE', 'RESTRICT', 'FORCE'];
 
 const target = { instance: names, node: name };
+const INST_OR_NODE: [string, string][] = [['instance', 'node']];
+const stopOption = oneOf(...SERVICE_STOP_OPTIONS);
+
+function cmd(options: Record<string, OptionSpec>, required: string[][], mutating: boolean, exclusive?: [string, string][]): CommandSpec {
+  return { options, required, mutating, ...(exclusive ? { exclusive } : {}) };
+}
+
+const modifyOptions: Record<string, OptionSpec> = {
+  db: name,
+  service: name,
+  failovertype: oneOf('NONE', 'SESSION', 'SELECT', 'TRANSACTION', 'AUTO'),
+  failovermethod: oneOf('NONE', 'BASIC'),
+  failoverretry: int,
+  failoverdelay: int,
+  failover_restore: oneOf('NONE', 'LEVEL1', 'AUTO'),
+  commit_outcome: oneOf('TRUE', 'FALSE'),
+  replay_init_time: int,
+  retention: int,
+  notification: oneOf('TRUE', 'FALSE'),
+  drain_timeout: int,
+  stopoption: stopOption,
+  session_state: oneOf('STATIC', 'DYNAMIC', 'AUTO'),
+};
+
+const svcTarget = { db: name, service: names, instance: name, node: name };
+const drain = { drain_timeout: int, stopoption: stopOption, force: flag, eval: flag };
+const relocateOptions = { db: name, service: name, oldinst: name, newinst: name, pdb: name, ...drain };
 
 export const COMMANDS: Record<string, CommandSpec> = {
-  'start instance': { options: { db: name, ...target, startoption: oneOf(...START_OPTIONS) }, required: [['db'], ['instance', 'node']], exclusive: [['instance', 'node']], mutating: true },
-  'stop instance': {
-    options: { db: name, ...target, stopoption: oneOf(...SHUTDOWN_OPTIONS), drain_timeout: int, force: flag, failover: flag },
-    required: [['db'], ['instance', 'node']],
-    exclusive: [['instance', 'node']],
-    mutating: true,
-  },
-  'status instance': { options: { db: name, ...target, verbose: flag, force: flag }, required: [['db'], ['instance', 'node']], exclusive: [['instance', 'node']], mutating: false },
-  'enable instance': { options: { db: name, instance: names }, required: [['db'], ['instance']], mutating: true },
-  'disable instance': { options: { db: name, instance: names }, required: [['db'], ['instance']], mutating: true },
-  'start service': {
-    options: { db: name, service: names, instance: name, node: name, pdb: name, startoption: oneOf(...START_OPTIONS), eval: flag },
-    required: [['db']],
-    exclusive: [['instance', 'node']],
-    mutating: true,
-  },
-  'stop service': {
-    options: {
-      db: name,
-      service: names,
-      instance: name,
-      node: name,
-      pdb: name,
-      drain_timeout: int,
-      stopoption: oneOf(...SERVICE_STOP_OPTIONS),
-      force: flag,
-      failover: flag,
-      eval: flag,
-    },
-    required: [['db']],
-    exclusive: [['instance', 'node']],
-    mutating: true,
-  },
-  'relocate service': {
-    options: { db: name, service: name, oldinst: name, newinst: name, pdb: name, drain_timeout: int, stopoption: oneOf(...SERVICE_STOP_OPTIONS), force: flag, eval: flag },
-    required: [['db'], ['service'], ['oldinst'], ['newinst']],
-    mutating: true,
-  },
-  'status service': { options: { db: name, service: names, pdb: name, verbose: flag, force: flag }, required: [['db']], mutating: false },
-  'config service': { options: { db: name, service: name, verbose: flag }, required: [['db']], mutating: false },
-  'enable service': { options: { db: name, service: names, instance: name, node: name }, required: [['db'], ['service']], exclusive: [['instance', 'node']], mutating: true },
-  'disable service': { options: { db: name, service: names, instance: name, node: name }, required: [['db'], ['service']], exclusive: [['instance', 'node']], mutating: true },
-  'modify service': {
-    options: {
-      db: name,
-      service: name,
-      failovertype: oneOf('NONE', 'SESSION', 'SELECT', 'TRANSACTION', 'AUTO'),
-      failovermethod: oneOf('NONE', 'BASIC'),
-      failoverretry: int,
-      failoverdelay: int,
-      failover_restore: oneOf('NONE', 'LEVEL1', 'AUTO'),
-      commit_outcome: oneOf('TRUE', 'FALSE'),
-      replay_init_time: int,
-      retention: int,
-      notification: oneOf('TRUE', 'FALSE'),
-      drain_timeout: int,
-      stopoption: oneOf(...SERVICE_STOP_OPTIONS),
-      session_state: oneOf('STATIC', 'DYNAMIC', 'AUTO'),
-    },
-    required: [['db'], ['service']],
-    mutating: true,
-  },
-  'status database': { options: { db: name, verbose: flag, force: flag }, required: [['db']], mutating: false },
-  'config database': { options: { db: name, verbose: flag }, required: [], mutating: false },
+  'start instance': cmd({ db: name, ...target, startoption: oneOf(...START_OPTIONS) }, [['db'], ['instance', 'node']], true, INST_OR_NODE),
+  'stop instance': cmd(
+    { db: name, ...target, stopoption: oneOf(...SHUTDOWN_OPTIONS), drain_timeout: int, force: flag, failover: flag },
+    [['db'], ['instance', 'node']],
+    true,
+    INST_OR_NODE,
+  ),
+  'status instance': cmd({ db: name, ...target, verbose: flag, force: flag }, [['db'], ['instance', 'node']], false, INST_OR_NODE),
+  'enable instance': cmd({ db: name, instance: names }, [['db'], ['instance']], true),
+  'disable instance': cmd({ db: name, instance: names }, [['db'], ['instance']], true),
+  'start service': cmd({ ...svcTarget, pdb: name, startoption: oneOf(...START_OPTIONS), eval: flag }, [['db']], true, INST_OR_NODE),
+  'stop service': cmd(
+    { ...svcTarget, pdb: name, ...drain, failover: flag },
+    [['db']],
+    true,
+    INST_OR_NODE,
+  ),
+  'relocate service': cmd(relocateOptions, [['db'], ['service'], ['oldinst'], ['newinst']], true),
+  'status service': cmd({ db: name, service: names, pdb: name, verbose: flag, force: flag }, [['db']], false),
+  'config service': cmd({ db: name, service: name, verbose: flag }, [['db']], false),
+  'enable service': cmd(svcTarget, [['db'], ['service']], true, INST_OR_NODE),
+  'disable service': cmd(svcTarget, [['db'], ['service']], true, INST_OR_NODE),
+  'modify service': cmd(modifyOptions, [['db'], ['service']], true),
+  'status database': cmd({ db: name, verbose: flag, force: flag }, [['db']], false),
+  'config database': cmd({ db: name, verbose: flag }, [], false),
 };
 
 /** srvctl's verbs and objects (nouns); a command of them the lab does not serve is "not simulated", not invalid. */
-export const VERBS = ['add', 'config', 'convert', 'disable', 'downgrade', 'enable', 'getenv', 'modify', 'predict', 'relocate', 'remove', 'setenv', 'start', 'status', 'stop', 'unsetenv', 'update', 'upgrade'];
+export const VERBS = [
+  'add', 'config', 'convert', 'disable', 'downgrade', 'enable', 'getenv', 'modify', 'predict',
+  'relocate', 'remove', 'setenv', 'start', 'status', 'stop', 'unsetenv', 'update', 'upgrade',
+];
 export const NOUNS = [
-  'database', 'instance', 'service', 'nodeapps', 'vip', 'network', 'asm', 'diskgroup', 'listener', 'srvpool', 'scan', 'scan_listener',
-  'oc4j', 'home', 'filesystem', 'gns', 'cvu', 'havip', 'exportfs', 'volume', 'mgmtdb', 'mgmtlsnr', 'rhpserver', 'rhpclient', 'cha', 'host',
-  'pdb', 'ons', 'qosmserver', 'cdp', 'acfsrapps', 'tfa', 'ahf',
+  'database', 'instance', 'service', 'nodeapps', 'vip', 'network', 'asm', 'diskgroup', 'listener', 'srvpool',
+  'scan', 'scan_listener', 'oc4j', 'home', 'filesystem', 'gns', 'cvu', 'havip', 'exportfs', 'volume', 'mgmtdb',
+  'mgmtlsnr', 'rhpserver', 'rhpclient', 'cha', 'host', 'pdb', 'ons', 'qosmserver', 'cdp', 'acfsrapps', 'tfa', 'ahf',
 ];
 
 /** Deprecated single-letter options and the 12.2 long synonyms, mapped to the names above. */
-export const ALIASES: Record<string, string> = { d: 'db', database: 'db', s: 'service', i: 'instance', n: 'node', f: 'force', v: 'verbose' };
+export const ALIASES: Record<string, string> = {
+  d: 'db',
+  database: 'db',
+  s: 'service',
+  i: 'instance',
+  n: 'node',
+  f: 'force',
+  v: 'verbose',
+};
 
 export const SRVCTL_VERSION = '19.0.0.0.0';

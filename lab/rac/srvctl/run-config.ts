@@ -86,9 +86,10 @@ export function configDatabase(r: RunContext): RunOutcome {
 
 export function statusDatabase(r: RunContext): RunOutcome {
   return {
-    out: r.cdb.cluster.instances.map((i) =>
-      i.state === 'running' || i.state === 'stopping' ? `Instance ${i.name} is running on node ${i.node}` : `Instance ${i.name} is not running on node ${i.node}`,
-    ),
+    out: r.cdb.cluster.instances.map((i) => {
+      const up = i.state === 'running' || i.state === 'stopping';
+      return `Instance ${i.name} is ${up ? '' : 'not '}running on node ${i.node}`;
+    }),
   };
 }
 

@@ -32,7 +32,8 @@ const ordered = (r: RunContext, names: string[]) => r.cdb.cluster.instances.map(
 
 /** Checks that the service may run on the instance now. */
 function checkPlaceable(r: RunContext, s: RacService, inst: LabRacInstance): void {
-  if (!s.crs.preferred.includes(inst.name) && !s.crs.available.includes(inst.name)) throw new SrvctlError(msg.serviceCannotPlace(db(r), res(r, s)));
+  const member = s.crs.preferred.includes(inst.name) || s.crs.available.includes(inst.name);
+  if (!member) throw new SrvctlError(msg.serviceCannotPlace(db(r), res(r, s)));
   if (!s.crs.enabled || s.crs.disabledOn.includes(inst.name)) throw new SrvctlError(msg.serviceDisabled(db(r), res(r, s)));
   if (inst.state !== 'running' || !isOpen(s.pdb)) throw new SrvctlError(msg.serviceCannotPlace(db(r), res(r, s)));
 }
@@ -60,7 +61,9 @@ export function startService(r: RunContext): RunOutcome {
     if (inst) throw new SrvctlError(msg.alreadyRunningOn(s.svc.name, res(r, s), inst.node));
     throw new SrvctlError(msg.alreadyRunning(s.svc.name, res(r, s), nodeOf(r, s.svc.runningOn[0] ?? '')));
   }
-  if (has(r, 'eval')) return { out: plan.filter((p) => p.to.length).map((p) => `Service ${p.s.svc.name} will be started on instance(s) ${p.to.join(',')}`) };
+  if (has(r, 'eval')) {
+    return { out: plan.filter((p) => p.to.length).map((p) => `Service ${p.s.svc.name} will be started on instance(s) ${p.to.join(',')}`) };
+  }
   for (const p of plan) for (const i of p.to) startServiceOn(r.ctx, r.cdb, p.s, i, r.ctx.nowMs);
   return { out: [] };
 }
@@ -93,14 +96,17 @@ function waitDrains(r: RunContext, stops: { s: RacService; on: string[] }[]): Ru
 export function stopService(r: RunContext): RunOutcome {
   const inst = serviceInstance(r);
   const force = has(r, 'force');
-  const plan = targetServices(r).map((s) => ({ s, on: inst ? s.svc.runningOn.filter((i) => i === inst.name) : [...s.svc.runningOn], d: drainOf(r, s) }));
+  const where = (s: RacService) => (inst ? s.svc.runningOn.filter((i) => i === inst.name) : [...s.svc.runningOn]);
+  const plan = targetServices(r).map((s) => ({ s, on: where(s), d: drainOf(r, s) }));
   if (plan.every((p) => p.on.length === 0)) {
     const s = plan[0]!.s;
     if (inst) throw new SrvctlError(msg.alreadyStoppedOn(s.svc.name, res(r, s), inst.node));
     throw new SrvctlError(msg.alreadyStopped(s.svc.name, res(r, s)));
   }
   const stops = plan.filter((p) => p.on.length > 0);
-  if (has(r, 'eval')) return { out: stops.map((p) => `Service ${p.s.svc.name} will be stopped on instance(s) ${ordered(r, p.on).join(',')}`) };
+  if (has(r, 'eval')) {
+    return { out: stops.map((p) => `Service ${p.s.svc.name} will be stopped on instance(s) ${ordered(r, p.on).join(',')}`) };
+  }
   for (const { s, on, d } of stops) {
     stopServiceOn(r.ctx, r.cdb, s, on, { ...d, force, keepTarget: false }, r.ctx.nowMs);
     if (!inst && s.svc.runningOn.length === 0) s.crs.fullStop = true;
@@ -126,7 +132,9 @@ export function relocateService(r: RunContext): RunOutcome {
 
 export function statusService(r: RunContext): RunOutcome {
   const out = targetServices(r).map(({ svc }) =>
-    svc.runningOn.length === 0 ? `Service ${svc.name} is not running.` : `Service ${svc.name} is running on instance(s) ${ordered(r, svc.runningOn).join(',')}`,
+    svc.runningOn.length === 0
+      ? `Service ${svc.name} is not running.`
+      : `Service ${svc.name} is running on instance(s) ${ordered(r, svc.runningOn).join(',')}`,
   );
   return { out };
 }

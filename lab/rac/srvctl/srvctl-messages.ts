@@ -50,7 +50,10 @@ export const msg = {
     prc('PRCR-1079', `Failed to start resource ${res}`),
     crs('CRS-5702', `Resource '${res}' is already running on '${node}'`),
   ],
-  alreadyStopped: (name: string, res: string) => [prc('PRCC-1016', `${name} was already stopped`), prc('PRCR-1005', `Resource ${res} is already stopped`)],
+  alreadyStopped: (name: string, res: string) => [
+    prc('PRCC-1016', `${name} was already stopped`),
+    prc('PRCR-1005', `Resource ${res} is already stopped`),
+  ],
   alreadyStoppedOn: (name: string, res: string, node: string) => [
     prc('PRCC-1017', `${name} was already stopped on ${node}`),
     prc('PRCR-1005', `Resource ${res} is already stopped`),
