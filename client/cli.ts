@@ -186,6 +186,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--ip <ip>', 'address the server, the UI and the lab bind to', '127.0.0.1')
     .option('--state-dir <dir>', 'where temporal.db, temporal.log and lab-state.json live', '.orb')
     .option('--lab-port <port>', 'lab HTTP port', intOption('--lab-port', 1, 65535), 7480)
+    .option('--ssh-port <port>', "lab SSH port (srvctl on the lab's RAC nodes; 0 = any free port, see GET <lab>/ssh)", intOption('--ssh-port', 0, 65535), 0)
     .addOption(new Option('--seed <name>', 'lab seed used when the lab has no state yet').choices(['demo', 'test']).default('demo'))
     .option('--speed <factor>', 'lab clock: simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--no-lab', 'do not start the lab (real databases only)')
@@ -200,11 +201,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         'database: workflows and the lab\'s estate are kept. Anything else listening on the ports is refused\n' +
         '(exit 4), and so is a second orb dev on a state directory another running orb dev uses.',
     )
-    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
+    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; sshPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
       if (o.port === o.uiPort || (o.lab && (o.labPort === o.port || o.labPort === o.uiPort))) {
         throw new InputError('--port/--ui-port/--lab-port', `must be three different ports (got ${o.port}, ${o.uiPort}, ${o.labPort})`);
+      }
+      if (o.lab && [o.port, o.uiPort, o.labPort].includes(o.sshPort)) {
+        throw new InputError('--ssh-port', `must differ from --port, --ui-port and --lab-port (got ${o.sshPort})`);
       }
       const { runDev } = await import('./dev');
       setExit(
@@ -216,6 +220,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           lab: o.lab,
           worker: o.worker,
           labPort: o.labPort,
+          sshPort: o.sshPort,
           seed: o.seed,
           speed: o.speed,
           namespace: s.namespace,
@@ -250,7 +255,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--seed <name>', 'seed estate when the state file is new (or with --reset)').choices(['demo', 'test']).default('demo'))
     .option('--speed <factor>', 'simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--reset', 'discard the state file and start from the seed', false)
-    .action(async (o: { host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean }) => {
+    .option('--ssh-port <port>', "SSH port (srvctl on the lab's RAC nodes; 0 = any free port, see GET <lab>/ssh)", intOption('--ssh-port', 0, 65535), 0)
+    .action(async (o: { host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number }) => {
       const { runLab } = await import('./dev');
       setExit(await runLab(o, io.out));
     });

@@ -28,6 +28,8 @@ import { recordPath, removeRecord, stopLeftoverServer, writeRecord } from './dev
 export interface LabHandle {
   url: string;
   port: number;
+  /** The SSH server standing for the lab's RAC nodes (lab/RAC.md) */
+  ssh: { host: string; port: number; user: string; privateKeyFile: string } | null;
   close(): Promise<void>;
 }
 export interface LabStartOptions {
@@ -37,6 +39,21 @@ export interface LabStartOptions {
   seed?: string;
   speed?: number;
   reset?: boolean;
+  /** SSH port of the RAC nodes; 0 = a free port (GET /ssh tells which) */
+  sshPort?: number;
+}
+
+/** The line `orb lab` / `orb dev` print about the lab's SSH server. */
+function sshLine(lab: LabHandle): string | null {
+  if (!lab.ssh) return null;
+  return `${lab.ssh.host}:${lab.ssh.port}  (srvctl for RACCDB / TRICDB; user ${lab.ssh.user}, key ${lab.ssh.privateKeyFile}; GET ${lab.url}/ssh)`;
+}
+
+/** An SSH port the lab could not take, as the error orb reports. */
+function sshPortError(err: unknown, host: string, port: number | undefined): Error | null {
+  const m = (err as Error).message ?? '';
+  if (!m.startsWith('ssh-port:')) return null;
+  return new NotFoundError(`port ${port} (lab SSH) on ${host} is in use: choose another with --ssh-port (0 = any free port)`);
 }
 type LabModule = { startLab(o: LabStartOptions): Promise<LabHandle> };
 
@@ -106,6 +123,8 @@ export interface DevOptions {
   /** Run a worker in this process (false: run `orb worker` separately, e.g. to kill and restart it). */
   worker: boolean;
   labPort: number;
+  /** SSH port of the lab's RAC nodes (0 = a free port) */
+  sshPort: number;
   seed: string;
   speed?: number;
   namespace: string;
@@ -168,6 +187,9 @@ async function checkPorts(o: DevOptions): Promise<void> {
   if (await portInUse(o.ip, o.uiPort)) throw new NotFoundError(`port ${o.uiPort} (Web UI) on ${o.ip} is in use: choose another with --ui-port`);
   if (o.lab && (await portInUse(o.ip, o.labPort))) {
     throw new NotFoundError(`port ${o.labPort} (lab) on ${o.ip} is in use: choose another with --lab-port`);
+  }
+  if (o.lab && o.sshPort !== 0 && (await portInUse(o.ip, o.sshPort))) {
+    throw new NotFoundError(`port ${o.sshPort} (lab SSH) on ${o.ip} is in use: choose another with --ssh-port (0 = any free port)`);
   }
 }
 
@@ -255,7 +277,10 @@ export async function runDev(o: DevOptions): Promise<number> {
     let estate = o.estate;
     if (o.lab) {
       const { startLab } = await loadLab();
-      lab = await startLab({ host: o.ip, port: o.labPort, stateFile: path.join(o.stateDir, 'lab-state.json'), seed: o.seed, speed: o.speed });
+      const labOpts = { host: o.ip, port: o.labPort, stateFile: path.join(o.stateDir, 'lab-state.json'), seed: o.seed, speed: o.speed, sshPort: o.sshPort };
+      lab = await startLab(labOpts).catch((e: unknown) => {
+        throw sshPortError(e, o.ip, o.sshPort) ?? e;
+      });
       if (o.estateIsDefault) {
         estate = { ...estate, lab: { url: lab.url } };
       } else if (estate.lab.url.replace(/\/+$/, '') !== lab.url.replace(/\/+$/, '')) {
@@ -273,6 +298,8 @@ export async function runDev(o: DevOptions): Promise<number> {
     out(`  Temporal:  ${address}  (namespace ${o.namespace}; server log ${server.logFile})`);
     out(`  Web UI:    ${ui}`);
     if (lab) out(`  Lab:       ${lab.url}  (state ${path.join(o.stateDir, 'lab-state.json')})`);
+    const ssh = lab && sshLine(lab);
+    if (ssh) out(`  Lab SSH:   ${ssh}`);
     out(o.worker ? `  Worker:    task queue ${o.taskQueue}` : `  Worker:    none (--no-worker): run \`orb worker\` in another terminal (task queue ${o.taskQueue})`);
     const env: string[] = [];
     if (address !== '127.0.0.1:7233') env.push(`TEMPORAL_ADDRESS=${address}`);
@@ -283,7 +310,8 @@ export async function runDev(o: DevOptions): Promise<number> {
     out('');
     if (o.readyFile) {
       const tmp = `${o.readyFile}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ temporal: address, namespace: o.namespace, ui, lab: lab?.url ?? null, pid: process.pid }));
+      const labSsh = lab?.ssh ? { host: lab.ssh.host, port: lab.ssh.port } : null;
+      writeFileSync(tmp, JSON.stringify({ temporal: address, namespace: o.namespace, ui, lab: lab?.url ?? null, labSsh, pid: process.pid }));
       renameSync(tmp, o.readyFile);
     }
 
@@ -329,12 +357,14 @@ export async function runLab(o: LabCommandOptions, out: (l: string) => void = (l
   const { startLab } = await loadLab();
   let lab: LabHandle;
   try {
-    lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset });
+    lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new NotFoundError(`port ${o.port} on ${o.host} is in use (is a lab already running?)`);
-    throw err;
+    throw sshPortError(err, o.host, o.sshPort) ?? err;
   }
   out(`lab listening on ${lab.url} (state ${o.stateFile}) — Ctrl-C stops it`);
+  const ssh = sshLine(lab);
+  if (ssh) out(`lab SSH server on ${ssh}`);
   const sig = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -8,6 +8,7 @@ import { isCloudPath, routeCloud } from './oci/oci-http';
 import { estateView } from './oci/estate-view';
 import { oicRoute } from './oic/oic-http';
 import { eventsRoute } from './events/routes';
+import { racRoute } from './rac/rac-routes';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -38,6 +39,8 @@ async function route(lab: Lab, req: IncomingMessage, res: ServerResponse): Promi
   if (await eventsRoute(lab, req, res, path, url)) return; // OCI Streaming (/oci/<region>/20180418/streams/...) and /events
   if (/^\/(ic\/api|oauth2|oic-control)\//.test(path)) return oicRoute(lab, req, res, url, path); // lab/OIC.md
   if (isCloudPath(path)) return routeCloud(lab, req, res, url, path);
+  const rac = racRoute(lab, method, path, url); // GET /ssh, /rac/... (lab/RAC.md)
+  if (rac !== undefined) return send(res, 200, rac);
 
   const opMatch = /^\/cdbs\/([^/]+)\/ops\/([^/]+)$/.exec(path);
   if (opMatch) {

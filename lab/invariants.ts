@@ -6,11 +6,14 @@
  *  - relocated-pdb-open-nowhere: a PDB that took part in a relocation is not open READ WRITE
  *    in exactly one CDB;
  *  - relocation-debris: a PDB left RELOCATING or UNUSABLE (a relocation neither finished nor cleaned up).
- * and the cloud estate's (lab/oci/cloud-invariants.ts): adg-one-primary, wallet-not-current-primary.
+ * and the cloud estate's (lab/oci/cloud-invariants.ts): adg-one-primary, wallet-not-current-primary;
+ * and the RAC clusters' (lab/rac/rac-invariants.ts): rac-service-down-everywhere, with quiescent
+ * rac-instance-not-running, rac-instance-disabled, rac-service-not-on-preferred, rac-service-disabled.
  */
 import { isOpen } from './estate';
 import type { LabState } from './model';
 import { cloudViolations } from './oci/cloud-invariants';
+import { racViolations } from './rac/rac-invariants';
 
 export interface Violation {
   rule: string;
@@ -51,5 +54,6 @@ export function checkInvariants(state: LabState, quiescent: boolean): { ok: bool
     }
   }
   violations.push(...cloudViolations(state.cloud, quiescent));
+  violations.push(...racViolations(state, quiescent));
   return { ok: violations.length === 0, violations };
 }

@@ -24,11 +24,14 @@ import { armCloudFault, isCloudFaultBody } from './oci/cloud-faults';
 import { ensureSeedTnsAdmin } from './oci/tns-admin';
 import { nextRandom } from './random';
 import {
-  cdbPatchBody, clockBody, cloudFaultBody, faultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
+  cdbPatchBody, clockBody, cloudFaultBody, faultBody, srvctlFaultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
   type OpName,
 } from './schemas';
 import { buildSeed, type SeedName } from './seeds';
 import * as svcOps from './service-ops';
+import { callSrvctl, recordRefusal, type SrvctlAnswer, type SrvctlHooks, type WaitEnd } from './rac/srvctl-call';
+import { armSrvctlFault, isSrvctlFaultBody } from './rac/srvctl-faults';
+import { racControl } from './rac/rac-control';
 
 const OPLOG_MAX = 5000;
 const TICK_MS = 100;
@@ -48,10 +51,30 @@ interface Waiter {
   reject(e: LabError): void;
 }
 
+/** A srvctl command waiting for simulated time (a drain, a shutdown), or a hanging one waiting for its client. */
+interface RacWait {
+  pred: ((state: LabState) => boolean) | null;
+  resolve(end: WaitEnd): void;
+}
+
+/** Where the lab's SSH server listens and the keys it uses (GET /ssh; lab/ssh/ssh-server.ts). */
+export interface LabSshInfo {
+  host: string;
+  port: number;
+  user: string;
+  /** The server's host key, as an OpenSSH public key line (for a known-hosts entry) */
+  hostKey: string;
+  /** Absolute path of the client private key the server accepts (0600) */
+  privateKeyFile: string;
+}
+
 export class Lab {
   private state: LabState;
   private clock: SimClock;
   private readonly waiters = new Map<number, Waiter>();
+  private readonly racWaits = new Set<RacWait>();
+  /** Set by startLab once its SSH server listens */
+  sshInfo: LabSshInfo | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private lastSaveReal = 0;
   private readonly log: LabLogger;
@@ -88,7 +111,23 @@ export class Lab {
     };
     advanceState(ctx);
     this.settleCopies();
+    this.settleRacWaits();
     return ctx;
+  }
+
+  /** Answers the srvctl commands whose wait is over. */
+  private settleRacWaits(): void {
+    for (const w of this.racWaits) {
+      if (w.pred && w.pred(this.state)) {
+        this.racWaits.delete(w);
+        w.resolve('done');
+      }
+    }
+  }
+
+  private endRacWaits(end: WaitEnd): void {
+    for (const w of this.racWaits) w.resolve(end);
+    this.racWaits.clear();
   }
 
   /** Answers the callers of finished or aborted copies, and forgets those copies. */
@@ -122,7 +161,7 @@ export class Lab {
 
   /** Time must run by itself while copies or cloud work requests are under way (their callers and events wait on it). */
   private needsTicker(): boolean {
-    return this.state.copies.some((c) => c.state === 'running') || cloudBusy(this.state.cloud);
+    return this.state.copies.some((c) => c.state === 'running') || cloudBusy(this.state.cloud) || this.racWaits.size > 0;
   }
 
   private save(): void {
@@ -329,6 +368,12 @@ export class Lab {
   }
 
   addFault(body: unknown): { id: number } {
+    if (isSrvctlFaultBody(body)) {
+      const sf = armSrvctlFault(this.state, parseBody(srvctlFaultBody, body, ''));
+      this.log.info({ fault: sf }, 'srvctl fault armed');
+      this.save();
+      return { id: sf.id };
+    }
     if (isCloudFaultBody(body)) {
       const cf = armCloudFault(this.state, parseBody(cloudFaultBody, body, ''));
       this.log.info({ fault: cf }, 'cloud fault armed');
@@ -379,6 +424,7 @@ export class Lab {
     // The estate the callers were waiting on is gone: their statements end as if the instance went down.
     for (const [, w] of this.waiters) w.reject(new LabError('ORA-01092', oraMessage('ORA-01092', 'lab reset'), 503));
     this.waiters.clear();
+    this.endRacWaits('reset');
     this.state = buildSeed(seed);
     if (b.speed !== undefined) this.state.settings.speed = b.speed;
     this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
@@ -470,7 +516,60 @@ export class Lab {
     return copyViews(this.state, requireCdb(this.state, cdbName), ctx.nowMs);
   }
 
+  // ---- srvctl over SSH (lab/rac/*, lab/ssh/*) -------------------------------------------------
+
+  private srvctlHooks(): SrvctlHooks {
+    return {
+      advance: () => this.advance(),
+      state: () => this.state,
+      logEntry: (cdb, op, args, nowMs) => this.logEntry(cdb, op, args, nowMs),
+      save: () => this.save(),
+      now: () => this.clock.now(),
+      waitFor: (pred, closed) => this.waitFor(pred, closed),
+    };
+  }
+
+  private waitFor(pred: ((state: LabState) => boolean) | null, closed: Promise<void>): Promise<WaitEnd> {
+    if (pred && pred(this.state)) return Promise.resolve('done');
+    return new Promise<WaitEnd>((resolve) => {
+      const w: RacWait = { pred, resolve };
+      this.racWaits.add(w);
+      void closed.then(() => {
+        if (pred !== null || !this.racWaits.delete(w)) return;
+        resolve('closed');
+      });
+      this.ensureTicker();
+    });
+  }
+
+  /** One SSH exec request: srvctl run on the lab's clusters (lab/rac/srvctl-call.ts). */
+  srvctl(line: string, meta: { user: string; closed: Promise<void> }): Promise<SrvctlAnswer> {
+    return callSrvctl(this.srvctlHooks(), line, meta).finally(() => this.ensureTicker());
+  }
+
+  /** An SSH request the lab refuses (shell, pty, env, subsystem, a wrong key): recorded in the oplog. */
+  refuseSsh(op: string, args: unknown, reason: string): void {
+    recordRefusal(this.srvctlHooks(), op, args, reason);
+  }
+
+  /** Lab control on the RAC part of the estate (lab/rac/rac-control.ts): advances time, then reads. */
+  rac<T>(fn: (ctl: ReturnType<typeof racControl>) => T): T {
+    const ctx = this.advance();
+    return fn(racControl(this.state, ctx));
+  }
+
+  /** Lab control: an unplanned instance failure (lab/rac/instance-actions.ts crashInstance); saved, not in the oplog. */
+  racCrash(cdb: string, instance: string): unknown {
+    const ctx = this.advance();
+    const view = racControl(this.state, ctx).crash(cdb, instance);
+    this.log.info({ cdb, instance }, 'RAC instance crashed (lab control)');
+    this.save();
+    this.ensureTicker();
+    return view;
+  }
+
   close(): void {
+    this.endRacWaits('reset');
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
     this.advance();

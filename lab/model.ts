@@ -10,6 +10,7 @@
  * service names as created, compared case-insensitively (the listener does the same).
  */
 import type { LabCloud } from './cloud-model';
+import type { LabCluster, LabCrsService, LabRacSettings } from './rac/rac-model';
 import type { Availability, OpenMode, PdbStatus, ServiceInfo, StopOption } from '../activities/oracle/port';
 
 /** 2: copies run on parallel copier sessions with per-datafile longops; PDBs have a GUID and datafiles. */
@@ -62,7 +63,10 @@ export interface LabPlugInViolation {
  * A service as CDB_SERVICES / GV$ACTIVE_SERVICES describe it: the port's ServiceInfo, less the
  * PDB (implied by where the service is kept in the model).
  */
-export type LabService = Omit<ServiceInfo, 'pdb'>;
+export type LabService = Omit<ServiceInfo, 'pdb'> & {
+  /** Managed by Oracle Clusterware (srvctl): its configuration there (lab/rac/rac-model.ts) */
+  crs?: LabCrsService;
+};
 
 /** A datafile of a PDB (CDB_DATA_FILES): its number in the CDB, tablespace and size. */
 export interface LabDatafile {
@@ -122,6 +126,8 @@ export interface LabCdb {
   dbLinks: LabDbLink[];
   users: LabUser[];
   pdbs: LabPdb[];
+  /** Managed by Oracle Clusterware (RAC): nodes, instance states, pools, FAN (lab/rac/rac-model.ts) */
+  cluster?: LabCluster;
 }
 
 /** A user session (GV$SESSION TYPE='USER') connected through a service. */
@@ -145,6 +151,8 @@ export interface LabSession {
   failoverMethod?: string;
   /** GV$SESSION FAILED_OVER = 'YES' */
   failedOver?: boolean;
+  /** A connection of this client pool (LabCluster.pools); the pool replaces it when it closes */
+  pool?: string;
 }
 
 /** A STOP_SERVICE with a drain timeout whose deadline has not been applied yet. */
@@ -254,6 +262,10 @@ export interface LabFault {
   at: number | null;
   when: 'before' | 'after';
   fired: number;
+  /** srvctl faults (op "srvctl <verb> <noun>"): the command never answers (lab/rac/srvctl-faults.ts) */
+  hang?: boolean;
+  /** srvctl faults: the error line printed (default: the code's usual text) */
+  message?: string | null;
 }
 
 export interface LabOplogEntry {
@@ -290,6 +302,8 @@ export interface LabSettings {
   copyParallelism: number;
   /** Simulated seconds an Autonomous Data Guard role change takes (lab/oci/role-change.ts; default 120) */
   adbRoleChangeSec?: number;
+  /** RAC timings (lab/rac/rac-model.ts); defaults by seed */
+  rac?: LabRacSettings;
 }
 
 export interface LabState {

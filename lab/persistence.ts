@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { emptyCloud } from './cloud-model';
 import { ensureOciSeed } from './oci/cloud-seed';
 import { LAB_STATE_VERSION, type LabState } from './model';
+import { DEFAULT_RAC_SETTINGS } from './rac/cluster';
+import { addRacSeed } from './rac/rac-seed';
 
 export function saveState(file: string, state: LabState): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -36,6 +38,8 @@ function withDefaults(state: LabState): LabState {
   state.cloud ??= emptyCloud();
   ensureOciSeed(state.cloud, state.seed, state.simNowMs);
   state.settings.adbRoleChangeSec ??= state.seed === 'test' ? 20 : 120;
+  state.settings.rac ??= { ...DEFAULT_RAC_SETTINGS[state.seed === 'test' ? 'test' : 'demo'] };
+  addRacSeed(state);
   for (const cdb of state.cdbs) {
     cdb.dbCreateFileDest ??= '/u02/oradata';
     cdb.keystoreStatus ??= 'OPEN';

@@ -1,6 +1,6 @@
 /**
- * The lab as a process: `node dist/lab/run.js --port 0 --state-file F --seed test [--speed N] [--reset]`.
- * Prints one JSON line {"url": "..."} on stdout once listening; logs go to stderr; exits
+ * The lab as a process: `node dist/lab/run.js --port 0 --state-file F --seed test [--speed N] [--reset]
+ * [--ssh-port N | --no-ssh]`. Prints one JSON line {"url": "...", "ssh": {"host", "port"} | null} on stdout once listening; logs go to stderr; exits
  * cleanly (state saved) on SIGTERM or SIGINT.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -22,10 +22,13 @@ async function main(): Promise<void> {
     .option('--seed <seed>', 'demo | test (used when there is no state file, or with --reset)', 'demo')
     .option('--speed <n>', 'simulated seconds per real second', num('speed', 0.0001))
     .option('--reset', 'start from the seed even if the state file exists', false)
+    .option('--ssh-port <port>', 'SSH port of the RAC nodes (0 = a free port; GET /ssh)', num('ssh-port', 0), 0)
+    .option('--no-ssh', 'no SSH server')
     .parse(process.argv);
-  const o = program.opts<{ host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean }>();
-  const lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset });
-  process.stdout.write(`${JSON.stringify({ url: lab.url })}\n`);
+  const o = program.opts<{ host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number; ssh: boolean }>();
+  const lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort, ssh: o.ssh });
+  const ssh = lab.ssh ? { host: lab.ssh.host, port: lab.ssh.port } : null;
+  process.stdout.write(`${JSON.stringify({ url: lab.url, ssh })}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -7,6 +7,10 @@ import { LINK_WRAPPER_CODES, wrappedMessage } from './ora-messages';
 import { classifyOciError } from '../common/oci-errors';
 import { OCI_OPS } from './oci/oci-ops';
 import { SEED_NAMES } from './seeds';
+import { COMMANDS } from './rac/srvctl/grammar';
+
+/** srvctl commands a fault can be armed on (the mutating ones the lab serves). */
+const SRVCTL_FAULT_COMMANDS = Object.entries(COMMANDS).filter(([, c]) => c.mutating).map(([k]) => k);
 
 const name = z.string().min(1, 'must be a non-empty name').max(128, 'must be at most 128 characters');
 const empty = z.object({}).strict();
@@ -137,6 +141,30 @@ export function faultKindMismatch(kind: 'transient' | 'permanent', ora: string, 
   return null;
 }
 export type FaultBody = z.infer<typeof faultBody>;
+
+/**
+ * A srvctl fault (POST /faults with `srvctl`, lab/rac/srvctl-faults.ts): the next `srvctl <verb> <noun>`
+ * fails with `code` (a CRS-, PRCx- or PRKx- code; default CRS-0184) or, with `hang`, never answers.
+ */
+export const srvctlFaultBody = z
+  .object({
+    srvctl: z.enum(SRVCTL_FAULT_COMMANDS as [string, ...string[]]),
+    cdb: name.optional(),
+    object: name.optional(),
+    kind: z.enum(['transient', 'permanent']),
+    code: z.string().regex(/^(CRS-\d{4}|PR[A-Z]{2}-\d{4})$/, 'must be a Clusterware or srvctl code such as CRS-2674 or PRCR-1079').optional(),
+    message: z.string().min(1).max(500, 'must be at most 500 characters').optional(),
+    hang: z.boolean().optional(),
+    times: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
+    when: z.enum(['before', 'after']).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.hang && (f.code !== undefined || f.message !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['hang'], message: 'a hanging command prints nothing: leave out code and message' });
+    }
+  });
+export type SrvctlFaultBody = z.infer<typeof srvctlFaultBody>;
 
 /**
  * A cloud fault (POST /faults with `service`): the call `op` (an OCI SDK operation name, see

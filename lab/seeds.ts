@@ -22,113 +22,25 @@
  *   Copies use 4 parallel copiers (one datafile each at a time) and take size / copy rate:
  *   a SALES relocation copy takes 20 GiB / 160 MiB/s = 128 simulated s = 32 real s at speed 4.
  *
+ *   RACCDB (2 instances) and TRICDB (3 instances): Clusterware-managed RAC databases with
+ *     services, client connection pools and srvctl over SSH (lab/rac/rac-seed.ts, lab/RAC.md).
+ *
  * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
  *   = ~43 simulated s = ~4.3 real s; FIN 512 MiB; session half-life 2 simulated s; fewer sessions.
  */
-import { datafileLayout, guidFor } from './datafiles';
-import { GB, LAB_STATE_VERSION, MB, type LabCdb, type LabPdb, type LabService, type LabSession, type LabState, type LabUser } from './model';
+import { GB, LAB_STATE_VERSION, MB, type LabSession, type LabState } from './model';
+import { cdb, link, openPdb, service, SIM_EPOCH_MS } from './seed-parts';
+import { DEFAULT_RAC_SETTINGS } from './rac/cluster';
+import { addRacSeed } from './rac/rac-seed';
 import { seedFromString } from './random';
 import { emptyCloud } from './cloud-model';
 import { seedOciCloud } from './oci/cloud-seed';
 import { withOicSeed } from './oic/oic-seed';
 
+export { service } from './seed-parts';
+
 export const SEED_NAMES = ['demo', 'test'] as const;
 export type SeedName = (typeof SEED_NAMES)[number];
-
-/** 2025-03-03T09:00:00Z: where simulated time starts. */
-const SIM_EPOCH_MS = Date.UTC(2025, 2, 3, 9, 0, 0);
-
-const OPTIONS_19C = [
-  { compId: 'CATALOG', status: 'VALID' },
-  { compId: 'CATPROC', status: 'VALID' },
-  { compId: 'XDB', status: 'VALID' },
-  { compId: 'OWM', status: 'VALID' },
-  { compId: 'JAVAVM', status: 'VALID' },
-  { compId: 'RAC', status: 'OPTION OFF' },
-];
-
-const RELOCATE_USER: LabUser = {
-  username: 'C##RELOCATE',
-  common: true,
-  systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE'],
-  sysoper: true,
-};
-
-export function service(name: string, attrs: Partial<LabService> = {}): LabService {
-  return {
-    name,
-    networkName: name,
-    isDefault: false,
-    runningOn: [],
-    failoverType: null,
-    failoverMethod: null,
-    failoverRetries: null,
-    failoverDelay: null,
-    failoverRestore: null,
-    commitOutcome: false,
-    sessionStateConsistency: null,
-    replayInitiationTimeout: null,
-    retentionTimeout: null,
-    drainTimeout: null,
-    stopOption: null,
-    aqHaNotifications: false,
-    ...attrs,
-  };
-}
-
-function cdb(name: string, over: Partial<LabCdb> = {}): LabCdb {
-  const inst = name.toLowerCase();
-  return {
-    name,
-    version: '19.22.0.0.0',
-    platformId: 13,
-    platformName: 'Linux x86 64-bit',
-    endianFormat: 'Little',
-    characterSet: 'AL32UTF8',
-    ncharCharacterSet: 'AL16UTF16',
-    localUndo: true,
-    logMode: 'ARCHIVELOG',
-    blockSize: 8192,
-    options: OPTIONS_19C.map((o) => ({ ...o })),
-    dbCreateFileDest: '/u02/oradata',
-    keystoreStatus: 'OPEN',
-    instances: [{ name: inst, number: 1 }],
-    dbLinks: [],
-    users: [
-      { username: 'SYS', common: true, systemPrivileges: ['CREATE SESSION', 'CREATE PLUGGABLE DATABASE', 'SYSDBA'], sysoper: true },
-      { ...RELOCATE_USER, systemPrivileges: [...RELOCATE_USER.systemPrivileges] },
-    ],
-    pdbs: [],
-    ...over,
-  };
-}
-
-function link(name: string, toCdb: string): LabCdb['dbLinks'][number] {
-  return {
-    name,
-    username: 'C##RELOCATE',
-    host: `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${toCdb.toLowerCase()}.lab)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=${toCdb})))`,
-    toCdb,
-  };
-}
-
-/** A PDB open READ WRITE in `cdb` with its services running on `instances`; its datafiles follow datafileLayout. */
-function openPdb(cdb: LabCdb, name: string, sizeBytes: number, services: LabService[], instances: string[]): LabPdb {
-  return {
-    name,
-    guid: guidFor(`${cdb.name}/${name}`),
-    datafiles: datafileLayout(cdb, sizeBytes),
-    status: 'NORMAL',
-    openMode: 'READ WRITE',
-    totalSizeBytes: sizeBytes,
-    version: '19.22.0.0.0',
-    encryptedTablespaces: [],
-    savedState: null,
-    services: [service(name, { isDefault: true, runningOn: [...instances] }), ...services.map((s) => ({ ...s, runningOn: [...instances] }))],
-    violations: [],
-    relocatedFrom: null,
-  };
-}
 
 interface SeedShape {
   speed: number;
@@ -216,7 +128,7 @@ export function buildSeed(name: SeedName): LabState {
   seedOciCloud(cloud, name, SIM_EPOCH_MS);
   withOicSeed(cloud); // after the OCI seed: its connections hold the seed wallet
 
-  return {
+  const state: LabState = {
     version: LAB_STATE_VERSION,
     seed: name,
     settings: {
@@ -225,6 +137,7 @@ export function buildSeed(name: SeedName): LabState {
       sessionHalfLifeSec: shape.sessionHalfLifeSec,
       copyParallelism: 4,
       adbRoleChangeSec: shape.adbRoleChangeSec,
+      rac: { ...DEFAULT_RAC_SETTINGS[name] },
     },
     simNowMs: SIM_EPOCH_MS,
     rng: seedFromString(name),
@@ -242,4 +155,6 @@ export function buildSeed(name: SeedName): LabState {
     nextOplogSeq: 1,
     relocatedPdbs: [],
   };
+  addRacSeed(state);
+  return state;
 }

@@ -4,10 +4,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { eventDelivery, stopEventDelivery } from './events/delivery';
 import { labHandler } from './http';
-import { Lab } from './lab';
+import { Lab, type LabSshInfo } from './lab';
+import { startSshServer } from './ssh/ssh-server';
 import { labLogger, type LabLogger } from './log';
 import { isSeedName, type SeedName } from './seeds';
 
@@ -25,6 +26,10 @@ export interface StartLabOptions {
   /** Ignore the state file and start from the seed */
   reset?: boolean;
   logger?: LabLogger;
+  /** The SSH server standing for the RAC nodes (lab/RAC.md): its port, default 0 = a free port (GET /ssh tells which) */
+  sshPort?: number;
+  /** false: no SSH server (GET /ssh answers LAB-404) */
+  ssh?: boolean;
 }
 
 export interface RunningLab {
@@ -32,6 +37,8 @@ export interface RunningLab {
   port: number;
   /** The engine itself, for in-process tests that arrange the cloud estate (Lab.cloudControl) */
   lab: Lab;
+  /** Where the SSH server listens, with its host key and the client key file (null without SSH) */
+  ssh: LabSshInfo | null;
   close(): Promise<void>;
 }
 
@@ -57,16 +64,21 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   delivery.baseUrl = url;
-  log.info({ url }, 'lab listening');
+  const stateDir = dirname(resolve(opts.stateFile ?? '.orb/lab-state.json'));
+  const ssh = opts.ssh === false ? null : await startSsh({ lab, host, port: opts.sshPort ?? 0, stateDir, log }, server);
+  lab.sshInfo = ssh?.info ?? null;
+  log.info({ url, ssh: ssh ? `${host}:${ssh.info.port}` : null }, 'lab listening');
   let closed = false;
   return {
     url,
     port,
     lab,
+    ssh: ssh?.info ?? null,
     close: async () => {
       if (closed) return;
       closed = true;
       stopEventDelivery(lab);
+      await ssh?.close();
       lab.close();
       await new Promise<void>((res) => {
         server.close(() => res());
@@ -75,4 +87,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
       log.info('lab closed');
     },
   };
+}
+
+/** Starts the SSH server; if it cannot listen, the HTTP server is closed and the error thrown. */
+async function startSsh(o: Parameters<typeof startSshServer>[0], http: Server): Promise<Awaited<ReturnType<typeof startSshServer>>> {
+  try {
+    return await startSshServer(o);
+  } catch (e) {
+    await new Promise<void>((res) => http.close(() => res()));
+    stopEventDelivery(o.lab);
+    o.lab.close();
+    throw new Error(`ssh-port: cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
+  }
 }

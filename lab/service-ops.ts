@@ -17,7 +17,8 @@
  */
 import type { AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
 import { LabError, ora } from './lab-error';
-import { exponentialDelayMs, findPdb, findService, instanceNames, isOpen, removeDrains, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
+import { cancelDrain, startDrain } from './drain';
+import { findPdb, findService, instanceNames, isOpen, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
 import type { LabCdb, LabPdb, LabService, LabSession } from './model';
 
 function info(pdb: LabPdb, s: LabService): ServiceInfo {
@@ -79,12 +80,7 @@ export function startService(ctx: SimContext, cdb: LabCdb, pdbName: string, serv
   if (toStart.length === 0) throw ora('ORA-44305', `ORA-44305: service ${svc.name} is running`);
   svc.runningOn = [...svc.runningOn, ...toStart].sort();
   // A restart cancels the drain: whoever is still connected stays.
-  for (const i of toStart) {
-    removeDrains(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: i });
-    for (const s of ctx.state.sessions) {
-      if (sameName(s.cdb, cdb.name) && sameName(s.service, svc.name) && s.instance === i) s.leavesAtMs = null;
-    }
-  }
+  cancelDrain(ctx, cdb, pdb.name, svc.name, toStart);
 }
 
 /** DBMS_SERVICE.STOP_SERVICE(service, instance, stop_option, drain_timeout). Returns at once; the drain goes on in simulated time. */
@@ -104,23 +100,7 @@ export function stopService(
   const toStop = insts.filter((i) => svc.runningOn.includes(i));
   if (toStop.length === 0) throw ora('ORA-44311', `ORA-44311: service ${svc.name} not running`);
   svc.runningOn = svc.runningOn.filter((i) => !toStop.includes(i));
-  const halfLife = ctx.state.settings.sessionHalfLifeSec;
-  for (const s of ctx.state.sessions) {
-    if (!sameName(s.cdb, cdb.name) || !sameName(s.service, svc.name) || !toStop.includes(s.instance)) continue;
-    if (s.longRunning || s.leavesAtMs !== null) continue;
-    s.leavesAtMs = ctx.nowMs + Math.max(1, exponentialDelayMs(ctx.random, halfLife));
-  }
-  for (const i of toStop) {
-    removeDrains(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: i });
-    ctx.state.drains.push({
-      cdb: cdb.name,
-      pdb: pdb.name,
-      service: svc.name,
-      instance: i,
-      stopOption: opts.stopOption,
-      deadlineMs: ctx.nowMs + Math.round(opts.drainTimeoutSeconds * 1000),
-    });
-  }
+  startDrain(ctx, cdb, { pdb: pdb.name, service: svc.name, instances: toStop, stopOption: opts.stopOption, drainTimeoutSeconds: opts.drainTimeoutSeconds });
 }
 
 /** DBMS_SERVICE.DISCONNECT_SESSION(service, option): every session of the service on the local instance goes before it returns. */

@@ -94,7 +94,7 @@ describe('lab CDB port: Oracle rules', () => {
 
   test('a CDB the lab does not have is a permanent LAB-404 naming it and the CDBs there are, not ORA-12514', async () => {
     const e = await rejectsWith(labCdb(lab.url, 'cdb9').getFacts(), 'LAB-404');
-    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3, CDB4)');
+    assert.equal(e.message, 'LAB-404: the lab has no CDB CDB9 (its CDBs: CDB1, CDB2, CDB3, CDB4, RACCDB, TRICDB)');
     assert.equal(classifyOracleError(e).kind, 'permanent', 'orb does not retry an estate/lab mismatch');
     await rejectsWith(labCdb(lab.url, 'CDB9').openPdb('SALES'), 'LAB-404');
     const r = await labHttp<{ error: { code: string } }>(lab.url, 'POST', '/cdbs/CDB9/ops/getPdb', { args: { pdb: 'SALES' } });

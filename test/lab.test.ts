@@ -66,11 +66,11 @@ describe('lab process and HTTP API', () => {
     assert.deepEqual([h.body.ok, h.body.seed, h.body.speed], [true, 'test', 10]);
     assert.ok(!Number.isNaN(Date.parse(h.body.now)));
     const e = (await api('GET', '/estate')).body;
-    assert.deepEqual(e.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4']);
+    assert.deepEqual(e.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4', 'RACCDB', 'TRICDB']);
     assert.ok(Array.isArray(e.cloud.autonomousDatabases));
     assert.ok(e.sessions.length > 0);
     const saved = JSON.parse(readFileSync(lab.stateFile, 'utf8'));
-    assert.deepEqual(saved.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4']);
+    assert.deepEqual(saved.cdbs.map((c: { name: string }) => c.name), ['CDB1', 'CDB2', 'CDB3', 'CDB4', 'RACCDB', 'TRICDB']);
   });
 
   test('malformed requests are refused with LAB-400 naming the field and the rule', async () => {

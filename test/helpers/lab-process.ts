@@ -16,6 +16,8 @@ export interface LabProcess {
   /** http://127.0.0.1:PORT (unchanged across restarts) */
   readonly url: string;
   readonly port: number;
+  /** The lab's SSH server port (RAC nodes, lab/RAC.md); unchanged across restarts. null when started without SSH */
+  readonly sshPort: number | null;
   readonly stateFile: string;
   /** The child's pid (changes on restart) */
   readonly pid: number;
@@ -42,6 +44,7 @@ function installExitHook(): void {
 interface Spawned {
   child: ChildProcess;
   url: string;
+  sshPort: number | null;
   stderr: () => string;
 }
 
@@ -55,14 +58,14 @@ function spawnLab(args: string[]): Promise<Spawned> {
     let out = '';
     let err = '';
     let done = false;
-    const finish = (e: Error | null, url?: string) => {
+    const finish = (e: Error | null, url?: string, sshPort: number | null = null) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       if (e) {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         reject(e);
-      } else resolve({ child, url: url!, stderr: () => err });
+      } else resolve({ child, url: url!, sshPort, stderr: () => err });
     };
     const timer = setTimeout(() => finish(new Error(`lab did not start within ${START_TIMEOUT_MS} ms; stderr:\n${err}`)), START_TIMEOUT_MS);
     child.stdout!.setEncoding('utf8');
@@ -77,9 +80,9 @@ function spawnLab(args: string[]): Promise<Spawned> {
       const nl = out.indexOf('\n');
       if (nl < 0) return;
       try {
-        const line = JSON.parse(out.slice(0, nl)) as { url?: unknown };
+        const line = JSON.parse(out.slice(0, nl)) as { url?: unknown; ssh?: { port?: unknown } | null };
         if (typeof line.url !== 'string') throw new Error('no url');
-        finish(null, line.url);
+        finish(null, line.url, typeof line.ssh?.port === 'number' ? line.ssh.port : null);
       } catch {
         finish(new Error(`lab printed an unexpected first line: ${out.slice(0, nl)}`));
       }
@@ -112,14 +115,18 @@ async function killChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   }
 }
 
-export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: number } = {}): Promise<LabProcess> {
+/** `ssh: false` starts the lab without its SSH server. */
+export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: number; ssh?: boolean } = {}): Promise<LabProcess> {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'orb-lab-'));
   const stateFile = join(dir, 'lab-state.json');
   const base = ['--host', '127.0.0.1', '--state-file', stateFile, '--seed', opts.seed ?? 'test', ...(opts.speed !== undefined ? ['--speed', String(opts.speed)] : [])];
-  let current = await spawnLab([...base, '--port', '0', '--reset']);
+  const noSsh = opts.ssh === false ? ['--no-ssh'] : [];
+  let current = await spawnLab([...base, '--port', '0', '--reset', ...noSsh]);
   const url = current.url;
   const port = Number(new URL(url).port);
+  const sshPort = current.sshPort;
+  const sshArgs = sshPort === null ? ['--no-ssh'] : ['--ssh-port', String(sshPort)];
   let stderrBefore = '';
 
   const startAgain = async () => {
@@ -128,7 +135,7 @@ export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: nu
     for (let attempt = 0; ; attempt++) {
       try {
         // No --reset and no --speed: the estate, its clock and its speed come from the state file.
-        current = await spawnLab(['--host', '127.0.0.1', '--state-file', stateFile, '--seed', opts.seed ?? 'test', '--port', String(port)]);
+        current = await spawnLab(['--host', '127.0.0.1', '--state-file', stateFile, '--seed', opts.seed ?? 'test', '--port', String(port), ...sshArgs]);
         return;
       } catch (e) {
         if (attempt >= 10 || !/EADDRINUSE/.test((e as Error).message)) throw e;
@@ -140,6 +147,7 @@ export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: nu
   return {
     url,
     port,
+    sshPort,
     stateFile,
     get pid() {
       return current.child.pid ?? -1;

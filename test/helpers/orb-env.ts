@@ -58,6 +58,19 @@ export function labApi(url: string) {
     automaticFailover: (adbId: string) => call<unknown>('POST', `/oci-control/autonomous-databases/${adbId}/automatic-failover`, {}),
     op: <T = any>(cdb: string, op: string, args: Record<string, unknown> = {}) =>
       call<{ result: T }>('POST', `/cdbs/${cdb}/ops/${op}`, { args }).then((r) => r.result),
+    /** The lab's SSH server (RAC nodes, lab/RAC.md): where it listens, its host key, the client key file */
+    ssh: () => call<{ host: string; port: number; user: string; hostKey: string; privateKeyFile: string; srvctl: Record<string, string[]> }>('GET', '/ssh'),
+    /** A RAC database's state: instances, services (srvctl config and running set), pools, outages */
+    rac: (cdb: string) => call<any>('GET', `/rac/${cdb}`),
+    /** Sessions per instance over time (bounded series) */
+    racSessions: (cdb: string, q = '') =>
+      call<{ instances: string[]; points: { at: string; t: number; instances: Record<string, number>; services: Record<string, Record<string, number>> }[]; current: any }>(
+        'GET',
+        `/rac/${cdb}/sessions${q}`,
+      ),
+    fan: (cdb: string, since = 0) => call<{ events: any[] }>('GET', `/rac/${cdb}/fan?since=${since}`),
+    srvctlFault: (f: { srvctl: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; code?: string; message?: string; hang?: boolean; times?: number; when?: 'before' | 'after' }) =>
+      call<{ id: number }>('POST', '/faults', f),
   };
 }
 
