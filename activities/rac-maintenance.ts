@@ -58,7 +58,18 @@ export function racActivities(estate: EstateConfig, openPort: (cdb: string) => C
 
     /** One srvctl command; "already so" counts as done (the retry of a step that had been made). */
     async runSrvctl(a: { cdb: string; command: SrvctlCommand; what: string }): Promise<{ outcome: string; commandLine: string; node: string }> {
-      const r = await srvctlStep(await executor(a.cdb), a.command, a.what);
+      const ex = await executor(a.cdb);
+      const c = a.command;
+      if (c.kind === 'relocate-service') {
+        // srvctl never says "already relocated": a retry whose first attempt moved it finds it there.
+        const now = await srvctlQuery(ex, { kind: 'status-service', db: c.db, service: c.service }, `read where ${c.service} runs`, parseServiceStatus);
+        const on = now.find((s) => s.service.toUpperCase() === c.service.toUpperCase())?.instances ?? [];
+        const upper = on.map((i) => i.toUpperCase());
+        if (upper.includes(c.newInstance.toUpperCase()) && !upper.includes(c.oldInstance.toUpperCase())) {
+          return { outcome: 'already-done', commandLine: ex.commandLine(c), node: '-' };
+        }
+      }
+      const r = await srvctlStep(ex, c, a.what);
       return { outcome: r.outcome, commandLine: r.result.commandLine, node: r.result.node };
     },
 

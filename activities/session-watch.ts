@@ -25,14 +25,17 @@ function thinned<T>(all: T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => all[Math.round(i * step)]!);
 }
 
-/** The sessions still on the services, on one instance when `instance` is given. */
+/**
+ * The sessions still on the services: `total` and `perService` on one instance when `instance` is given
+ * (what a drain of that instance waits for), `perInstance` always on every instance (what the run's chart shows).
+ */
 export async function countSessionsLeft(port: CdbPort, p: { services: string[]; instance?: string }): Promise<SessionsLeft> {
   const perService: Record<string, number> = {};
   const perInstance: Record<string, number> = {};
+  const here = (instance: string) => p.instance === undefined || instance.toUpperCase() === p.instance.toUpperCase();
   for (const svc of p.services) {
-    const counts = (await oracleStep(`counting sessions on ${svc}`, () => port.countSessions(svc)))
-      .filter((c) => p.instance === undefined || c.instance.toUpperCase() === p.instance.toUpperCase());
-    perService[svc] = counts.reduce((n, c) => n + c.count, 0);
+    const counts = await oracleStep(`counting sessions on ${svc}`, () => port.countSessions(svc));
+    perService[svc] = counts.filter((c) => here(c.instance)).reduce((n, c) => n + c.count, 0);
     for (const c of counts) perInstance[c.instance] = (perInstance[c.instance] ?? 0) + c.count;
   }
   return { total: Object.values(perService).reduce((a, b) => a + b, 0), perService, perInstance };

@@ -35,7 +35,8 @@ export function buildRollingInput(opts: RollingOptions, estate: EstateConfig, en
   if (instances !== undefined && instances.length === 0) throw new InputError('--instances', 'must name at least one instance (or leave it out for all)');
   const timeoutMs = durationWithin('--drain-timeout', opts.drainTimeout ?? DRAIN_TIMEOUT_DEFAULT, DRAIN_TIMEOUT_MAX_MS, '24h');
   const onTimeout = oneOf<OnDrainTimeout>('--on-drain-timeout', opts.onDrainTimeout, ['disconnect', 'ask', 'abort'], 'ask');
-  const rebalanceTimeoutMs = durationWithin('--rebalance-timeout', opts.rebalanceTimeout ?? '5m', REBALANCE_TIMEOUT_MAX_MS, '6h');
+  const noWait = typeof opts.rebalanceTimeout === 'string' && /^0+(ms|s|m|h)?$/.test(opts.rebalanceTimeout.trim());
+  const rebalanceTimeoutMs = noWait ? 0 : durationWithin('--rebalance-timeout', opts.rebalanceTimeout ?? '5m', REBALANCE_TIMEOUT_MAX_MS, '6h');
   const startedBy = userName('--started-by', opts.startedBy ?? defaultStartedBy(env));
   const { policy, operator } = gatePoliciesOf(opts, estate, startedBy);
   const input = {

@@ -26,13 +26,13 @@ describe('rolling maintenance: one instance\'s turn', () => {
     assert.deepEqual(t.moves, [{ service: 'sales_oltp', how: 'stop' }, { service: 'sales_batch', how: 'relocate', to: 'raccdb2' }]);
     assert.deepEqual(t.leave.map((c) => srvctlCommandLine(SRVCTL, c)), [
       `${SRVCTL} stop service -db raccdb -service sales_oltp -instance raccdb1 -stopoption NONE -drain_timeout 300`,
-      `${SRVCTL} relocate service -db raccdb -service sales_batch -oldinst raccdb1 -newinst raccdb2 -drain_timeout 300 -wait YES`,
+      `${SRVCTL} relocate service -db raccdb -service sales_batch -oldinst raccdb1 -newinst raccdb2 -drain_timeout 300`,
     ]);
     assert.ok(t.leave.every((c) => !('force' in c)), 'never -force');
     assert.equal(srvctlCommandLine(SRVCTL, t.stopInstance), `${SRVCTL} stop instance -db raccdb -instance raccdb1 -stopoption IMMEDIATE`);
     assert.deepEqual(t.returnServices.map((c) => srvctlCommandLine(SRVCTL, c)), [
       `${SRVCTL} start service -db raccdb -service sales_oltp -instance raccdb1`,
-      `${SRVCTL} relocate service -db raccdb -service sales_batch -oldinst raccdb2 -newinst raccdb1 -drain_timeout 300 -wait YES`,
+      `${SRVCTL} relocate service -db raccdb -service sales_batch -oldinst raccdb2 -newinst raccdb1 -drain_timeout 300`,
     ]);
   });
 

@@ -18,7 +18,7 @@ import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temp
 import type { OrbActivities } from '../activities';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import type { RacFacts } from '../common/rac/rac-facts';
-import { instanceTurn, servicesWithoutRefuge, type InstanceTurn } from '../common/rac/instance-steps';
+import { instanceTurn, servicesBack, servicesWithoutRefuge, type InstanceTurn } from '../common/rac/instance-steps';
 import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
 import type { RunbookStatus } from '../common/runbook-types';
 import { ApprovalGates } from './shared/approval-gates';
@@ -113,7 +113,7 @@ class Rolling {
     const t = instanceTurn(await this.read(`before ${instance}`), instance, { timeoutS: Math.ceil(timeoutMs / 1000), stopOption: onTimeout === 'disconnect' ? 'TRANSACTIONAL' : 'NONE' });
     const undo = new Compensations(this.journal);
     try {
-      undo.add({ step: `bring ${instance}'s services back`, run: async () => void (await this.srvctl([...t.enableServices, ...t.returnServices], `undo: services back on ${instance}`)) });
+      undo.add({ step: `bring ${instance}'s services back`, run: async () => void (await this.servicesBack(t, 'undo: ')) });
       await this.journal.stage(`drain-${instance}`, () => this.drain(t), (d) => `${t.moves.map((m) => (m.how === 'relocate' ? `${m.service} → ${m.to}` : `${m.service} stopped here`)).join(', ') || 'no service ran here'}` +
         (d.disconnected ? `; ${d.disconnected.sessions} session(s) left at the drain timeout were disconnected after their transaction` : ''));
       await this.journal.stage(`disable-services-${instance}`, () => this.srvctl(t.disableServices, `disable ${instance}'s services there`));
@@ -125,9 +125,16 @@ class Rolling {
     }
     const stop = (why: string) => this.stop(why, [instance, ...next]);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
-    await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`,
-      () => this.srvctl([...t.enableServices, ...t.returnServices], `services back on ${instance}`, t.returnServices.some((c) => c.kind === 'relocate-service') ? Math.ceil(timeoutMs / 1000) : 0), stop);
+    await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`, () => this.servicesBack(t), stop);
     await this.rebalance(t);
+  }
+
+  /** Enables the moved services on the instance and brings each back from where it is now (read first). */
+  private async servicesBack(t: InstanceTurn, prefix = ''): Promise<string> {
+    const drainS = Math.ceil(this.input.drain.timeoutMs / 1000);
+    const back = servicesBack(await this.read(`${prefix}services back on ${t.instance}`), t.instance, t.moves, drainS);
+    await this.srvctl([...t.enableServices, ...back], `${prefix}services back on ${t.instance}`, back.some((c) => c.kind === 'relocate-service') ? drainS : 0);
+    return back.length ? `${back.length} service(s) back on ${t.instance}` : `every service was already back on ${t.instance}`;
   }
 
   private drain(t: InstanceTurn) {

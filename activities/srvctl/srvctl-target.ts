@@ -63,7 +63,9 @@ export async function srvctlTargetOf(estate: EstateConfig, cdb: string, deps: Sr
   }
   if (cfg.adapter === 'lab') {
     const answer = await labSshEndpoint(cfg.url ?? estate.lab.url, deps);
-    return { db: labSrvctlDb(key, cfg.srvctl), path: cfg.srvctl.path ?? DEFAULT_SRVCTL_PATH, nodes: [labNode(answer)] };
+    // Without a path in the estate: the Grid home's srvctl the lab says its nodes have (the last it lists).
+    const advertised = Object.entries(answer.srvctl ?? {}).find(([c]) => c.toUpperCase() === key.toUpperCase())?.[1].at(-1);
+    return { db: labSrvctlDb(key, cfg.srvctl), path: cfg.srvctl.path ?? advertised ?? DEFAULT_SRVCTL_PATH, nodes: [labNode(answer)] };
   }
   const nodes = cfg.srvctl.nodes.map((n, i): SshNode => ({
     host: n.host,

@@ -10,6 +10,21 @@ const H = 260;
 const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
+function medianStep(times: number[]): number {
+  const steps = times.slice(1).map((t, k) => t - times[k]!).sort((a, b) => a - b);
+  return steps.length ? steps[Math.floor(steps.length / 2)]! : 0;
+}
+
+function splitAt<T extends { t: number }>(points: T[], gap: number): T[][] {
+  const out: T[][] = [];
+  for (const p of points) {
+    const last = out.at(-1);
+    if (last && p.t - last.at(-1)!.t <= gap) last.push(p);
+    else out.push([p]);
+  }
+  return out;
+}
+
 export function sessionChart(series: SessionSeries | undefined, fromMs: number, toMs: number): string {
   if (!series || series.points.length === 0) return '<p class="none">No sessions were watched in this run.</p>';
   const times = series.points.map(([t]) => Date.parse(t));
@@ -18,11 +33,15 @@ export function sessionChart(series: SessionSeries | undefined, fromMs: number, 
   const max = Math.max(1, ...series.points.flatMap(([, v]) => v));
   const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (n: number) => H - PAD.bottom - (n / max) * (H - PAD.top - PAD.bottom);
-  const lines = series.instances.map((inst, i) => {
-    const pts = series.points.map(([t, v]) => `${x(Date.parse(t)).toFixed(1)},${y(v[i] ?? 0).toFixed(1)}`).join(' ');
+  // Sessions are only sampled while a watch runs: a line is broken across the gaps between watches.
+  const gap = Math.max(5_000, 3 * medianStep(times));
+  const segments = splitAt(series.points.map((p, k) => ({ p, t: times[k]! })), gap);
+  const lines = series.instances.flatMap((inst, i) => segments.map((seg) => {
+    const pts = seg.map(({ p: [, v], t }) => `${x(t).toFixed(1)},${y(v[i] ?? 0).toFixed(1)}`).join(' ');
     const colour = COLOURS[i % COLOURS.length]!;
-    return `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(inst)}</title></polyline>`;
-  });
+    const shape = seg.length === 1 ? `<circle cx="${pts.split(',')[0]}" cy="${pts.split(',')[1]}" r="2.5" fill="${colour}"/>` : '';
+    return `${shape}<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(inst)}</title></polyline>`;
+  }));
   const legend = series.instances.map((inst, i) =>
     `<span class="key"><i style="background:${COLOURS[i % COLOURS.length]}"></i>${esc(inst)}</span>`).join('');
   const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));

@@ -62,15 +62,32 @@ export function servicesWithoutRefuge(f: RacFacts, instance: string): string[] {
     .map((s) => s.name);
 }
 
+/**
+ * What brings the moved services back onto the instance from where they are now (read again: a retry, an
+ * undo after a failure half-way): a service already running there needs nothing; one running only on
+ * another instance is relocated back; one running nowhere, or also elsewhere, is started there.
+ * `planned`: the facts are from before the turn (the plan shows where each went).
+ */
+export function servicesBack(f: RacFacts, instance: string, moves: ServiceMove[], drainS: number, planned = false): SrvctlCommand[] {
+  const db = f.db;
+  return moves.flatMap((m): SrvctlCommand[] => {
+    const now = f.services.find((s) => s.name === m.service)?.runningOn ?? [];
+    const where = planned ? (m.how === 'relocate' ? [m.to!] : now) : now;
+    if (!planned && includesName(where, instance)) return [];
+    if (where.length === 1 && !includesName(where, instance) && m.how === 'relocate') {
+      return [{ kind: 'relocate-service', db, service: m.service, oldInstance: where[0]!, newInstance: instance, drainTimeout: drainS }];
+    }
+    return [{ kind: 'start-service', db, service: m.service, instance }];
+  });
+}
+
 export function instanceTurn(f: RacFacts, instance: string, drain: { timeoutS: number; stopOption: ServiceStopOption }): InstanceTurn {
   const db = f.db;
   const moves = serviceMoves(f, instance);
   const leave = moves.map((m): SrvctlCommand => (m.how === 'relocate'
-    ? { kind: 'relocate-service', db, service: m.service, oldInstance: instance, newInstance: m.to!, drainTimeout: drain.timeoutS, wait: true }
+    ? { kind: 'relocate-service', db, service: m.service, oldInstance: instance, newInstance: m.to!, drainTimeout: drain.timeoutS }
     : { kind: 'stop-service', db, service: m.service, instance, drainTimeout: drain.timeoutS, stopOption: drain.stopOption }));
-  const back = moves.map((m): SrvctlCommand => (m.how === 'relocate'
-    ? { kind: 'relocate-service', db, service: m.service, oldInstance: m.to!, newInstance: instance, drainTimeout: drain.timeoutS, wait: true }
-    : { kind: 'start-service', db, service: m.service, instance }));
+  const back = servicesBack(f, instance, moves, drain.timeoutS, true);
   return {
     instance,
     moves,

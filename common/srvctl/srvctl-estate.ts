@@ -77,6 +77,8 @@ export const labSshAnswerSchema = z.object({
   user: sshUserSchema,
   hostKey: hostKeySchema,
   privateKeyFile: z.string({ error: 'must be an absolute path' }).regex(/^\/[^\u0000-\u001f]*$/, 'must be an absolute path'),
+  /** Per lab CDB, the srvctl paths its nodes have (Oracle home's, then Grid home's) */
+  srvctl: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type LabSshAnswer = z.infer<typeof labSshAnswerSchema>;
 

@@ -144,6 +144,9 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
       // Two instances: marked Clusterware-managed (services change with srvctl, test/readiness.test.ts).
       CDB4: { adapter: 'lab', clusterware: true, dbLinks: {} },
+      // RAC databases reached through srvctl over the lab's SSH server (lab/RAC.md).
+      RACCDB: { adapter: 'lab', srvctl: {}, dbLinks: {} },
+      TRICDB: { adapter: 'lab', srvctl: {}, dbLinks: {} },
     },
     approvers: { groups: { dbas: APPROVERS } },
     ...labCloudEstate(join(dirname(lab.stateFile), 'tns_admin', 'sales-app')),

@@ -50,10 +50,14 @@ export async function drainSessions(
   policy: DrainPolicy,
   ask: (question: string) => Promise<string[]>,
 ): Promise<Drained> {
-  // The drain timeout counts from the stop: stopping may itself wait for sessions.
+  // The drain timeout counts from the stop, and the watch starts with it: stopping may itself wait for the
+  // sessions (srvctl stop service -drain_timeout, STOP_SERVICE), and what they do meanwhile is the picture.
   const deadline = Date.now() + policy.timeoutMs;
-  await steps.stop(Math.ceil(policy.timeoutMs / 1000));
-  const left = await watched(journal, steps.awaitGone(deadline));
+  const stopped = steps.stop(Math.ceil(policy.timeoutMs / 1000));
+  const watch = watched(journal, steps.awaitGone(deadline));
+  watch.catch(() => undefined); // awaited below; a failed stop must not leave it unhandled
+  await stopped;
+  const left = await watch;
   if (left.total === 0) return { disconnected: null };
 
   const what = `${left.total} session(s) still on ${listLeft(left)} after the drain timeout`;

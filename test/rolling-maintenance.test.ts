@@ -1,0 +1,91 @@
+/**
+ * rolling-maintenance on a real Temporal dev server and the lab's RAC over SSH: the real srvctl executor runs
+ * against the lab's SSH server. A 2-instance and a 3-instance cluster maintained one instance at a time with no
+ * service ever down everywhere and everything back at the end; a rejection at a maintenance gate puts the
+ * instance and its services back; hostile input refused by the workflow.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WorkflowHandle } from '@temporalio/client';
+import { orbSuite, type OrbEnv } from './helpers/orb-env';
+import { buildRollingInput } from '../client/rac-input';
+import type { RunbookStatus } from '../common/runbook-types';
+
+const ENV = { ORB_USER: 'alice' } as NodeJS.ProcessEnv;
+
+async function start(o: OrbEnv, input: unknown, id: string): Promise<WorkflowHandle> {
+  return o.env.client.workflow.start('rollingMaintenance', { taskQueue: o.taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+}
+
+/** Approves each instance's maintenance gate as it opens, in order. */
+async function maintainAll(o: OrbEnv, h: WorkflowHandle, instances: string[]): Promise<void> {
+  for (const inst of instances) {
+    await o.waitFor(h, (s) => s.openGate?.name === `maintenance-${inst}`, `the maintenance gate of ${inst}`, 120_000);
+    await o.approve(h, `maintenance-${inst}`, 'bob');
+  }
+}
+
+const srvctlLines = async (o: OrbEnv, from: number) =>
+  (await o.api.oplog()).slice(from).filter((e) => e.op === 'srvctl').map((e) => String((e.args as { line?: string }).line ?? ''));
+
+describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
+  const o = orbSuite();
+
+  test('two instances, one at a time: services drain without -force, no service down everywhere, all back', async () => {
+    const from = (await o.api.oplog()).length;
+    const input = buildRollingInput({ cdb: 'RACCDB', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '20s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:RACCDB');
+    await maintainAll(o, h, ['raccdb1', 'raccdb2']);
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    const s = r.value.status as RunbookStatus;
+    assert.deepEqual(s.stages.filter((x) => x.name.endsWith('raccdb1')).map((x) => x.name), [
+      'drain-raccdb1', 'disable-services-raccdb1', 'stop-raccdb1', 'approve-maintenance-raccdb1', 'start-raccdb1', 'services-raccdb1', 'rebalance-raccdb1',
+    ]);
+    const lines = await srvctlLines(o, from);
+    assert.ok(lines.some((l) => / relocate service -db raccdb -service BILLING_SGL -oldinst raccdb1 -newinst raccdb2 /.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => / stop instance -db raccdb -instance raccdb1 -stopoption IMMEDIATE/.test(l)));
+    assert.ok(!lines.some((l) => / -force/.test(l)), 'no service and no instance is stopped with -force');
+    assert.deepEqual((await o.api.invariants(true)).violations, [], 'no service was down everywhere; everything is back');
+    const series = s.sessions!;
+    assert.deepEqual([...series.instances].sort(), ['raccdb1', 'raccdb2']);
+    const drained = series.points.some(([, v]) => v[series.instances.indexOf('raccdb1')] === 0 && v[series.instances.indexOf('raccdb2')]! > 0);
+    assert.ok(drained, 'the series shows raccdb1 drained while raccdb2 served (100:0)');
+  });
+
+  test('rejected at the maintenance gate: the instance and its services are put back, the next instance untouched', async () => {
+    const input = buildRollingInput({ cdb: 'RACCDB', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:RACCDB');
+    await o.waitFor(h, (s) => s.openGate?.name === 'maintenance-raccdb1', 'the maintenance gate', 120_000);
+    await o.reject(h, 'maintenance-raccdb1', 'carol', 'patch not ready');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', JSON.stringify(r));
+    const s = await o.status(h);
+    assert.match(s.reason ?? '', /rejected at gate "maintenance-raccdb1" by carol.*put back.*Not started: raccdb2/);
+    assert.ok(s.compensation.every((c) => c.outcome === 'done'), JSON.stringify(s.compensation));
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
+  test('three instances, in the order asked', async () => {
+    const input = buildRollingInput({ cdb: 'TRICDB', instances: 'tricdb3,tricdb1,tricdb2', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:TRICDB');
+    await maintainAll(o, h, ['tricdb3', 'tricdb1', 'tricdb2']);
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
+  test('hostile input is refused by the workflow, naming the field', async () => {
+    const input = buildRollingInput({ cdb: 'RACCDB', startGate: false }, o.estate, ENV) as unknown as Record<string, unknown>;
+    for (const [bad, want] of [
+      [{ ...input, cdb: 'RACCDB; reboot' }, /cdb: /],
+      [{ ...input, instances: ['raccdb1 -force'] }, /instances\.0: /],
+      [{ ...input, instances: ['raccdb1', 'RACCDB1'] }, /instances: must not name an instance twice/],
+      [{ ...input, rebalanceTimeoutMs: 1e12 }, /rebalanceTimeoutMs: must be at most 6h/],
+    ] as [unknown, RegExp][]) {
+      const r = await o.result(await start(o, bad, 'hostile'));
+      assert.ok(!r.ok && r.type === 'InvalidInput', JSON.stringify(r));
+      assert.match(r.message, want);
+    }
+  });
+});
