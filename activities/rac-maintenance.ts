@@ -56,6 +56,12 @@ export function racActivities(estate: EstateConfig, openPort: (cdb: string) => C
       };
     },
 
+    /** The command lines the run would send, through the run's own builder and the estate's srvctl path (for orb plan). */
+    async srvctlCommandLines(a: { cdb: string; commands: SrvctlCommand[] }): Promise<string[]> {
+      const ex = await executor(a.cdb);
+      return a.commands.map((c) => ex.commandLine(c));
+    },
+
     /** One srvctl command; "already so" counts as done (the retry of a step that had been made). */
     async runSrvctl(a: { cdb: string; command: SrvctlCommand; what: string }): Promise<{ outcome: string; commandLine: string; node: string }> {
       const ex = await executor(a.cdb);

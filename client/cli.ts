@@ -327,7 +327,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
-  addRacCommands(start, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
+  addRacCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addReportCommand(program, { withClient, workflowIdArg, out: io.out });
   addCheckCommands(program, { estateOf, settings, withClient, out: io.out, setExit });
 

@@ -8,16 +8,19 @@ import { taskQueue as defaultTaskQueue, workflowUiUrl } from './connection';
 import { shellArg } from './render';
 import type { RunbookCommandContext } from './command-context';
 import { waitAndShow } from './wait-run';
-import { hasWorkerPolling, startDatabaseRun } from './runbooks';
+import { randomUUID } from 'node:crypto';
+import { hasWorkerPolling, mapTemporalError, startDatabaseRun } from './runbooks';
+import { CliError, EXIT } from './errors';
+import { renderRollingPlan } from './render-rolling-plan';
+import type { RollingPlan } from '../workflows/plan-rolling-maintenance';
 
 export type RacCommandContext = RunbookCommandContext;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export function addRacCommands(start: Command, ctx: RacCommandContext): void {
-  start
-    .command('rolling-maintenance')
-    .description('maintain a RAC database one instance at a time: services drain off it without -force, it stops, you maintain it, it comes back, the pools rebalance, next instance')
+/** The options `orb start` and `orb plan` of rolling-maintenance share. */
+function rollingOptions(cmd: Command): Command {
+  return cmd
     .requiredOption('--cdb <name>', 'the Clusterware-managed CDB, by its name in the estate (it needs cdbs.<name>.srvctl)')
     .option('--instances <list>', 'the instances, in the order they go (comma-separated or repeated; default: all, in srvctl\'s order)', collect)
     .option('--drain-timeout <duration>', 'how long sessions drain off an instance (e.g. 90s, 5m; at most 24h)', '5m')
@@ -27,14 +30,40 @@ export function addRacCommands(start: Command, ctx: RacCommandContext): void {
     .option('--approvers <list>', 'who may approve: group:<name> of the estate, or members of its groups (default group:dbas)', collect)
     .option('--required-approvals <n>', 'distinct approvals each gate needs (1 to 20)')
     .option('--allow-self-approval', 'let the person who started the run approve its gates', false)
-    .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)')
+    .option('--started-by <name>', 'your name as recorded in the run (default $ORB_USER or the OS user)');
+}
+
+export function addRacCommands(start: Command, plan: Command, ctx: RacCommandContext): void {
+  rollingOptions(plan.command('rolling-maintenance')
+    .description('what rolling-maintenance would do: srvctl read over SSH by a worker, the checks, each instance\'s srvctl command lines'))
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nExit codes: 0 the run would proceed, 1 preflight fails, 2 bad input, 3 no server or no worker.')
+    .action((o: RollingOptions & { json: boolean }) => planRolling(o, ctx));
+  rollingOptions(start.command('rolling-maintenance')
+    .description('maintain a RAC database one instance at a time: services drain off it without -force, it stops, you maintain it, it comes back, the pools rebalance, next instance'))
     .option('--wait', 'wait for the run to end, printing progress', false)
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nPer instance: drain-<inst> → disable-services-<inst> → stop-<inst> → gate maintenance-<inst> (do the\n' +
       'maintenance, then approve) → start-<inst> → services-<inst> → rebalance-<inst>. Before the maintenance gate a\n' +
       'failure or a rejection puts the instance and its services back; after it, a failure waits at gate\n' +
-      'recover-<stage> (approve retries, reject stops). The workflow id is rolling-maintenance:<CDB>.')
+      'recover-<stage> (approve retries, reject stops). The workflow id is rolling-maintenance:<CDB>. Preview: orb plan rolling-maintenance.')
     .action((o: RollingOptions & { wait: boolean; json: boolean }) => startRolling(o, ctx));
+}
+
+async function planRolling(o: RollingOptions & { json: boolean }, ctx: RacCommandContext): Promise<void> {
+  const input = buildRollingInput(o, ctx.estateOf().estate);
+  const s = ctx.settings();
+  const tq = defaultTaskQueue();
+  const plan = await ctx.withClient(async (client) => {
+    if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) {
+      throw new CliError(`no worker is polling task queue ${tq}: a plan reads srvctl on a worker (start orb worker, or orb dev)`, EXIT.UNREACHABLE);
+    }
+    return client.workflow.execute<(raw: unknown) => Promise<RollingPlan>>('planRollingMaintenance', {
+      taskQueue: tq, workflowId: `plan:rolling-maintenance:${input.cdb}:${randomUUID().slice(0, 8)}`, args: [input], workflowExecutionTimeout: '10m',
+    }).catch((err) => mapTemporalError(err, s));
+  }, s);
+  ctx.out(o.json ? JSON.stringify({ input, plan }, null, 2) : renderRollingPlan(plan));
+  ctx.setExit(plan.wouldRun ? EXIT.OK : EXIT.RUNBOOK_FAILED);
 }
 
 async function startRolling(o: RollingOptions & { wait: boolean; json: boolean }, ctx: RacCommandContext): Promise<void> {

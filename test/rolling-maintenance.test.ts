@@ -10,6 +10,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { orbSuite, type OrbEnv } from './helpers/orb-env';
 import { buildRollingInput } from '../client/rac-input';
 import type { RunbookStatus } from '../common/runbook-types';
+import type { RollingPlan } from '../workflows/plan-rolling-maintenance';
+import { renderRollingPlan } from '../client/render-rolling-plan';
 
 const ENV = { ORB_USER: 'alice' } as NodeJS.ProcessEnv;
 
@@ -34,6 +36,10 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
   test('two instances, one at a time: services drain without -force, no service down everywhere, all back', async () => {
     const from = (await o.api.oplog()).length;
     const input = buildRollingInput({ cdb: 'RACCDB', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '20s', startGate: false }, o.estate, ENV);
+    const plan = await o.env.client.workflow.execute('planRollingMaintenance', { taskQueue: o.taskQueue, workflowId: `plan-rm-${Date.now()}`, args: [input] }) as RollingPlan;
+    assert.equal((await o.api.oplog()).filter((e) => e.op === 'srvctl').length, (await o.api.oplog()).slice(0, from).filter((e) => e.op === 'srvctl').length, 'planning changes nothing');
+    assert.ok(plan.wouldRun);
+    assert.match(renderRollingPlan(plan), /Instance raccdb1: .*BILLING_SGL → raccdb2/);
     const h = await start(o, input, 'rolling-maintenance:RACCDB');
     await maintainAll(o, h, ['raccdb1', 'raccdb2']);
     const r = await o.result(h);
@@ -46,6 +52,9 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     assert.ok(lines.some((l) => / relocate service -db raccdb -service BILLING_SGL -oldinst raccdb1 -newinst raccdb2 /.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => / stop instance -db raccdb -instance raccdb1 -stopoption IMMEDIATE/.test(l)));
     assert.ok(!lines.some((l) => / -force/.test(l)), 'no service and no instance is stopped with -force');
+    // The first turn's srvctl lines are the plan's, to the character (the later turn reads srvctl again).
+    const first = plan.turns[0]!.steps.flatMap((x) => x.lines);
+    for (const l of first) assert.ok(lines.includes(l), `planned but not sent: ${l}\nsent:\n${lines.join('\n')}`);
     assert.deepEqual((await o.api.invariants(true)).violations, [], 'no service was down everywhere; everything is back');
     const series = s.sessions!;
     assert.deepEqual([...series.instances].sort(), ['raccdb1', 'raccdb2']);

@@ -18,7 +18,8 @@ import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temp
 import type { OrbActivities } from '../activities';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import type { RacFacts } from '../common/rac/rac-facts';
-import { instanceTurn, servicesBack, servicesWithoutRefuge, type InstanceTurn } from '../common/rac/instance-steps';
+import { instanceTurn, servicesBack, type InstanceTurn } from '../common/rac/instance-steps';
+import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
 import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
 import type { RunbookStatus } from '../common/runbook-types';
 import { ApprovalGates } from './shared/approval-gates';
@@ -86,20 +87,8 @@ class Rolling {
   private async preflight(): Promise<string[]> {
     this.journal.begin('preflight');
     const facts = await this.read('preflight').catch((err) => this.fail(`preflight failed, nothing was changed: ${causeMessage(err)}`));
-    const known = facts.instances.map((i) => i.name);
-    const order = (this.input.instances ?? known).map((n) => known.find((k) => k.toUpperCase() === n.toUpperCase()) ?? n);
-    const checks = order.map((inst) => {
-      const f = facts.instances.find((i) => i.name === inst);
-      const stranded = servicesWithoutRefuge(facts, inst);
-      const reason = !f ? `${inst} is not an instance of ${facts.db} (it has ${known.join(', ')})`
-        : !f.running ? `${inst} is not running on ${f.node}: start it first, or leave it out`
-          : stranded.length ? `${stranded.join(', ')} would be down everywhere while ${inst} is out: add an available instance`
-            : `${inst} on ${f.node}: ${facts.services.filter((s) => s.runningOn.includes(inst)).length} service(s) will leave it`;
-      return { check: `instance ${inst}`, outcome: f?.running && !stranded.length ? 'pass' as const : 'fail' as const, reason };
-    });
-    if (facts.instances.filter((i) => i.running).length < 2) {
-      checks.push({ check: 'cluster', outcome: 'fail', reason: `${facts.db} runs on fewer than two instances: a rolling maintenance needs another to serve meanwhile` });
-    }
+    const order = rollingOrder(facts, this.input.instances);
+    const checks = rollingChecks(facts, order);
     this.journal.preflight(checks);
     const failed = checks.filter((c) => c.outcome === 'fail');
     this.journal.end(failed.length ? 'failed' : 'succeeded', `${checks.length - failed.length} passed, ${failed.length} failed`);

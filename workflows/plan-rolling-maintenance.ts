@@ -1,0 +1,59 @@
+/**
+ * `orb plan rolling-maintenance`: the run's own preflight (common/rac/rolling-checks.ts) on what srvctl reports
+ * now, and each instance's turn as the srvctl command lines the run would send (common/rac/instance-steps.ts,
+ * through the executor's own command-line builder). Changes nothing. The run reads srvctl again before each
+ * instance, so a later turn may differ from this plan if the cluster changes meanwhile.
+ */
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { OrbActivities } from '../activities';
+import type { CheckResult } from '../common/runbook-types';
+import { instanceTurn, type ServiceMove } from '../common/rac/instance-steps';
+import { parseRollingInput } from '../common/rac/rolling-input';
+import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
+import type { RacFacts } from '../common/rac/rac-facts';
+import { dbSteps } from './shared/activity-options';
+
+export interface RollingTurnPlan {
+  instance: string;
+  moves: ServiceMove[];
+  steps: { stage: string; lines: string[] }[];
+}
+
+export interface RollingPlan {
+  cdb: string;
+  wouldRun: boolean;
+  checks: CheckResult[];
+  facts: RacFacts;
+  turns: RollingTurnPlan[];
+}
+
+const { readRac, srvctlCommandLines } = proxyActivities<OrbActivities>({ ...dbSteps, summary: 'plan: read srvctl, build the command lines (read-only)' });
+
+export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan> {
+  const parsed = parseRollingInput(raw);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid rolling-maintenance input, nothing was planned: ${parsed.problems.join('; ')}`, 'InvalidInput');
+  const input = parsed.input;
+  const facts = await readRac({ cdb: input.cdb });
+  const order = rollingOrder(facts, input.instances);
+  const checks = rollingChecks(facts, order);
+  const wouldRun = !checks.some((c) => c.outcome === 'fail');
+  const drain = { timeoutS: Math.ceil(input.drain.timeoutMs / 1000), stopOption: input.drain.onTimeout === 'disconnect' ? 'TRANSACTIONAL' as const : 'NONE' as const };
+  const turns: RollingTurnPlan[] = [];
+  for (const instance of wouldRun ? order : []) {
+    const t = instanceTurn(facts, instance, drain);
+    const lines = (commands: typeof t.leave) => srvctlCommandLines({ cdb: input.cdb, commands });
+    turns.push({
+      instance,
+      moves: t.moves,
+      steps: [
+        { stage: `drain-${instance}`, lines: await lines(t.leave) },
+        { stage: `disable-services-${instance}`, lines: await lines(t.disableServices) },
+        { stage: `stop-${instance}`, lines: await lines([t.stopInstance, t.disableInstance]) },
+        { stage: `approve-maintenance-${instance}`, lines: [] },
+        { stage: `start-${instance}`, lines: await lines([t.enableInstance, t.startInstance]) },
+        { stage: `services-${instance}`, lines: await lines([...t.enableServices, ...t.returnServices]) },
+      ],
+    });
+  }
+  return { cdb: input.cdb, wouldRun, checks, facts, turns };
+}
