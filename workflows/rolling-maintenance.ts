@@ -17,6 +17,7 @@
 import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { SrvctlCommand } from '../common/srvctl/commands';
+import { srvctlArgv } from '../common/srvctl/srvctl-argv';
 import type { RacFacts } from '../common/rac/rac-facts';
 import { instanceTurn, servicesBack, type InstanceTurn } from '../common/rac/instance-steps';
 import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
@@ -37,6 +38,15 @@ export const ROLLING_MAINTENANCE = 'rolling-maintenance';
 export interface RollingMaintenanceResult {
   outcome: 'completed';
   status: RunbookStatus;
+}
+
+/** "srvctl stop service -db raccdb -service X ..." for the Web UI; a command the builder refuses is the activity's error, not this one's. */
+function summaryOf(command: SrvctlCommand, what: string): string {
+  try {
+    return `srvctl ${srvctlArgv(command).join(' ')}`;
+  } catch {
+    return `${what}: srvctl ${command.kind.replace('-', ' ')}`;
+  }
 }
 
 const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbActivities>({ ...options, summary });
@@ -80,7 +90,7 @@ class Rolling {
   private srvctl(cmds: SrvctlCommand[], what: string, drainS = 0): Promise<unknown> {
     const opts = drainS > 0 ? longSteps(drainS * 1000) : dbSteps;
     return cmds.reduce<Promise<unknown>>((p, command) => p.then(() =>
-      act(opts, `${what}: srvctl ${command.kind.replace('-', ' ')}`).runSrvctl({ cdb: this.cdb, command, what })), Promise.resolve());
+      act(opts, summaryOf(command, what)).runSrvctl({ cdb: this.cdb, command, what })), Promise.resolve());
   }
 
   /** The instances in their order, once every one is running and each turn leaves every service somewhere. */
