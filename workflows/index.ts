@@ -7,3 +7,4 @@ export { propagateWallet } from './propagate-wallet';
 export { planAdbRunbook } from './plan-adb';
 export { checkReadiness } from './check-readiness';
 export { rollingMaintenance } from './rolling-maintenance';
+export { clientReadiness } from './client-readiness';
