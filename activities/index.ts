@@ -10,6 +10,7 @@ import { inputErrorsFinal } from './input-errors';
 import { aliveWhileRunning } from './heartbeat';
 import { oicErrorsClassified } from './oic/oic-failure';
 import { readinessActivities } from './readiness';
+import { serviceFixActivities } from './service-fix';
 
 export interface ActivityOptions {
   openCdb?: OpenCdb;
@@ -33,6 +34,7 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
     ...gateApproverActivities(estate),
     ...readinessActivities(open, settingsOf),
+    ...inputErrorsFinal(serviceFixActivities(estate, open, settingsOf)),
     ...inputErrorsFinal(racActivities(estate, open)),
     // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
     // awaitWorkRequest heartbeats its own progress.

@@ -28,7 +28,7 @@ const sameName = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
  * srvctl -db takes the DB_UNIQUE_NAME: the estate's srvctl.db (a lab CDB's defaults to its name in lower
  * case, common/srvctl/srvctl-estate.ts); a CDB marked only "clusterware": true uses its estate name.
  */
-function managementOf(cdb: string, s: ReadinessSettings): Management {
+export function managementOf(cdb: string, s: ReadinessSettings): Management {
   if (!s.clusterware) return { kind: 'dbms_service' };
   return { kind: 'srvctl', db: s.srvctl ? s.srvctl.db ?? cdb.toLowerCase() : cdb };
 }

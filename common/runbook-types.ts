@@ -100,6 +100,21 @@ export interface RunbookStatus {
   consumers?: ConsumerStatus[];
   /** User sessions per instance over the run, as the drains watched them (orb report draws them) */
   sessions?: SessionSeries;
+  /** Client readiness: each service judged, before and after its fix */
+  readiness?: ServiceFixStatus[];
+}
+
+/** One service of a client-readiness run. */
+export interface ServiceFixStatus {
+  pdb: string;
+  service: string;
+  before: { ready: boolean; protection: string; errors: string[] };
+  /** As re-read after the fixes (absent: not re-read) */
+  after?: { ready: boolean; protection: string; errors: string[] };
+  /** none: nothing to change; planned: not applied (no --fix, or stopped first); applied / already-done; undone: put back */
+  fix: 'none' | 'planned' | 'applied' | 'already-done' | 'undone' | 'not-fixable';
+  /** The exact call (srvctl arguments or the DBMS_SERVICE block with its binds) */
+  call?: string;
 }
 
 /** At most this many points are kept; when full, every other point is dropped (the first and last stay). */

@@ -287,6 +287,8 @@ export class Lab {
         });
         advanceState(ctx); // a zero drain timeout applies at once
         return undefined;
+      case 'modifyService':
+        return svcOps.modifyService(cdb, s('pdb'), s('service'), a.changes as Parameters<typeof svcOps.modifyService>[3]);
       case 'disconnectSessions':
         svcOps.disconnectSessions(ctx, cdb, s('pdb'), s('service'), a.option as 'POST_TRANSACTION' | 'IMMEDIATE' | 'NOREPLAY');
         return undefined;

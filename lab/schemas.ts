@@ -16,6 +16,19 @@ const name = z.string().min(1, 'must be a non-empty name').max(128, 'must be at 
 const empty = z.object({}).strict();
 const pdbArg = z.object({ pdb: name }).strict();
 
+/**
+ * DBMS_SERVICE.MODIFY_SERVICE's parameters, by the port's attribute names: strings (keywords), whole seconds
+ * or counts, TRUE/FALSE as booleans. Which keyword each takes is the database's business (lab/service-ops.ts).
+ */
+const SERVICE_ATTRIBUTE_KEYS = [
+  'failoverType', 'failoverMethod', 'failoverRestore', 'commitOutcome', 'replayInitiationTimeout', 'retentionTimeout',
+  'failoverRetries', 'failoverDelay', 'sessionStateConsistency', 'aqHaNotifications', 'drainTimeout', 'stopOption',
+] as const;
+const attributeValue = z.union([z.string().min(1).max(30), z.number().int().min(0).max(86400 * 30), z.boolean()]);
+const serviceChanges = z
+  .partialRecord(z.enum(SERVICE_ATTRIBUTE_KEYS), attributeValue)
+  .refine((c) => Object.keys(c).length > 0, 'must change at least one attribute');
+
 /** Arguments of each CdbPort operation (same names as activities/oracle/port.ts). */
 export const OP_ARGS = {
   getFacts: empty,
@@ -51,6 +64,7 @@ export const OP_ARGS = {
       drainTimeoutSeconds: z.number().min(0, 'must be >= 0').max(86400 * 7, 'must be at most 7 days'),
     })
     .strict(),
+  modifyService: z.object({ pdb: name, service: name, changes: serviceChanges }).strict(),
   disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
   countSessions: z.object({ service: name }).strict(),
   countPdbSessions: pdbArg,
@@ -65,7 +79,8 @@ export type OpArgs<K extends OpName> = z.infer<(typeof OP_ARGS)[K]>;
 
 /** Operations that change the estate: recorded in the oplog. */
 export const MUTATING_OPS: ReadonlySet<OpName> = new Set<OpName>([
-  'savePdbState', 'createPdbRelocate', 'openPdb', 'closePdb', 'dropPdb', 'startService', 'stopService', 'disconnectSessions',
+  'savePdbState', 'createPdbRelocate', 'openPdb', 'closePdb', 'dropPdb', 'startService', 'stopService', 'modifyService',
+  'disconnectSessions',
 ]);
 
 export function isOpName(op: string): op is OpName {

@@ -186,3 +186,29 @@ export function addSessions(ctx: SimContext, cdb: LabCdb, serviceName: string, c
   }
   throw new LabError('LAB-409', `LAB-409: no service ${serviceName} in ${cdb.name}`);
 }
+
+type Changeable = 'failoverType' | 'failoverMethod' | 'failoverRestore' | 'sessionStateConsistency' | 'stopOption'
+  | 'commitOutcome' | 'aqHaNotifications'
+  | 'replayInitiationTimeout' | 'retentionTimeout' | 'failoverRetries' | 'failoverDelay' | 'drainTimeout';
+const KEYWORDS = new Set<string>(['failoverType', 'failoverMethod', 'failoverRestore', 'sessionStateConsistency', 'stopOption']);
+const FLAGS = new Set<string>(['commitOutcome', 'aqHaNotifications']);
+
+/** ORA-06502 for a value of the wrong kind, as the PL/SQL assignment into svc_parameter_array would raise. */
+function valueFor(key: string, v: string | number | boolean): string | number | boolean {
+  const kind = KEYWORDS.has(key) ? 'string' : FLAGS.has(key) ? 'boolean' : 'number';
+  if (typeof v !== kind) throw ora('ORA-06502', `ORA-06502: PL/SQL: numeric or value error (${key} = ${JSON.stringify(v)})`);
+  return typeof v === 'string' ? v.toUpperCase() : v;
+}
+
+/**
+ * DBMS_SERVICE.MODIFY_SERVICE(service, svc_parameter_array): the service's attributes change; the sessions already
+ * connected keep the failover settings they connected with (LabSession.failoverType), as on a real CDB. The PDB
+ * must be open (its container is where the call runs).
+ */
+export function modifyService(cdb: LabCdb, pdbName: string, serviceName: string, changes: Partial<Record<Changeable, string | number | boolean>>): void {
+  const pdb = requirePdb(cdb, pdbName);
+  if (!isOpen(pdb)) throw ora('ORA-44773', `ORA-44773: Cannot perform requested service operation (pluggable database ${pdb.name} is not open)`);
+  const svc = requireService(pdb, serviceName);
+  const values = Object.entries(changes).map(([k, v]) => [k, valueFor(k, v!)] as const);
+  for (const [k, v] of values) (svc as unknown as Record<string, unknown>)[k] = v;
+}

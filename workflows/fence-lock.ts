@@ -19,6 +19,11 @@ export function targetLockId(targetCdb: string, pdb: string): string {
   return `relocate-pdb-target:${targetCdb.toUpperCase()}:${pdb.toUpperCase()}`;
 }
 
+/** A client-readiness fix's CDB: its services' attributes change (the estate's CDB name). */
+export function servicesLockId(cdb: string): string {
+  return `cdb-services:${cdb.toUpperCase()}`;
+}
+
 /** A rolling maintenance's database (the estate's CDB name). */
 export function clusterLockId(cdb: string): string {
   return `rac-cdb:${cdb.toUpperCase()}`;

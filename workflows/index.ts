@@ -8,3 +8,4 @@ export { planAdbRunbook } from './plan-adb';
 export { checkReadiness } from './check-readiness';
 export { rollingMaintenance } from './rolling-maintenance';
 export { planRollingMaintenance } from './plan-rolling-maintenance';
+export { clientReadiness } from './client-readiness';

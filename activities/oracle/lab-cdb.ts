@@ -22,6 +22,7 @@ import type {
 import { OracleError } from './port';
 import { statements, type RelocateStatementArgs, type Statement } from './statements';
 import { keystoreLiteral, type SecretRef } from '../../common/estate-config';
+import type { AttributeChanges } from '../../common/readiness/attributes';
 
 /** Time limit of every call but createPdbRelocate. */
 export const OP_TIMEOUT_MS = 60_000;
@@ -152,6 +153,8 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
         },
         statements.stopService(pdb, service, options),
       ),
+    modifyService: (pdb: string, service: string, changes: AttributeChanges) =>
+      change('modifyService', { pdb, service, changes }, statements.modifyService(pdb, service, changes)),
     disconnectSessions: (pdb: string, service: string, option: DisconnectOption) =>
       change('disconnectSessions', { pdb, service, option }, statements.disconnectSessions(pdb, service, option)),
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),

@@ -1,6 +1,7 @@
 import { dbLinkName, oracleIdentifier, pdbName, serviceName } from '../../common/identifiers';
 import { InputError } from '../../common/input-error';
 import { keystoreLiteral as keystoreFromRef } from '../../common/estate-config';
+import type { AttributeChanges } from '../../common/readiness/attributes';
 import { KEYSTORE_SECRET, statements, type RelocateStatementArgs, type Statement } from './statements';
 import {
   connectOptions,
@@ -539,6 +540,10 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     ): Promise<void> {
       const statement = statements.stopService(pdb, service, options);
       await run(statement, options.drainTimeoutSeconds * 1000 + DRAIN_MARGIN_MS);
+    },
+
+    async modifyService(pdb: string, service: string, changes: AttributeChanges): Promise<void> {
+      await run(statements.modifyService(pdb, service, changes));
     },
 
     async disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void> {

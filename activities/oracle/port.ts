@@ -11,6 +11,7 @@
  * and classified once by common/oracle-errors.ts.
  */
 
+import type { AttributeChanges } from '../../common/readiness/attributes';
 import type { RelocateStatementArgs } from './statements';
 
 export type PdbStatus = 'NEW' | 'NORMAL' | 'UNPLUGGED' | 'RELOCATING' | 'RELOCATED' | 'REFRESHING' | 'UNUSABLE';
@@ -246,6 +247,12 @@ export interface CdbPort {
     service: string,
     options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
   ): Promise<void>;
+
+  /**
+   * DBMS_SERVICE.MODIFY_SERVICE(service, svc_parameter_array) in the PDB's container, every value bound
+   * (statements.modifyService). Sessions already connected keep the settings they connected with.
+   */
+  modifyService(pdb: string, service: string, changes: AttributeChanges): Promise<void>;
 
   /** DBMS_SERVICE.DISCONNECT_SESSION(service, DBMS_SERVICE.<option>), in the PDB's container. */
   disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void>;

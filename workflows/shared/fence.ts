@@ -10,7 +10,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RunbookJournal } from './runbook-journal';
 import { causeMessage, causeType } from './failure-text';
-import { clusterLockId, databaseLockId, orbFence, releaseLockSignal, targetLockId } from '../fence-lock';
+import { clusterLockId, servicesLockId, databaseLockId, orbFence, releaseLockSignal, targetLockId } from '../fence-lock';
 
 export interface HeldFence {
   id: string;
@@ -89,6 +89,16 @@ export function takeClusterFence(cdb: string): Promise<HeldFence> {
 }
 
 /** How long a run waits for a fence another run holds, trying again every `everyMs`; none: fail at once. */
+/** One client-readiness fix of a CDB's services at a time (two would each undo to what they read). */
+export function takeServicesFence(cdb: string): Promise<HeldFence> {
+  return takeFence({
+    id: servicesLockId(cdb),
+    rule: `no other run may change the attributes of ${cdb}'s services`,
+    busy: `another run is changing ${cdb}'s service attributes: one client-readiness fix at a time`,
+    type: 'ServicesBusy',
+  });
+}
+
 export interface FenceWait {
   maxMs: number;
   everyMs: number;
