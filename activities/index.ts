@@ -35,7 +35,9 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     ...gateApproverActivities(estate),
     ...readinessActivities(open, settingsOf),
     ...inputErrorsFinal(serviceFixActivities(estate, open, settingsOf)),
-    ...inputErrorsFinal(racActivities(estate, open)),
+    // srvctl commands heartbeat while they run (a drain, a shutdown, a startup can take minutes): a dead
+    // worker is noticed within the heartbeat timeout; the session watches heartbeat their own counts.
+    ...aliveWhileRunning(inputErrorsFinal(racActivities(estate, open)), ['awaitInstanceSessionsGone', 'awaitRebalance']),
     // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
     // awaitWorkRequest heartbeats its own progress.
     ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),

@@ -31,7 +31,7 @@ import { recoverable } from './shared/recovery-gate';
 import { startRunbook } from './shared/runbook-start';
 import type { RunbookJournal } from './shared/runbook-journal';
 import { causeMessage } from './shared/failure-text';
-import { dbSteps, longSteps } from './shared/activity-options';
+import { srvctlSteps } from './shared/activity-options';
 
 export const ROLLING_MAINTENANCE = 'rolling-maintenance';
 
@@ -84,11 +84,11 @@ class Rolling {
   }
 
   private read(why: string): Promise<RacFacts> {
-    return act(dbSteps, `srvctl config/status of ${this.cdb} (${why}, read-only)`).readRac({ cdb: this.cdb });
+    return act(srvctlSteps(), `srvctl config/status of ${this.cdb} (${why}, read-only)`).readRac({ cdb: this.cdb });
   }
 
   private srvctl(cmds: SrvctlCommand[], what: string, drainS = 0): Promise<unknown> {
-    const opts = drainS > 0 ? longSteps(drainS * 1000) : dbSteps;
+    const opts = srvctlSteps(drainS * 1000);
     return cmds.reduce<Promise<unknown>>((p, command) => p.then(() =>
       act(opts, summaryOf(command, what)).runSrvctl({ cdb: this.cdb, command, what })), Promise.resolve());
   }
@@ -122,7 +122,7 @@ class Rolling {
     } catch (err) {
       return this.compensate(undo, err, next);
     }
-    const stop = (why: string) => this.stop(why, [instance, ...next]);
+    const stop = (why: string) => this.stop(why, next, instance);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`, () => this.servicesBack(t), stop);
     await this.rebalance(t);
@@ -141,7 +141,7 @@ class Rolling {
     return drainSessions(this.journal, {
       what: `${services.join(', ')} on ${t.instance}`,
       stop: (s) => this.srvctl(t.leave, `${t.instance}'s services leave it (drain ${s} s, no -force)`, s),
-      awaitGone: (deadlineMs) => act(longSteps(this.input.drain.timeoutMs), `watch the sessions leave ${t.instance} (GV$SESSION, heartbeating what is left)`)
+      awaitGone: (deadlineMs) => act(srvctlSteps(this.input.drain.timeoutMs), `watch the sessions leave ${t.instance} (GV$SESSION, heartbeating what is left)`)
         .awaitInstanceSessionsGone({ cdb: this.cdb, instance: t.instance, services, deadlineMs, pollMs: this.input.drain.pollMs }),
       // The instance stops next anyway: SHUTDOWN TRANSACTIONAL lets the stragglers' transactions finish, then disconnects them.
       disconnect: () => this.srvctl([{ kind: 'stop-instance', db: t.stopInstance.db, instance: t.instance, stopOption: 'TRANSACTIONAL' }],
@@ -155,7 +155,7 @@ class Rolling {
     if (!services.length || this.input.rebalanceTimeoutMs === 0) return this.journal.skip(`rebalance-${t.instance}`, services.length ? 'not asked for' : 'no service came back');
     const running = (await this.read(`rebalance of ${t.instance}`)).instances.filter((i) => i.running).length;
     const share = 0.8 / Math.max(1, running);
-    const l = await this.journal.stage(`rebalance-${t.instance}`, () => act(longSteps(this.input.rebalanceTimeoutMs), `watch the pools rebalance onto ${t.instance}`)
+    const l = await this.journal.stage(`rebalance-${t.instance}`, () => act(srvctlSteps(this.input.rebalanceTimeoutMs), `watch the pools rebalance onto ${t.instance}`)
       .awaitRebalance({ cdb: this.cdb, instance: t.instance, services, share, deadlineMs: Date.now() + this.input.rebalanceTimeoutMs, pollMs: this.input.drain.pollMs }),
     (x) => `${Math.round(x.share * 100)}% of ${x.total} session(s) on ${t.instance}${x.share >= share ? '' : ` (below ${Math.round(share * 100)}% at the timeout: going on)`}`);
     if (l.samples?.length) this.journal.sessions(l.samples);
@@ -181,8 +181,13 @@ class Rolling {
     throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'RunbookCompensated', this.journal.status);
   }
 
-  private async stop(why: string, notDone: string[]): Promise<never> {
-    const reason = `${why}; the estate is left as it is.${notDone.length ? ` Still to do: ${notDone.join(', ')} (enable and start each instance and its services with srvctl).` : ''}`;
+  /** Ends the run where it is: `half` is the instance whose turn stopped after its maintenance, `next` those not started. */
+  private async stop(why: string, next: string[], half?: string): Promise<never> {
+    const todo = [
+      ...(half ? [`enable and start ${half} and enable and start its services there again (srvctl enable/start instance, enable/start or relocate service)`] : []),
+      ...(next.length ? [`${next.join(', ')} not maintained yet (run again with --instances ${next.join(',')})`] : []),
+    ];
+    const reason = `${why}; the estate is left as it is.${todo.length ? ` Still to do: ${todo.join('; ')}.` : ''}`;
     this.journal.finish('failed', reason);
     throw ApplicationFailure.nonRetryable(reason, 'StoppedByOperator', this.journal.status);
   }

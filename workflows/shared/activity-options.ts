@@ -49,6 +49,15 @@ export function longSteps(drainTimeoutMs: number): ActivityOptions {
  */
 const ALIVE = '15s';
 
+/**
+ * srvctl over SSH and the RAC session watches (they heartbeat while they run: activities/index.ts): as long
+ * as the drain may take plus a margin; a worker killed mid-drain or mid-instance-stop is noticed within the
+ * heartbeat timeout and another worker retries the step (the activities read or treat "already so" as done).
+ */
+export function srvctlSteps(drainTimeoutMs = 0): ActivityOptions {
+  return { startToCloseTimeout: drainTimeoutMs + 15 * 60_000, heartbeatTimeout: ALIVE, retry, cancellationType };
+}
+
 /** Calls to OCI and Oracle Integration: short, retried with backoff on transient errors (common/oci-errors.ts). */
 export const cloudSteps: ActivityOptions = { startToCloseTimeout: '5m', heartbeatTimeout: ALIVE, retry, cancellationType };
 
