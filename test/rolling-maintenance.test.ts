@@ -56,6 +56,11 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     const first = plan.turns[0]!.steps.flatMap((x) => x.lines);
     for (const l of first) assert.ok(lines.includes(l), `planned but not sent: ${l}\nsent:\n${lines.join('\n')}`);
     assert.deepEqual((await o.api.invariants(true)).violations, [], 'no service was down everywhere; everything is back');
+    // The readiness stage: the seed's services judged; one ready for none of AC / TAC / TAF is a warning, not a refusal.
+    assert.equal(s.stages.find((x) => x.name === 'readiness')?.outcome, 'succeeded');
+    const readiness = s.preflight.filter((c) => c.check.startsWith('readiness '));
+    assert.match(readiness.find((c) => c.check === 'readiness ORDERS_UNI')?.reason ?? '', /^ready for AC/);
+    assert.equal(readiness.find((c) => c.check === 'readiness LEGACY_SVC')?.outcome, 'warn');
     const series = s.sessions!;
     assert.deepEqual([...series.instances].sort(), ['raccdb1', 'raccdb2']);
     const drained = series.points.some(([, v]) => v[series.instances.indexOf('raccdb1')] === 0 && v[series.instances.indexOf('raccdb2')]! > 0);

@@ -21,6 +21,7 @@ import { srvctlArgv } from '../common/srvctl/srvctl-argv';
 import type { RacFacts } from '../common/rac/rac-facts';
 import { instanceTurn, servicesBack, type InstanceTurn } from '../common/rac/instance-steps';
 import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
+import { drainReadinessChecks } from '../common/readiness/drain-readiness';
 import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
 import type { RunbookStatus } from '../common/runbook-types';
 import { ApprovalGates } from './shared/approval-gates';
@@ -31,7 +32,7 @@ import { recoverable } from './shared/recovery-gate';
 import { startRunbook } from './shared/runbook-start';
 import type { RunbookJournal } from './shared/runbook-journal';
 import { causeMessage } from './shared/failure-text';
-import { srvctlSteps } from './shared/activity-options';
+import { dbSteps, srvctlSteps } from './shared/activity-options';
 
 export const ROLLING_MAINTENANCE = 'rolling-maintenance';
 
@@ -68,6 +69,7 @@ class Rolling {
 
   async run(): Promise<RollingMaintenanceResult> {
     const order = await this.preflight();
+    await this.readiness(order);
     if (this.input.gates.start) {
       await this.gate('start', `Start the rolling maintenance of ${this.cdb}: ${order.join(' → ')}, one instance at a time?`, this.input.gates.start)
         .catch((err) => {
@@ -104,6 +106,23 @@ class Rolling {
     this.journal.end(failed.length ? 'failed' : 'succeeded', `${checks.length - failed.length} passed, ${failed.length} failed`);
     if (failed.length) return this.fail(`preflight failed, nothing was changed: ${failed.map((c) => c.reason).join('; ')}`);
     return order;
+  }
+
+  /**
+   * Client readiness of the services that will drain (common/readiness/drain-readiness.ts): a service ready for no
+   * AC / TAC / TAF profile is a warning in the checks, not a refusal; a CDB whose services cannot be read skips it.
+   */
+  private async readiness(order: string[]): Promise<void> {
+    const facts = await this.read('readiness');
+    const draining = facts.services.filter((s) => order.some((i) => s.runningOn.some((r) => r.toUpperCase() === i.toUpperCase()))).map((s) => s.name);
+    const read = await act(dbSteps, `read the client readiness of ${this.cdb}'s services (read-only)`).readServiceReadiness({ cdb: this.cdb })
+      .catch((err) => causeMessage(err));
+    if (typeof read === 'string') return this.journal.skip('readiness', `could not read the services' attributes: ${read}`);
+    const checks = await this.journal.stage('readiness', async () => drainReadinessChecks(read, draining), (c) => {
+      const warned = c.filter((x) => x.outcome !== 'pass').map((x) => x.check.replace(/^readiness /, ''));
+      return warned.length ? `not ready for AC, TAC or TAF: ${warned.join(', ')} (their clients will see the drain; orb check readiness)` : `${c.length} service(s) ready`;
+    });
+    this.journal.preflight([...this.journal.status.preflight, ...checks]);
   }
 
   /** One instance's turn; before its maintenance gate anything that fails puts it back. */
