@@ -29,7 +29,11 @@ export function objectsOf(args: Record<string, unknown>): string[] {
 
 /** First armed fault matching the call; consumes one firing. */
 export function takeFault(state: LabState, op: string, cdb: string, args: Record<string, unknown>): LabFault | null {
-  const objects = objectsOf(args);
+  return takeFaultOn(state, op, cdb, objectsOf(args));
+}
+
+/** First armed fault for `op` on `cdb` naming one of `objects` (or none); consumes one firing. */
+export function takeFaultOn(state: LabState, op: string, cdb: string, objects: string[]): LabFault | null {
   const fault = state.faults.find(
     (f) =>
       (f.remaining === null || f.remaining > 0) &&

@@ -11,9 +11,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
+import { killHard } from './helpers/processes';
 import { orbSuite, type OrbEnv } from './helpers/orb-env';
 import { until } from './helpers/until';
 import { buildPropagateInput, buildRoleChangeInput } from '../client/adb-input';
@@ -121,12 +121,7 @@ describe('ADB runbooks under failure: killed workers, OCI faults, consumer gates
     worker = o.startWorkerProcess();
   });
 
-  /** SIGKILL: no shutdown, no goodbye to the server; whatever the worker was running is lost mid-way. */
-  async function killWorker(): Promise<void> {
-    const exited = worker.exitCode !== null ? Promise.resolve() : once(worker, 'exit');
-    worker.kill('SIGKILL');
-    await exited;
-  }
+  const killWorker = () => killHard(worker);
 
   test('worker killed while the role change runs: a new worker follows the same work request, one switchover', async () => {
     const h = await start(o, 'switchoverAdb', switchoverInput(o));

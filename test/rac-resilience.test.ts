@@ -12,9 +12,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
+import { killHard } from './helpers/processes';
 import { orbSuite, type OrbEnv } from './helpers/orb-env';
 import { until } from './helpers/until';
 import { buildRollingInput, type RollingOptions } from '../client/rac-input';
@@ -87,11 +87,7 @@ describe('rolling-maintenance under failure: drain timeouts, an instance that wi
     worker = o.startWorkerProcess();
   });
 
-  async function killWorker(): Promise<void> {
-    const exited = worker.exitCode !== null ? Promise.resolve() : once(worker, 'exit');
-    worker.kill('SIGKILL');
-    await exited;
-  }
+  const killWorker = () => killHard(worker);
 
   /** A long-running session on ORDERS_UNI at raccdb1: a stop without IMMEDIATE leaves it there (lab/RAC.md). */
   const straggler = () => o.api.addSessions({ cdb: CDB, service: 'ORDERS_UNI', count: 1, longRunning: true, instance: 'raccdb1' } as never);

@@ -5,7 +5,7 @@
  * `when: "after"`: the command does its work (drain, shutdown...) and then fails or hangs.
  * Armed into LabState.faults with op "srvctl <verb> <noun>", so GET / DELETE /faults list and disarm them.
  */
-import { sameName } from '../estate';
+import { takeFaultOn } from '../faults';
 import type { LabFault, LabState } from '../model';
 import type { SrvctlFaultBody } from '../schemas';
 import { msg } from './srvctl/srvctl-messages';
@@ -36,17 +36,7 @@ export function armSrvctlFault(state: LabState, body: SrvctlFaultBody): LabFault
 
 /** First armed fault for the command; consumes one firing. `objects`: the services / instances it names. */
 export function takeSrvctlFault(state: LabState, key: string, cdb: string, objects: string[]): LabFault | null {
-  const fault = state.faults.find(
-    (f) =>
-      (f.remaining === null || f.remaining > 0) &&
-      f.op === `srvctl ${key}` &&
-      (f.cdb === null || sameName(f.cdb, cdb)) &&
-      (f.object === null || objects.some((o) => sameName(f.object!, o))),
-  );
-  if (!fault) return null;
-  if (fault.remaining !== null) fault.remaining -= 1;
-  fault.fired += 1;
-  return fault;
+  return takeFaultOn(state, `srvctl ${key}`, cdb, objects);
 }
 
 const TEMPLATES: Record<string, (res: string, node: string) => string> = {

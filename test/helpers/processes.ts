@@ -42,3 +42,10 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
+
+/** SIGKILL: no shutdown, no goodbye to the server; whatever the process was running is lost mid-way. */
+export async function killHard(child: import('node:child_process').ChildProcess): Promise<void> {
+  const exited = child.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGKILL');
+  await exited;
+}
