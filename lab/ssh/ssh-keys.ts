@@ -25,12 +25,25 @@ function writePrivate(file: string, content: string): void {
   chmodSync(file, 0o600);
 }
 
+/**
+ * ssh2's generateKeyPairSync drops leading zero bytes of an Ed25519 key (about 1 pair in 200 comes out with a
+ * 31-byte public key or a private key ssh2 itself cannot parse), so a pair is only kept once both halves parse.
+ */
+export function soundEd25519Pair(comment?: string): { private: string; public: string } {
+  for (let attempt = 0; ; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
+    const pub = utils.parseKey(pair.public);
+    if (!(pub instanceof Error) && !(utils.parseKey(pair.private) instanceof Error)) return pair;
+    if (attempt >= 50) throw new Error(`could not generate a usable Ed25519 key pair: ${String(pub)}`);
+  }
+}
+
 /** The key pair in `dir` named `base`, made now if missing. */
 function ensurePair(dir: string, base: string, comment: string): { privateKey: string; publicLine: string } {
   const priv = join(dir, base);
   const pub = `${priv}.pub`;
   if (!existsSync(priv) || !existsSync(pub)) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const pair = soundEd25519Pair(comment);
     writePrivate(priv, pair.private);
     writePrivate(pub, `${pair.public}\n`);
   }

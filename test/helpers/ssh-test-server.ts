@@ -7,6 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import { soundEd25519Pair } from '../../lab/ssh/ssh-keys';
 
 export interface Answer {
   stdout?: string;
@@ -28,7 +29,7 @@ export interface SshTestServer {
 }
 
 export function keyPair(): { private: string; public: string } {
-  return utils.generateKeyPairSync('ed25519');
+  return soundEd25519Pair();
 }
 
 function acceptsKey(allowedPublic: string) {
