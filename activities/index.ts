@@ -1,6 +1,7 @@
 import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
 import { racActivities } from './rac-maintenance';
+import { maintenanceActivities } from './node-maintenance';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
 import { approverCheck, gateApproverActivities } from './gate-approvers';
 import { adbAccessFactory } from './adb/cloud-access';
@@ -38,6 +39,7 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     // srvctl commands heartbeat while they run (a drain, a shutdown, a startup can take minutes): a dead
     // worker is noticed within the heartbeat timeout; the session watches heartbeat their own counts.
     ...aliveWhileRunning(inputErrorsFinal(racActivities(estate, open)), ['awaitInstanceSessionsGone', 'awaitRebalance']),
+    ...aliveWhileRunning(inputErrorsFinal(maintenanceActivities(estate)), ['runMaintenance']),
     // Cloud steps heartbeat while they run (a dead worker is noticed within the heartbeat timeout);
     // awaitWorkRequest heartbeats its own progress.
     ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),

@@ -25,6 +25,7 @@ function rollingOptions(cmd: Command): Command {
     .option('--instances <list>', 'the instances, in the order they go (comma-separated or repeated; default: all, in srvctl\'s order)', collect)
     .option('--drain-timeout <duration>', 'how long sessions drain off an instance (e.g. 90s, 5m; at most 24h)', '5m')
     .option('--on-drain-timeout <action>', 'disconnect|ask|abort when sessions remain after the drain timeout', 'ask')
+    .option('--maintenance <name>', "run the estate's maintenance command <name> (cdbs.<cdb>.maintenance) on each stopped instance's node over SSH, instead of a gate per instance")
     .option('--rebalance-timeout <duration>', 'how long to wait for the pools to come back to an instance (then note it and go on; 0 to not wait)', '5m')
     .option('--no-start-gate', 'do not ask for approval before the first instance leaves (the maintenance gates stay)')
     .option('--approvers <list>', 'who may approve: group:<name> of the estate, or members of its groups (default group:dbas)', collect)
@@ -44,9 +45,11 @@ export function addRacCommands(start: Command, plan: Command, ctx: RacCommandCon
     .option('--wait', 'wait for the run to end, printing progress', false)
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nPer instance: drain-<inst> → disable-services-<inst> → stop-<inst> → gate maintenance-<inst> (do the\n' +
-      'maintenance, then approve) → start-<inst> → services-<inst> → rebalance-<inst>. Before the maintenance gate a\n' +
-      'failure or a rejection puts the instance and its services back; after it, a failure waits at gate\n' +
-      'recover-<stage> (approve retries, reject stops). The workflow id is rolling-maintenance:<CDB>. Preview: orb plan rolling-maintenance.')
+      'maintenance, then approve; with --maintenance <name>: stage maintenance-<inst> runs the command on the\n' +
+      'instance\'s node, and a failure waits at gate recover-maintenance-<inst>: approve runs it again, reject puts the\n' +
+      'instance back) → start-<inst> → services-<inst> → rebalance-<inst>. Until the maintenance is done a failure or a\n' +
+      'rejection puts the instance and its services back; after it, a failure waits at gate recover-<stage> (approve\n' +
+      'retries, reject stops). The workflow id is rolling-maintenance:<CDB>. Preview: orb plan rolling-maintenance.')
     .action((o: RollingOptions & { wait: boolean; json: boolean }) => startRolling(o, ctx));
 }
 

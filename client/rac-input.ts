@@ -14,6 +14,7 @@ export interface RollingOptions extends GateOptions {
   drainTimeout?: unknown;
   onDrainTimeout?: unknown;
   rebalanceTimeout?: unknown;
+  maintenance?: unknown;
   /** --no-start-gate sets this to false */
   startGate?: boolean;
   startedBy?: unknown;
@@ -24,7 +25,18 @@ function optionOf(path: readonly PropertyKey[]): string {
   const [top, sub] = path.map(String);
   if (top === 'drain') return sub === 'onTimeout' ? '--on-drain-timeout' : '--drain-timeout';
   if (top === 'gates') return '--approvers / --required-approvals';
-  return { cdb: '--cdb', instances: '--instances', rebalanceTimeoutMs: '--rebalance-timeout', startedBy: '--started-by' }[top ?? ''] ?? 'input';
+  return { cdb: '--cdb', instances: '--instances', maintenance: '--maintenance', rebalanceTimeoutMs: '--rebalance-timeout', startedBy: '--started-by' }[top ?? ''] ?? 'input';
+}
+
+/** --maintenance: a command the estate defines for the CDB (the run checks it again, on each node, at preflight). */
+function maintenanceOf(value: unknown, estate: EstateConfig, cdb: string): string | undefined {
+  if (value === undefined) return undefined;
+  const known = Object.keys(estate.cdbs[cdb]!.maintenance ?? {});
+  if (typeof value !== 'string' || !known.includes(value)) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'that';
+    throw new InputError('--maintenance', `${shown} is not a maintenance command of ${cdb} in the estate file; known: ${known.length ? known.join(', ') : `none (define them under cdbs.${cdb}.maintenance)`}`);
+  }
+  return value;
 }
 
 export function buildRollingInput(opts: RollingOptions, estate: EstateConfig, env: NodeJS.ProcessEnv = process.env): RollingMaintenanceInput {
@@ -37,11 +49,13 @@ export function buildRollingInput(opts: RollingOptions, estate: EstateConfig, en
   const onTimeout = oneOf<OnDrainTimeout>('--on-drain-timeout', opts.onDrainTimeout, ['disconnect', 'ask', 'abort'], 'ask');
   const noWait = typeof opts.rebalanceTimeout === 'string' && /^0+(ms|s|m|h)?$/.test(opts.rebalanceTimeout.trim());
   const rebalanceTimeoutMs = noWait ? 0 : durationWithin('--rebalance-timeout', opts.rebalanceTimeout ?? '5m', REBALANCE_TIMEOUT_MAX_MS, '6h');
+  const maintenance = maintenanceOf(opts.maintenance, estate, cdb);
   const startedBy = userName('--started-by', opts.startedBy ?? defaultStartedBy(env));
   const { policy, operator } = gatePoliciesOf(opts, estate, startedBy);
   const input = {
     cdb,
     ...(instances ? { instances } : {}),
+    ...(maintenance ? { maintenance } : {}),
     drain: { timeoutMs, onTimeout, pollMs: 1000 },
     rebalanceTimeoutMs,
     gates: { start: opts.startGate === false ? null : policy, maintenance: policy, operator },

@@ -1,6 +1,13 @@
 import type { RollingPlan } from '../workflows/plan-rolling-maintenance';
 import { table } from './render';
 
+/** What a step without command lines is, and what a maintenance command's failure leads to. */
+function stepNote(stage: string, lines: number): string {
+  if (stage.startsWith('approve-maintenance-')) return ': gate — do the maintenance, then approve (reject puts the instance back)';
+  if (stage.startsWith('maintenance-')) return ': the maintenance command, on the node over SSH (a failure waits at gate recover-' + stage + ')';
+  return lines ? '' : ': nothing to send';
+}
+
 /** `orb plan rolling-maintenance` as a person reads it. */
 export function renderRollingPlan(p: RollingPlan): string {
   const out = [`Plan: rolling-maintenance of ${p.cdb} (${p.facts.db}) — ${p.wouldRun ? 'the run would proceed' : 'PREFLIGHT FAILS: the run would stop there, changing nothing'}`];
@@ -11,7 +18,7 @@ export function renderRollingPlan(p: RollingPlan): string {
   for (const t of p.turns) {
     out.push('', `Instance ${t.instance}: ${t.moves.map((m) => (m.how === 'relocate' ? `${m.service} → ${m.to}` : `${m.service} stops here`)).join(', ') || 'no service runs here'}`);
     for (const s of t.steps) {
-      out.push(`  ${s.stage}${s.lines.length ? '' : ': gate — do the maintenance, then approve (reject puts the instance back)'}`);
+      out.push(`  ${s.stage}${stepNote(s.stage, s.lines.length)}`);
       for (const l of s.lines) out.push(`    ${l}`);
     }
     out.push(`  rebalance-${t.instance}: watch the pools come back onto ${t.instance} (GV$SESSION)`);

@@ -6,6 +6,7 @@ import { fileNamePattern } from './file-names';
 import { autonomousDatabase, consumerName, LAB_WALLET_PASSWORD, ociSettings, oicInstance, secretRef, type SecretRef } from './cloud-estate';
 import { labSrvctlSchema, oracledbSrvctlSchema } from './srvctl/srvctl-estate';
 import { dbUniqueName } from './srvctl/names';
+import { maintenanceCommandsSchema } from './rac/maintenance-command';
 
 /**
  * The estate configuration file: which CDBs orb may touch, how it reaches each one,
@@ -35,6 +36,13 @@ function srvctlImpliesClusterware(c: { clusterware?: boolean; srvctl?: unknown }
   }
 }
 
+/** Maintenance commands run over SSH on the nodes srvctl reaches: without srvctl there is no node to run them on. */
+function maintenanceNeedsSrvctl(c: { srvctl?: unknown; maintenance?: unknown }, ctx: z.RefinementCtx) {
+  if (c.maintenance !== undefined && c.srvctl === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['maintenance'], message: 'needs "srvctl": maintenance commands run over SSH on the nodes srvctl reaches' });
+  }
+}
+
 /** A CDB with srvctl is Clusterware-managed whether or not the file says "clusterware": true. */
 function withClusterwareImplied<T extends { clusterware?: boolean; srvctl?: unknown }>(c: T): T {
   return c.srvctl !== undefined ? { ...c, clusterware: true } : c;
@@ -49,6 +57,8 @@ const labCdb = z
     clusterware: z.boolean().optional(),
     /** srvctl on the lab's simulated cluster: the lab serves its SSH endpoint (GET <lab url>/ssh); implies clusterware */
     srvctl: labSrvctlSchema.optional(),
+    /** Named commands an instance's turn of rolling-maintenance may run on its node (common/rac/maintenance-command.ts) */
+    maintenance: maintenanceCommandsSchema.optional(),
     /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
     keystorePassword: secretRef.optional(),
     /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
@@ -56,7 +66,8 @@ const labCdb = z
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
   .strict()
-  .superRefine(srvctlImpliesClusterware);
+  .superRefine(srvctlImpliesClusterware)
+  .superRefine(maintenanceNeedsSrvctl);
 
 const oracledbCdb = z
   .object({
@@ -77,6 +88,8 @@ const oracledbCdb = z
     clusterware: z.boolean().optional(),
     /** srvctl over SSH on the cluster's nodes (database unique name, srvctl path, nodes); implies clusterware */
     srvctl: oracledbSrvctlSchema.optional(),
+    /** Named commands an instance's turn of rolling-maintenance may run on its node (common/rac/maintenance-command.ts) */
+    maintenance: maintenanceCommandsSchema.optional(),
     /** The TDE keystore password of this CDB, used as KEYSTORE IDENTIFIED BY when it receives a PDB with encrypted data */
     keystorePassword: secretRef.optional(),
     /** Per source CDB: FILE_NAME_CONVERT pairs for a PDB relocated into this CDB when it has no Oracle Managed Files */
@@ -84,7 +97,8 @@ const oracledbCdb = z
     dbLinks: z.record(z.string(), z.string()).default({}),
   })
   .strict()
-  .superRefine(srvctlImpliesClusterware);
+  .superRefine(srvctlImpliesClusterware)
+  .superRefine(maintenanceNeedsSrvctl);
 
 const cdbSchema = z.discriminatedUnion('adapter', [labCdb, oracledbCdb], { error: 'adapter must be "lab" or "oracledb"' });
 export type CdbConfig = z.infer<typeof cdbSchema>;
@@ -140,6 +154,10 @@ export function labCloudEstate(tnsAdminDir: string) {
   };
 }
 
+const LAB_MAINTENANCE = {
+  'os-patch': { command: ['/opt/orb-lab/bin/maintain', '-node', '{node}', '-seconds', '120'], timeout: '30m', description: "the lab's node maintenance (2 simulated minutes)" },
+};
+
 /** The embedded default: the lab's demo seed (see lab/seeds.ts). */
 export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
   lab: { url: process.env.ORB_LAB_URL ?? 'http://127.0.0.1:7480' },
@@ -148,8 +166,10 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
     CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK' } },
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
-    // The lab's RAC CDB (instances raccdb1/raccdb2 on racnode1/racnode2), maintained through srvctl over SSH.
-    RACCDB: { adapter: 'lab', srvctl: { db: 'raccdb' }, dbLinks: {} },
+    // The lab's RAC CDBs (RACCDB: raccdb1/raccdb2 on racnode1/racnode2; TRICDB: three instances), maintained
+    // through srvctl over SSH; "os-patch" is the lab's maintenance program (lab/RAC.md), 2 simulated minutes a node.
+    RACCDB: { adapter: 'lab', srvctl: { db: 'raccdb' }, maintenance: LAB_MAINTENANCE, dbLinks: {} },
+    TRICDB: { adapter: 'lab', srvctl: { db: 'tricdb' }, maintenance: LAB_MAINTENANCE, dbLinks: {} },
   },
   ...labCloudEstate(process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app'),
   approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },

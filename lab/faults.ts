@@ -21,7 +21,13 @@ export function armFault(state: LabState, body: FaultBody): LabFault {
   return fault;
 }
 
-/** The object an operation names, for matching a fault's `object`. */
+/** Arms a fault from its distinctive fields; the rest take their defaults (no nesting, no time, none fired yet). */
+export function pushFault(state: LabState, f: Pick<LabFault, 'op' | 'kind' | 'ora'> & Partial<LabFault>): LabFault {
+  const fault: LabFault = { id: state.nextId++, cdb: null, object: null, nested: null, remaining: null, at: null, when: 'before', fired: 0, ...f };
+  state.faults.push(fault);
+  return fault;
+}
+
 /** Every object a call names (PDB, service, link, user): a fault's `object` may match any of them. */
 export function objectsOf(args: Record<string, unknown>): string[] {
   return ['pdb', 'service', 'link', 'dbLink', 'username'].map((k) => args[k]).filter((v): v is string => typeof v === 'string');

@@ -24,13 +24,14 @@ import { armCloudFault, isCloudFaultBody } from './oci/cloud-faults';
 import { ensureSeedTnsAdmin } from './oci/tns-admin';
 import { nextRandom } from './random';
 import {
-  cdbPatchBody, clockBody, cloudFaultBody, faultBody, srvctlFaultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
+  cdbPatchBody, clockBody, cloudFaultBody, faultBody, srvctlFaultBody, maintainFaultBody, isOpName, pdbPatchBody, userPatchBody, MUTATING_OPS, OP_ARGS, opBody, parseBody, resetBody, sessionsBody,
   type OpName,
 } from './schemas';
 import { buildSeed, type SeedName } from './seeds';
 import * as svcOps from './service-ops';
 import { callSrvctl, recordRefusal, type SrvctlAnswer, type SrvctlHooks, type WaitEnd } from './rac/srvctl-call';
 import { armSrvctlFault, isSrvctlFaultBody } from './rac/srvctl-faults';
+import { armMaintainFault } from './rac/maintain-program';
 import { racControl } from './rac/rac-control';
 
 const OPLOG_MAX = 5000;
@@ -370,6 +371,12 @@ export class Lab {
   }
 
   addFault(body: unknown): { id: number } {
+    if (typeof body === 'object' && body !== null && 'maintain' in body) {
+      const mf = armMaintainFault(this.state, parseBody(maintainFaultBody, body, ''));
+      this.log.info({ fault: mf }, 'maintenance fault armed');
+      this.save();
+      return { id: mf.id };
+    }
     if (isSrvctlFaultBody(body)) {
       const sf = armSrvctlFault(this.state, parseBody(srvctlFaultBody, body, ''));
       this.log.info({ fault: sf }, 'srvctl fault armed');

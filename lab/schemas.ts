@@ -182,6 +182,24 @@ export const srvctlFaultBody = z
 export type SrvctlFaultBody = z.infer<typeof srvctlFaultBody>;
 
 /**
+ * A fault on the lab's maintenance program (POST /faults with `maintain: true`, lab/rac/maintain-program.ts): its
+ * next run (on `node`, if given) exits with `exitCode` (default 1) printing `message`, or hangs; `times` runs (default 1).
+ */
+export const maintainFaultBody = z
+  .object({
+    maintain: z.literal(true),
+    cdb: name.optional(),
+    node: name.optional(),
+    exitCode: z.number().int('must be an integer').min(1, 'must be 1 to 255').max(255, 'must be 1 to 255').optional(),
+    message: z.string().min(1).max(500, 'must be at most 500 characters').optional(),
+    hang: z.boolean().optional(),
+    times: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
+    when: z.enum(['before', 'after']).optional(),
+  })
+  .strict();
+export type MaintainFaultBody = z.infer<typeof maintainFaultBody>;
+
+/**
  * A cloud fault (POST /faults with `service`): the call `op` (an OCI SDK operation name, see
  * lab/oci/oci-ops.ts, or an OIC operation) answers `status` with error `code`. For OCI the kind must
  * agree with orb's classification of status/code (common/oci-errors.ts), as for database faults.

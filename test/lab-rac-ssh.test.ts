@@ -110,6 +110,22 @@ describe('lab SSH server: who gets in, what runs', () => {
     assert.equal(quoted.stdout.split('\n').length, 3);
   });
 
+  test('the maintenance program: refuses while the node\'s instance runs, works once it is stopped, usage errors exit 2', async () => {
+    const M = '/opt/orb-lab/bin/maintain';
+    const busy = await sshExec(ssh, `${M} -node racnode1 -seconds 5`);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, /instance raccdb1 \(running\) still uses the Oracle home: stop it first/);
+    assert.equal((await sshExec(ssh, `${M} -node racnode1 -reboot now`)).code, 2);
+    assert.match((await sshExec(ssh, `${M} -node nosuch`)).stderr, /nosuch is not a node of the lab's clusters/);
+    assert.equal((await srvctl(ssh, 'RACCDB', 'stop instance -db raccdb -instance raccdb1 -stopoption IMMEDIATE -force')).code, 0);
+    const done = await sshExec(ssh, `${M} -node racnode1 -seconds 5`);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /racnode1: done in 5 s/);
+    const runs = (await api.oplog()).filter((e) => e.op === 'maintain');
+    assert.deepEqual(runs.map((e) => [e.cdb, (e.args as { node: string }).node, e.outcome]), [['RACCDB', 'racnode1', 'error'], ['RACCDB', 'racnode1', 'ok']]);
+    assert.equal((await srvctl(ssh, 'RACCDB', 'start instance -db raccdb -instance raccdb1')).code, 0);
+  });
+
   test('shells, ptys, env, subsystems: refused with a channel failure and recorded; the exec itself still runs without the env', async () => {
     const c = await connect(ssh);
     try {

@@ -80,13 +80,66 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     assert.deepEqual((await o.api.invariants(true)).violations, []);
   });
 
-  test('three instances, in the order asked', async () => {
-    const input = buildRollingInput({ cdb: 'TRICDB', instances: 'tricdb3,tricdb1,tricdb2', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
-    const h = await start(o, input, 'rolling-maintenance:TRICDB');
-    await maintainAll(o, h, ['tricdb3', 'tricdb1', 'tricdb2']);
+  test('three instances, in the order asked, each maintained by the estate\'s command on its own node, between stop and start', async () => {
+    const from = (await o.api.oplog()).length;
+    const opts = { cdb: 'TRICDB', instances: 'tricdb3,tricdb1,tricdb2', maintenance: 'os-patch', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false };
+    const input = buildRollingInput(opts, o.estate, ENV);
+    const plan = await o.env.client.workflow.execute('planRollingMaintenance', { taskQueue: o.taskQueue, workflowId: `plan-rm3-${Date.now()}`, args: [input] }) as RollingPlan;
+    assert.match(renderRollingPlan(plan), /maintenance-tricdb3: the maintenance command.*\n {4}\[trinode3 via [^\]]+\] \/opt\/orb-lab\/bin\/maintain -node trinode3 -seconds 20/);
+    const r = await o.result(await start(o, input, 'rolling-maintenance:TRICDB'));
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    const s = r.value.status as RunbookStatus;
+    assert.ok(!s.stages.some((x) => x.name.startsWith('approve-maintenance')), 'no maintenance gate with a command');
+    assert.match(s.preflight.find((c) => c.check === 'maintenance command os-patch')?.reason ?? '', /maintain -node trinode3 -seconds 20/);
+    // In the oplog: per instance, its stop, then the maintenance of its node, then its start; nodes in the order asked.
+    const log = (await o.api.oplog()).slice(from).map((e) => `${e.op} ${String((e.args as { line?: string }).line ?? '')}`);
+    const at = (re: RegExp) => log.findIndex((l) => re.test(l));
+    const maintained = log.filter((l) => l.startsWith('maintain ')).map((l) => /-node (\S+)/.exec(l)![1]);
+    assert.deepEqual(maintained, ['trinode3', 'trinode1', 'trinode2'], log.join('\n'));
+    for (const [inst, node] of [['tricdb3', 'trinode3'], ['tricdb1', 'trinode1'], ['tricdb2', 'trinode2']]) {
+      const stop = at(new RegExp(`stop instance -db tricdb -instance ${inst} `));
+      const work = at(new RegExp(`^maintain .*-node ${node} `));
+      const begin = at(new RegExp(`start instance -db tricdb -instance ${inst}$`));
+      assert.ok(stop >= 0 && stop < work && work < begin, `${inst}: stop ${stop}, maintain ${work}, start ${begin}\n${log.join('\n')}`);
+    }
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
+  test('a maintenance command that fails waits at recover-maintenance: retried on approval, the run completes', async () => {
+    await o.api.maintainFault({ node: 'racnode1', exitCode: 3, message: 'patch-node: yum transaction failed' });
+    const input = buildRollingInput({ cdb: 'RACCDB', maintenance: 'os-patch', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:RACCDB');
+    const s = await o.waitFor(h, (x) => x.openGate?.name === 'recover-maintenance-raccdb1', 'the recovery gate', 120_000);
+    assert.match(s.openGate!.question, /exited with status 3: patch-node: yum transaction failed.*raccdb1 is stopped and disabled/);
+    assert.equal((await o.api.rac('RACCDB')).instances.find((i: { name: string }) => i.name === 'raccdb1').state, 'stopped');
+    await o.approve(h, 'recover-maintenance-raccdb1', 'bob');
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
+    const names = (r.value.status as RunbookStatus).stages.map((x) => x.name);
+    assert.ok(names.includes('maintenance-raccdb1 (retry 1)') && names.includes('maintenance-raccdb2'), names.join(', '));
     assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
+  test('a maintenance command that fails, and the operator rejects: the instance and its services are put back', async () => {
+    await o.api.maintainFault({ node: 'racnode1', when: 'after' });
+    const input = buildRollingInput({ cdb: 'RACCDB', maintenance: 'os-patch', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:RACCDB');
+    await o.waitFor(h, (x) => x.openGate?.name === 'recover-maintenance-raccdb1', 'the recovery gate', 120_000);
+    await o.reject(h, 'recover-maintenance-raccdb1', 'carol', 'will look at it tomorrow');
+    const r = await o.result(h);
+    assert.ok(!r.ok && r.type === 'RunbookCompensated', JSON.stringify(r));
+    assert.match((await o.status(h)).reason ?? '', /recover-maintenance-raccdb1.*carol.*put back.*Not started: raccdb2/);
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
+  test('a maintenance command the estate does not define, or that cannot reach a node: the preflight fails, nothing changes', async () => {
+    const from = (await o.api.oplog()).length;
+    const input = { ...buildRollingInput({ cdb: 'RACCDB', startGate: false }, o.estate, ENV), maintenance: 'nosuch' };
+    const r = await o.result(await start(o, input, 'rolling-maintenance:RACCDB'));
+    assert.ok(!r.ok && r.type === 'PreflightFailed', JSON.stringify(r));
+    assert.match(r.message, /maintenance: "nosuch" is not a maintenance command of RACCDB .*os-patch, broken/);
+    assert.deepEqual((await o.api.oplog()).slice(from).filter((e) => e.op === 'srvctl' || e.op === 'maintain'), []);
+    assert.throws(() => buildRollingInput({ cdb: 'RACCDB', maintenance: 'nosuch' }, o.estate, ENV), /--maintenance: "nosuch" is not a maintenance command of RACCDB.*known: os-patch, broken/);
   });
 
   test('hostile input is refused by the workflow, naming the field', async () => {
@@ -96,6 +149,7 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
       [{ ...input, instances: ['raccdb1 -force'] }, /instances\.0: /],
       [{ ...input, instances: ['raccdb1', 'RACCDB1'] }, /instances: must not name an instance twice/],
       [{ ...input, rebalanceTimeoutMs: 1e12 }, /rebalanceTimeoutMs: must be at most 6h/],
+      [{ ...input, maintenance: 'os-patch; reboot' }, /maintenance: must be a lower-case letter/],
     ] as [unknown, RegExp][]) {
       const r = await o.result(await start(o, bad, 'hostile'));
       assert.ok(!r.ok && r.type === 'InvalidInput', JSON.stringify(r));

@@ -12,6 +12,8 @@ import { parseRollingInput } from '../common/rac/rolling-input';
 import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
 import type { RacFacts } from '../common/rac/rac-facts';
 import { dbSteps } from './shared/activity-options';
+import { maintenanceCheck } from './shared/maintenance-check';
+import type { MaintenanceLine } from '../activities/node-maintenance';
 
 export interface RollingTurnPlan {
   instance: string;
@@ -29,6 +31,12 @@ export interface RollingPlan {
 
 const { readRac, srvctlCommandLines } = proxyActivities<OrbActivities>({ ...dbSteps, summary: 'plan: read srvctl, build the command lines (read-only)' });
 
+/** The maintenance command's line and where it runs, or the gate when there is none. */
+function maintenanceStep(instance: string, line: MaintenanceLine | undefined): { stage: string; lines: string[] } {
+  if (!line) return { stage: `approve-maintenance-${instance}`, lines: [] };
+  return { stage: `maintenance-${instance}`, lines: [`[${line.node} via ${line.sshNode}] ${line.commandLine}`] };
+}
+
 export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan> {
   const parsed = parseRollingInput(raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid rolling-maintenance input, nothing was planned: ${parsed.problems.join('; ')}`, 'InvalidInput');
@@ -36,6 +44,8 @@ export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan>
   const facts = await readRac({ cdb: input.cdb });
   const order = rollingOrder(facts, input.instances);
   const checks = rollingChecks(facts, order);
+  const maintenance = input.maintenance && !checks.some((c) => c.outcome === 'fail') ? await maintenanceCheck(input.cdb, input.maintenance, facts, order) : null;
+  if (maintenance) checks.push(maintenance.check);
   const wouldRun = !checks.some((c) => c.outcome === 'fail');
   const drain = { timeoutS: Math.ceil(input.drain.timeoutMs / 1000), stopOption: input.drain.onTimeout === 'disconnect' ? 'TRANSACTIONAL' as const : 'NONE' as const };
   const turns: RollingTurnPlan[] = [];
@@ -49,7 +59,7 @@ export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan>
         { stage: `drain-${instance}`, lines: await lines(t.leave) },
         { stage: `disable-services-${instance}`, lines: await lines(t.disableServices) },
         { stage: `stop-${instance}`, lines: await lines([t.stopInstance, t.disableInstance]) },
-        { stage: `approve-maintenance-${instance}`, lines: [] },
+        maintenanceStep(instance, maintenance?.lines.find((l) => l.instance === instance)),
         { stage: `start-${instance}`, lines: await lines([t.enableInstance, t.startInstance]) },
         { stage: `services-${instance}`, lines: await lines([...t.enableServices, ...t.returnServices]) },
       ],

@@ -7,14 +7,15 @@
  *       drain (services leave without -force: relocate the ones running only there, stop the others, with the
  *       drain timeout; watch its sessions leave; on timeout: disconnect after the transaction, ask, or abort)
  *       → disable its services there → stop the instance (IMMEDIATE) → disable it
- *       → [maintenance gate: do the maintenance, approve when done]
+ *       → maintenance: the estate's command run on the instance's node over SSH (a failure waits at an operator gate:
+ *         run it again, or put the instance back and stop), or without one a gate: do the maintenance, approve when done
  *       → enable and start the instance → enable its services and bring them back → watch the pools rebalance
  *   → verify (every instance running, every service on its preferred instances)
  *
  * Before an instance's maintenance gate, a failure or a rejection puts the instance and its services back.
  * After it, a failure waits at an operator gate (retry or stop).
  */
-import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import { srvctlArgv } from '../common/srvctl/srvctl-argv';
@@ -24,11 +25,13 @@ import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
 import { drainReadinessChecks } from '../common/readiness/drain-readiness';
 import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
 import type { RunbookStatus } from '../common/runbook-types';
+import type { MaintenanceLine } from '../activities/node-maintenance';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { drainSessions } from './shared/drain';
 import { takeClusterFence, whileFenced } from './shared/fence';
 import { recoverable } from './shared/recovery-gate';
+import { maintenanceCheck, nodeOf } from './shared/maintenance-check';
 import { startRunbook } from './shared/runbook-start';
 import type { RunbookJournal } from './shared/runbook-journal';
 import { causeMessage } from './shared/failure-text';
@@ -61,6 +64,8 @@ export async function rollingMaintenance(raw: RollingMaintenanceInput): Promise<
 class Rolling {
   private readonly gates: ApprovalGates;
   private readonly cdb: string;
+  /** Per instance, the maintenance command line preflight resolved */
+  private readonly lines = new Map<string, MaintenanceLine>();
 
   constructor(private readonly input: RollingMaintenanceInput, private readonly journal: RunbookJournal) {
     this.gates = new ApprovalGates(journal, input.startedBy);
@@ -102,6 +107,11 @@ class Rolling {
     const order = rollingOrder(facts, this.input.instances);
     const checks = rollingChecks(facts, order);
     this.journal.preflight(checks);
+    if (this.input.maintenance && !checks.some((c) => c.outcome === 'fail')) {
+      const m = await maintenanceCheck(this.cdb, this.input.maintenance, facts, order);
+      for (const l of m.lines) this.lines.set(l.instance, l);
+      checks.push(m.check);
+    }
     const failed = checks.filter((c) => c.outcome === 'fail');
     this.journal.end(failed.length ? 'failed' : 'succeeded', `${checks.length - failed.length} passed, ${failed.length} failed`);
     if (failed.length) return this.fail(`preflight failed, nothing was changed: ${failed.map((c) => c.reason).join('; ')}`);
@@ -128,7 +138,8 @@ class Rolling {
   /** One instance's turn; before its maintenance gate anything that fails puts it back. */
   private async turn(instance: string, next: string[]): Promise<void> {
     const { timeoutMs, onTimeout } = this.input.drain;
-    const t = instanceTurn(await this.read(`before ${instance}`), instance, { timeoutS: Math.ceil(timeoutMs / 1000), stopOption: onTimeout === 'disconnect' ? 'TRANSACTIONAL' : 'NONE' });
+    const facts = await this.read(`before ${instance}`);
+    const t = instanceTurn(facts, instance, { timeoutS: Math.ceil(timeoutMs / 1000), stopOption: onTimeout === 'disconnect' ? 'TRANSACTIONAL' : 'NONE' });
     const undo = new Compensations(this.journal);
     try {
       undo.add({ step: `bring ${instance}'s services back`, run: async () => void (await this.servicesBack(t, 'undo: ')) });
@@ -137,7 +148,7 @@ class Rolling {
       await this.journal.stage(`disable-services-${instance}`, () => this.srvctl(t.disableServices, `disable ${instance}'s services there`));
       undo.add({ step: `start ${instance} again`, run: async () => void (await this.srvctl([t.enableInstance, t.startInstance], `undo: ${instance} back`)) });
       await this.journal.stage(`stop-${instance}`, () => this.srvctl([t.stopInstance, t.disableInstance], `stop ${instance}`));
-      await this.gate(`maintenance-${instance}`, `${instance} is stopped and disabled. Do its maintenance now, then approve; reject to start it again unchanged and stop the run.`, this.input.gates.maintenance);
+      await this.maintain(instance, nodeOf(facts, instance));
     } catch (err) {
       return this.compensate(undo, err, next);
     }
@@ -145,6 +156,33 @@ class Rolling {
     await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`, () => this.servicesBack(t), stop);
     await this.rebalance(t);
+  }
+
+  /**
+   * The maintenance of a stopped instance: the estate's command on its node, or an operator's gate. A failed command
+   * waits at gate recover-maintenance-<instance>: approve runs it again, reject puts the instance back and stops.
+   */
+  private async maintain(instance: string, node: string): Promise<void> {
+    const name = this.input.maintenance;
+    if (!name) {
+      await this.gate(`maintenance-${instance}`, `${instance} is stopped and disabled. Do its maintenance now, then approve; reject to start it again unchanged and stop the run.`, this.input.gates.maintenance);
+      return;
+    }
+    const line = this.lines.get(instance);
+    const opts = { ...srvctlSteps(line?.timeoutMs ?? 3_600_000), retry: { maximumAttempts: 1 } };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.journal.stage(attempt === 1 ? `maintenance-${instance}` : `maintenance-${instance} (retry ${attempt - 1})`, () =>
+          act(opts, `maintenance of ${instance} on ${node}: ${line?.commandLine ?? name}`).runMaintenance({ cdb: this.cdb, name, instance, node }),
+        (r) => `${r.commandLine} on ${r.sshNode}${r.output.length ? `: ${r.output.at(-1)}` : ''}`);
+        return;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const q = `Maintenance of ${instance} failed: ${causeMessage(err)}. ${instance} is stopped and disabled. Approve to run ${name} on ${node} again; ` +
+          `reject to start ${instance} again as it is, bring its services back and stop the run.`;
+        await this.gate(`recover-maintenance-${instance}`, q, { ...this.input.gates.operator, timeoutMs: null, onTimeout: 'wait' });
+      }
+    }
   }
 
   /** Enables the moved services on the instance and brings each back from where it is now (read first). */

@@ -21,6 +21,8 @@ export interface SrvctlTarget {
   path: string;
   /** Tried in order */
   nodes: SshNode[];
+  /** The lab's one SSH endpoint, standing for every node of its clusters */
+  lab?: boolean;
 }
 
 export type SrvctlExecOptions = Partial<ExecLimits>;

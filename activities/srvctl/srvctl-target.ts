@@ -65,10 +65,12 @@ export async function srvctlTargetOf(estate: EstateConfig, cdb: string, deps: Sr
     const answer = await labSshEndpoint(cfg.url ?? estate.lab.url, deps);
     // Without a path in the estate: the Grid home's srvctl the lab says its nodes have (the last it lists).
     const advertised = Object.entries(answer.srvctl ?? {}).find(([c]) => c.toUpperCase() === key.toUpperCase())?.[1].at(-1);
-    return { db: labSrvctlDb(key, cfg.srvctl), path: cfg.srvctl.path ?? advertised ?? DEFAULT_SRVCTL_PATH, nodes: [labNode(answer)] };
+    const path = cfg.srvctl.path ?? advertised ?? DEFAULT_SRVCTL_PATH;
+    return { db: labSrvctlDb(key, cfg.srvctl), path, nodes: [labNode(answer)], lab: true };
   }
   const nodes = cfg.srvctl.nodes.map((n, i): SshNode => ({
     host: n.host,
+    ...(n.name ? { name: n.name } : {}),
     port: n.port,
     user: n.user,
     hostKey: n.hostKey,

@@ -14,6 +14,8 @@ import { HostKeyRejectedError, SshError } from './ssh-errors';
 
 export interface SshNode {
   host: string;
+  /** The Clusterware node name, when the estate gives it (else the host name's first label is taken for it) */
+  name?: string;
   port: number;
   user: string;
   /** The node's known-hosts entry ("ssh-ed25519 AAAA..." or "SHA256:..."); absent: the host is unknown and refused */

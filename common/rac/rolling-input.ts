@@ -7,6 +7,7 @@ import type { GatePolicy, OnDrainTimeout } from '../runbook-types';
 import { cdbNameSchema, userNameSchema } from '../identifiers';
 import { drainSchema, gatePolicySchema, reachableGates } from '../relocate-input-schema';
 import { instanceNameSchema } from '../srvctl/names';
+import { maintenanceNameSchema } from './maintenance-command';
 import { problemLines, type FieldName } from '../validation';
 import { kindOf } from '../untrusted-text';
 import { undecodableProblem } from '../undecodable-payload';
@@ -18,12 +19,14 @@ export interface RollingMaintenanceInput {
   /** The instances, in the order they go; default: every instance, in srvctl's order */
   instances?: string[];
   drain: { timeoutMs: number; onTimeout: OnDrainTimeout; pollMs: number };
+  /** The estate's maintenance command (cdbs.<cdb>.maintenance.<name>) run on each stopped instance's node, instead of the gate */
+  maintenance?: string;
   /** How long to wait for the pools to rebalance onto an instance that came back (then note it and go on) */
   rebalanceTimeoutMs: number;
   gates: {
     /** Before the first instance leaves (null: none) */
     start: GatePolicy | null;
-    /** Per instance, once it is stopped: "do the maintenance, approve when done" */
+    /** Per instance, once it is stopped: "do the maintenance, approve when done" (unused with a maintenance command) */
     maintenance: GatePolicy;
     /** After a failure past an instance's maintenance, and on a drain timeout with policy "ask" */
     operator: GatePolicy;
@@ -37,6 +40,7 @@ const schema = z
       cdb: cdbNameSchema,
       instances: z.array(instanceNameSchema).min(1, 'must name at least one instance (or leave it out for all)').max(64).optional(),
       drain: drainSchema,
+      maintenance: maintenanceNameSchema.optional(),
       rebalanceTimeoutMs: z.number({ error: 'must be milliseconds' }).int().min(0).max(REBALANCE_TIMEOUT_MAX_MS, 'must be at most 6h'),
       gates: z.strictObject({ start: gatePolicySchema.nullable(), maintenance: gatePolicySchema, operator: gatePolicySchema }),
       startedBy: userNameSchema,

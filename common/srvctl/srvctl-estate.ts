@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { secretRef } from '../cloud-estate';
 import { hostKeySchema } from './known-host';
-import { dbUniqueNameSchema, srvctlPathSchema } from './names';
+import { dbUniqueNameSchema, nodeNameSchema, srvctlPathSchema } from './names';
 
 /** Where srvctl is when the estate does not say (a lab CDB): the 19c Grid home's. */
 export const DEFAULT_SRVCTL_PATH = '/u01/app/19.0.0/grid/bin/srvctl';
@@ -37,6 +37,8 @@ export const sshUserSchema = z
 export const srvctlNodeSchema = z
   .object({
     host: sshHostSchema,
+    /** Its Clusterware node name (srvctl's "on node X"), when that is not the host name's first label */
+    name: nodeNameSchema.optional(),
     port: sshPortSchema.default(22),
     /** The grid or oracle software owner */
     user: sshUserSchema,

@@ -16,6 +16,7 @@ import { prepareSrvctl, runSrvctl } from './srvctl/execute';
 import type { SrvctlCommand } from './srvctl/parse';
 import type { ClusterCdb } from './srvctl/run-context';
 import { msg, SrvctlError } from './srvctl/srvctl-messages';
+import { callMaintain, LAB_MAINTAIN_PROGRAM } from './maintain-program';
 
 export interface SrvctlAnswer {
   stdout: string;
@@ -46,6 +47,11 @@ const fail = (e: SrvctlError): SrvctlAnswer => ({ stdout: text(e.lines), stderr:
 
 export function srvctlPrograms(state: LabState): string[] {
   return clusterCdbs(state).flatMap((c) => [`${c.cluster.oracleHome}/bin/srvctl`, `${c.cluster.gridHome}/bin/srvctl`]);
+}
+
+/** Every program the lab's nodes run: srvctl under each home, and the maintenance program (lab/rac/maintain-program.ts). */
+function programs(state: LabState): string[] {
+  return [...srvctlPrograms(state), LAB_MAINTAIN_PROGRAM];
 }
 
 /** An SSH request the lab refuses (a command line that is not srvctl, a shell, a pty, env...): recorded in the oplog. */
@@ -97,11 +103,12 @@ function faultError(cdb: ClusterCdb, c: SrvctlCommand, fault: LabFault): SrvctlE
 
 export async function callSrvctl(h: SrvctlHooks, line: string, meta: { user: string; closed: Promise<void> }): Promise<SrvctlAnswer> {
   const ctx = h.advance();
-  const cl = readCommandLine(line, srvctlPrograms(h.state()));
+  const cl = readCommandLine(line, programs(h.state()));
   if (!cl.ok) {
     recordRefusal(h, 'exec', { command: clip(line), user: meta.user }, cl.reason);
     return { stdout: '', stderr: cl.stderr, exitCode: cl.exitCode };
   }
+  if (cl.program === LAB_MAINTAIN_PROGRAM) return callMaintain(h, cl.args, line, meta.closed);
   const prep = prepareSrvctl(h.state(), cl.args);
   if (prep.kind === 'answer') return ok(prep.out);
   if (prep.kind === 'refused') {

@@ -3,7 +3,8 @@
  * databases, so orb's srvctl executor runs against it unchanged.
  *  - authentication: publickey only, user `oracle`, the client key of lab/ssh/ssh-keys.ts; anything
  *    else is refused (and recorded in the oplog, except the client's initial "none" probe);
- *  - exec requests run through Lab.srvctl (only srvctl by its absolute path; lab/rac/srvctl-call.ts):
+ *  - exec requests run through Lab.srvctl (only srvctl by its absolute path, or the lab's maintenance program;
+ *    lab/rac/srvctl-call.ts, lab/rac/maintain-program.ts):
  *    its stdout / stderr / exit status are the channel's;
  *  - shell, pty, env, subsystem (sftp), x11, agent forwarding, signals and port forwarding are
  *    refused with a channel failure, recorded in the oplog, and nothing is ever executed.

@@ -71,10 +71,18 @@ export function labApi(url: string) {
     fan: (cdb: string, since = 0) => call<{ events: any[] }>('GET', `/rac/${cdb}/fan?since=${since}`),
     srvctlFault: (f: { srvctl: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; code?: string; message?: string; hang?: boolean; times?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),
+    maintainFault: (f: { node?: string; exitCode?: number; message?: string; hang?: boolean; times?: number; when?: 'before' | 'after' }) =>
+      call<{ id: number }>('POST', '/faults', { maintain: true, ...f }),
   };
 }
 
 export const APPROVERS = ['alice', 'bob', 'carol'];
+
+/** The lab's maintenance program on the test estate's RAC CDBs: 20 simulated seconds a node (lab/RAC.md). */
+export const TEST_MAINTENANCE = {
+  'os-patch': { command: ['/opt/orb-lab/bin/maintain', '-node', '{node}', '-seconds', '20'], timeout: '5m', description: 'lab node maintenance' },
+  broken: { command: ['/opt/orb-lab/bin/maintain', '-node', '{node}', '-bogus', 'x'] },
+};
 
 export function gate(over: Partial<GatePolicy> = {}): GatePolicy {
   return { approvers: APPROVERS, requiredApprovals: 1, timeoutMs: null, onTimeout: 'wait', allowInitiator: false, ...over };
@@ -145,8 +153,8 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
       // Two instances: marked Clusterware-managed (services change with srvctl, test/readiness.test.ts).
       CDB4: { adapter: 'lab', clusterware: true, dbLinks: {} },
       // RAC databases reached through srvctl over the lab's SSH server (lab/RAC.md).
-      RACCDB: { adapter: 'lab', srvctl: {}, dbLinks: {} },
-      TRICDB: { adapter: 'lab', srvctl: {}, dbLinks: {} },
+      RACCDB: { adapter: 'lab', srvctl: {}, maintenance: TEST_MAINTENANCE, dbLinks: {} },
+      TRICDB: { adapter: 'lab', srvctl: {}, maintenance: TEST_MAINTENANCE, dbLinks: {} },
     },
     approvers: { groups: { dbas: APPROVERS } },
     ...labCloudEstate(join(dirname(lab.stateFile), 'tns_admin', 'sales-app')),

@@ -1,6 +1,6 @@
 /**
- * The SSH exec request's command line, read as the lab's "node" accepts it: one program, srvctl by
- * its absolute path under a home of the cluster, and its arguments. Nothing is ever given to a
+ * The SSH exec request's command line, read as the lab's "node" accepts it: one program (srvctl by
+ * its absolute path under a home of the cluster, or the lab's maintenance program), and its arguments. Nothing is ever given to a
  * shell: a line holding any character outside [A-Za-z0-9 _.,/:=@+-] and quotes (; & | $ ` < > ( )
  * { } * ? [ ] ! ~ # \ newline ...) is refused whole, as is any other program. Quotes group as a
  * POSIX shell groups them ('a b', "a,b"), so srvctl's quoted lists work; they may not hold the
@@ -59,7 +59,7 @@ export function readCommandLine(line: string, programs: string[]): CommandLine {
   if (program === undefined || program === '') return refuse('empty command line', 'orb-lab: refused: empty command line');
   if (!program.startsWith('/')) return refuse(`program ${program} is not an absolute path`, `bash: ${program}: command not found`);
   if (!programs.includes(program)) {
-    return refuse(`program ${program} is not srvctl under a home of the lab's clusters`, `bash: ${program}: No such file or directory`);
+    return refuse(`program ${program} is not a program of the lab's nodes (srvctl under a home of a cluster or the maintenance program)`, `bash: ${program}: No such file or directory`);
   }
   return { ok: true, program, args };
 }
