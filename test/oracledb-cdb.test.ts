@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import oracledb from 'oracledb';
 import { oracledbCdb, PDB_DATAFILES_SQL, PDB_ENCRYPTED_TABLESPACES_SQL, type ConnectionLike } from '../activities/oracle/oracledb-cdb';
 import type { OracledbCdbConfig, ConnectOptions } from '../activities/oracle/oracledb-connect';
-import { closeOracledbPools, POOL_DRAIN_S, type PoolAttributes, type PoolLike } from '../activities/oracle/oracledb-pool';
+import {
+  closeOracledbPools,
+  POOL_DRAIN_S,
+  type PoolAttributes,
+  type PoolLike,
+} from '../activities/oracle/oracledb-pool';
 import { isConnectionLost, toActivityError } from '../common/oracle-errors';
 import { SESSION_STATE_SQL } from '../activities/oracle/session-state';
 import { InputError } from '../common/input-error';
@@ -59,7 +64,11 @@ class FakeConnection implements ConnectionLike {
   socketBroken = false;
   trips: Trip[] = [];
   /** Server-side session state. */
-  readonly session: { nls: boolean; module: string | null; action: string | null } = { nls: false, module: null, action: null };
+  readonly session: { nls: boolean; module: string | null; action: string | null } = {
+    nls: false,
+    module: null,
+    action: null,
+  };
   private pending: { module?: string; action?: string; clientInfo?: string } = {};
   constructor(
     readonly id: number,
@@ -1053,12 +1062,16 @@ describe('session state and reconnect (issue 7)', () => {
       assert.equal(mine.filter((s) => s.sql === SESSION_STATE_SQL).length, 1);
       assert.ok(mine.slice(1).every((s) => s.nls && s.module === 'orb'));
     }
-    assert.deepEqual(db.seen.filter((s) => s.sql !== SESSION_STATE_SQL).map((s) => s.action).sort(), ['countSessions', 'getPdb']);
+    const actions = db.seen.filter((s) => s.sql !== SESSION_STATE_SQL).map((s) => s.action);
+    assert.deepEqual(actions.sort(), ['countSessions', 'getPdb']);
   });
 
   test('a long call’s standalone connection gets the same state before its statement', async () => {
     await port().openPdb('SALES');
-    assert.deepEqual(seen(), [STATE(1), [1, 'ALTER PLUGGABLE DATABASE SALES OPEN INSTANCES=ALL', true, 'orb', 'openPdb']]);
+    assert.deepEqual(seen(), [
+      STATE(1),
+      [1, 'ALTER PLUGGABLE DATABASE SALES OPEN INSTANCES=ALL', true, 'orb', 'openPdb'],
+    ]);
     assert.equal(db.pools.length, 0);
   });
 
@@ -1106,7 +1119,8 @@ describe('session state and reconnect (issue 7)', () => {
     db.on(COUNT_SQL, () => {
       if (!killed) return [{ INSTANCE_NAME: 'cdb1_1', SESSIONS: 3 }];
       killed = false;
-      return Object.assign(new Error('NJS-500: connection to the Oracle Database was broken\nORA-00028: your session has been killed'), {
+      const text = 'NJS-500: connection to the Oracle Database was broken\nORA-00028: your session has been killed';
+      return Object.assign(new Error(text), {
         code: 'NJS-500', errorNum: 28, offset: 0, isRecoverable: true,
       });
     });
@@ -1167,7 +1181,12 @@ describe('session state and reconnect (issue 7)', () => {
     });
     await assert.rejects(p.countSessions('a'));
     const lines = logged.map((l) => JSON.stringify(l));
-    assert.deepEqual(logged.map((l) => l.event), ['pool created', 'pool replaced (credentials changed)', 'pool created', 'connection dropped after losing it']);
+    assert.deepEqual(logged.map((l) => l.event), [
+      'pool created',
+      'pool replaced (credentials changed)',
+      'pool created',
+      'connection dropped after losing it',
+    ]);
     for (const secret of ['tiger-secret', 'rotated-secret', 'w4llet-secret']) {
       assert.ok(!lines.some((l) => l.includes(secret)), `${secret} in ${lines.join('\n')}`);
     }

@@ -25,14 +25,25 @@ import { isConnectionLost } from '../common/oracle-errors';
 import type { ConnectionLike } from '../activities/oracle/oracledb-connect';
 
 /** Who a session is and the state orb set on it, read by the session itself. */
-async function sessionState(c: ConnectionLike): Promise<{ sid: number; serial: number; inst: number; module: string; nls: Record<string, string> }> {
+interface SessionState {
+  sid: number;
+  serial: number;
+  inst: number;
+  module: string;
+  nls: Record<string, string>;
+}
+async function sessionState(c: ConnectionLike): Promise<SessionState> {
   const Q = { outFormat: OUT_FORMAT_OBJECT };
   const [me] = (await c.execute(
-    "SELECT s.SID, s.SERIAL# AS SERIAL, SYS_CONTEXT('USERENV', 'INSTANCE') AS INST, SYS_CONTEXT('USERENV', 'MODULE') AS MODULE FROM V$SESSION s WHERE s.SID = SYS_CONTEXT('USERENV', 'SID')",
+    "SELECT s.SID, s.SERIAL# AS SERIAL, SYS_CONTEXT('USERENV', 'INSTANCE') AS INST, " +
+      "SYS_CONTEXT('USERENV', 'MODULE') AS MODULE FROM V$SESSION s WHERE s.SID = SYS_CONTEXT('USERENV', 'SID')",
     {},
     Q,
   )).rows as { SID: number; SERIAL: number; INST: string; MODULE: string }[];
-  const rows = (await c.execute('SELECT PARAMETER, VALUE FROM NLS_SESSION_PARAMETERS', {}, Q)).rows as { PARAMETER: string; VALUE: string }[];
+  const rows = (await c.execute('SELECT PARAMETER, VALUE FROM NLS_SESSION_PARAMETERS', {}, Q)).rows as {
+    PARAMETER: string;
+    VALUE: string;
+  }[];
   const nls = Object.fromEntries(rows.filter((r) => r.PARAMETER in SESSION_NLS).map((r) => [r.PARAMETER, r.VALUE]));
   return { sid: Number(me!.SID), serial: Number(me!.SERIAL), inst: Number(me!.INST), module: me!.MODULE, nls };
 }
@@ -41,7 +52,8 @@ async function sessionState(c: ConnectionLike): Promise<{ sid: number; serial: n
 async function killSession(sid: number, inst: number): Promise<void> {
   const admin = await defaultGetConnection(connectOptions('REALCDB', config()));
   try {
-    const [row] = (await admin.execute('SELECT SERIAL# AS SERIAL FROM GV$SESSION WHERE INST_ID = :inst AND SID = :sid', { inst, sid }, { outFormat: OUT_FORMAT_OBJECT })).rows as { SERIAL: number }[];
+    const sql = 'SELECT SERIAL# AS SERIAL FROM GV$SESSION WHERE INST_ID = :inst AND SID = :sid';
+    const [row] = (await admin.execute(sql, { inst, sid }, { outFormat: OUT_FORMAT_OBJECT })).rows as { SERIAL: number }[];
     const serial = Number(row?.SERIAL);
     assert.ok([sid, inst, serial].every(Number.isInteger), `session ${sid}@${inst} not found`);
     await admin.execute(`ALTER SYSTEM KILL SESSION '${sid},${serial},@${inst}' IMMEDIATE`, {}, {});
@@ -202,7 +214,7 @@ describe('real Oracle CDB (read-only)', () => {
       // The pool may hand the dead session out again: its first statement then fails as a lost
       // connection, and it is dropped, as oracledb-cdb.ts does; the next one is new.
       let again = await pool.acquire(opts());
-      let after: Awaited<ReturnType<typeof sessionState>>;
+      let after: SessionState;
       try {
         after = await sessionState(again);
       } catch (e) {
@@ -212,7 +224,8 @@ describe('real Oracle CDB (read-only)', () => {
         after = await sessionState(again);
       }
       await again.close();
-      assert.notDeepEqual([after.sid, after.serial, after.inst], [before.sid, before.serial, before.inst], 'a new session');
+      const who = (s: SessionState) => [s.sid, s.serial, s.inst];
+      assert.notDeepEqual(who(after), who(before), 'a new session');
       assert.deepEqual([after.module, after.nls], ['orb', SESSION_NLS]);
     } finally {
       await pool.close();
