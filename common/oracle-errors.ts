@@ -281,3 +281,37 @@ export function toActivityError(err: unknown, context: string): ApplicationFailu
   }
   return ApplicationFailure.create({ message: text, type, nonRetryable: true, details: [details], cause });
 }
+
+/**
+ * Codes after which a connection is not to be used again: the socket broke or the session ended.
+ *  - NJS-500 (thin mode's rewrite of ORA-03113/03114/03135/12537/12570/00028/01012/01089/01092,
+ *    see the header), NJS-501 (the host ended the connection), NJS-503 (could not connect), NJS-521
+ *    (end-of-file on the socket), NJS-003 (the connection object is no longer valid);
+ *  - NJS-123 / DPI-1067: a call timeout; node-oracledb breaks the call, but what the session did
+ *    meanwhile is unknown, so a fresh one is safer;
+ *  - DPI-1080 (thick mode: "connection was closed by ORA-%d"), DPI-1010 ("not connected");
+ *  - the same ORA codes when they arrive unwrapped, and ORA-02396 (idle time exceeded), ORA-00603
+ *    (fatal session error).
+ * node-oracledb's `isRecoverable` (the session can be recovered, i.e. re-established) counts too.
+ */
+const CONNECTION_LOST = new Set([
+  'NJS-500', 'NJS-501', 'NJS-503', 'NJS-521', 'NJS-003', 'NJS-123',
+  'DPI-1080', 'DPI-1010', 'DPI-1067',
+  'ORA-03113', 'ORA-03114', 'ORA-03135', 'ORA-12537', 'ORA-12570', 'ORA-00028', 'ORA-01012',
+  'ORA-01089', 'ORA-01092', 'ORA-02396', 'ORA-00603',
+]);
+const DPI_RE = /\bDPI-\d{4}\b/g;
+
+/**
+ * True when the error means the connection it came from is broken (socket gone, session killed):
+ * a pooled connection is then dropped, not returned to the pool, so the retry gets a fresh session.
+ * Says nothing about retrying itself: classifyOracleError decides that.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const f = factsOf(err);
+  const dpi = [...f.message.matchAll(DPI_RE)].map((m) => m[0]);
+  const codes = [f.primary, f.driverCode, ...f.mentioned, ...dpi].filter((c): c is string => c !== null);
+  if (codes.some((c) => CONNECTION_LOST.has(c))) return true;
+  if (f.netCode && ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(f.netCode)) return true;
+  return f.isRecoverable;
+}

@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import oracledb from 'oracledb';
 import { oracledbCdb, PDB_DATAFILES_SQL, PDB_ENCRYPTED_TABLESPACES_SQL, type ConnectionLike } from '../activities/oracle/oracledb-cdb';
 import type { OracledbCdbConfig, ConnectOptions } from '../activities/oracle/oracledb-connect';
+import {
+  closeOracledbPools,
+  POOL_DRAIN_S,
+  type PoolAttributes,
+  type PoolLike,
+} from '../activities/oracle/oracledb-pool';
+import { isConnectionLost, toActivityError } from '../common/oracle-errors';
+import { SESSION_STATE_SQL } from '../activities/oracle/session-state';
 import { InputError } from '../common/input-error';
 
 /** A recorded execute() call. */
@@ -16,7 +24,22 @@ interface Call {
   options: Record<string, unknown>;
 }
 
-type Response = unknown[] | Error | ((binds: Record<string, unknown>) => unknown[] | Error | Promise<unknown[]>);
+type Response =
+  | unknown[]
+  | Error
+  | ((binds: Record<string, unknown>, conn: FakeConnection) => unknown[] | Error | Promise<unknown[]>);
+
+/**
+ * What the server session saw for one statement (the session set-up included): whether orb's NLS
+ * settings were in force and the MODULE / ACTION the session carried, as V$SESSION would show.
+ */
+interface Seen {
+  conn: number;
+  sql: string;
+  nls: boolean;
+  module: string | null;
+  action: string | null;
+}
 
 /**
  * What went over the wire on one connection, in order: each round trip with the end-to-end
@@ -37,11 +60,20 @@ class FakeConnection implements ConnectionLike {
   closed = false;
   closeOptions: unknown = 'not closed';
   broke = false;
+  /** The socket is gone: every round trip fails as node-oracledb thin reports it (NJS-500). */
+  socketBroken = false;
   trips: Trip[] = [];
+  /** Server-side session state. */
+  readonly session: { nls: boolean; module: string | null; action: string | null } = {
+    nls: false,
+    module: null,
+    action: null,
+  };
   private pending: { module?: string; action?: string; clientInfo?: string } = {};
   constructor(
     readonly id: number,
     private readonly db: FakeDb,
+    readonly pool: FakePool | null = null,
   ) {}
   set module(v: string) {
     this.pending.module = v;
@@ -53,7 +85,12 @@ class FakeConnection implements ConnectionLike {
     this.pending.clientInfo = v;
   }
   private trip(trip: Trip['trip'], sql?: string) {
+    if (this.socketBroken) throw brokenSocket();
     this.trips.push({ trip, ...(sql !== undefined ? { sql } : {}), ...this.pending, callTimeout: this.callTimeout });
+    // Thin mode sends ACTION again (empty unless set) whenever MODULE is set.
+    if (this.pending.module !== undefined) this.session.action = this.pending.action ?? '';
+    if (this.pending.module !== undefined) this.session.module = this.pending.module;
+    if (this.pending.action !== undefined) this.session.action = this.pending.action;
     this.pending = {};
   }
   async ping() {
@@ -63,9 +100,12 @@ class FakeConnection implements ConnectionLike {
   async execute(sql: string, binds: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
     assert.equal(this.closed, false, 'execute on a closed connection');
     this.trip('execute', sql);
-    this.db.calls.push({ conn: this.id, sql, binds, options });
+    if (sql === SESSION_STATE_SQL) this.session.nls = true;
+    this.db.seen.push({ conn: this.id, sql, ...this.session });
+    // db.calls: orb's own statements; the session set-up shows in trips and db.seen.
+    if (sql !== SESSION_STATE_SQL) this.db.calls.push({ conn: this.id, sql, binds, options });
     const r = this.db.responses.get(sql);
-    const value = typeof r === 'function' ? await r(binds) : r;
+    const value = typeof r === 'function' ? await r(binds, this) : r;
     if (value instanceof Error) throw value;
     return { rows: value ?? [] };
   }
@@ -76,22 +116,81 @@ class FakeConnection implements ConnectionLike {
     }
     this.closed = true;
     this.closeOptions = args[0];
+    this.pool?.release(this, args[0]?.drop === true);
   }
   async break() {
     this.broke = true;
   }
 }
 
+/** node-oracledb thin mode's error for a connection whose socket is gone. */
+function brokenSocket(): Error {
+  return Object.assign(
+    new Error('NJS-500: connection to the Oracle Database was broken\nORA-03113: end-of-file on communication channel'),
+    { code: 'NJS-500', errorNum: 3113, offset: 0, isRecoverable: true },
+  );
+}
+
+/**
+ * A pool as node-oracledb thin mode runs one (lib/pool.js, lib/thin/pool.js in 6.10): a released
+ * connection is reused as is; a new session goes through sessionCallback before getConnection()
+ * returns (no tag requested), and is dropped if the callback fails; a connection closed with
+ * { drop: true }, or whose socket is gone, is not taken back.
+ */
+class FakePool implements PoolLike {
+  free: FakeConnection[] = [];
+  /** The drain time close() was called with; false while open. */
+  closedWith: number | false = false;
+  constructor(
+    private readonly db: FakeDb,
+    readonly attrs: PoolAttributes,
+  ) {}
+  async getConnection(): Promise<ConnectionLike> {
+    assert.equal(this.closedWith, false, 'getConnection on a closed pool');
+    const reused = this.free.pop();
+    if (reused) {
+      reused.closed = false;
+      reused.closeOptions = 'not closed';
+      return reused;
+    }
+    const c = this.db.newConnection(this);
+    const callback = this.attrs.sessionCallback as (c: unknown, tag: string, done: (e?: unknown) => void) => void;
+    try {
+      await new Promise<void>((resolve, reject) => callback(c, '', (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      await c.close({ drop: true });
+      throw e;
+    }
+    return c;
+  }
+  release(c: FakeConnection, drop: boolean): void {
+    if (!drop && !c.socketBroken) this.free.push(c);
+  }
+  async close(drainTime: number): Promise<void> {
+    this.closedWith = drainTime;
+  }
+}
+
 class FakeDb {
   calls: Call[] = [];
+  seen: Seen[] = [];
   connects: ConnectOptions[] = [];
   conns: FakeConnection[] = [];
+  pools: FakePool[] = [];
   responses = new Map<string, Response>();
-  getConnection = async (opts: ConnectOptions): Promise<ConnectionLike> => {
-    this.connects.push(opts);
-    const c = new FakeConnection(this.conns.length + 1, this);
+  newConnection(pool: FakePool | null = null): FakeConnection {
+    const c = new FakeConnection(this.conns.length + 1, this, pool);
     this.conns.push(c);
     return c;
+  }
+  getConnection = async (opts: ConnectOptions): Promise<ConnectionLike> => {
+    this.connects.push(opts);
+    return this.newConnection();
+  };
+  createPool = async (attrs: PoolAttributes): Promise<PoolLike> => {
+    const p = new FakePool(this, attrs);
+    this.pools.push(p);
+    return p;
   };
   on(sql: string, response: Response): this {
     this.responses.set(sql, response);
@@ -100,6 +199,15 @@ class FakeDb {
   sqls(): string[] {
     return this.calls.map((c) => c.sql);
   }
+}
+
+/** The connection attributes of a pool (its sizing and callback left out). */
+function connectAttrs(attrs: PoolAttributes): Record<string, unknown> {
+  const { poolMin, poolMax, poolIncrement, poolTimeout, poolPingInterval, sessionCallback, ...rest } = attrs;
+  assert.equal(poolMin, 0);
+  assert.ok(poolMax !== undefined && poolMax > 0 && poolIncrement === 1 && poolTimeout! > 0 && poolPingInterval! > 0);
+  assert.equal(typeof sessionCallback, 'function');
+  return rest;
 }
 
 /** An error shaped like node-oracledb's (thin mode). */
@@ -123,7 +231,7 @@ const cfg: OracledbCdbConfig = {
 };
 
 function port(c: OracledbCdbConfig = cfg) {
-  return oracledbCdb('CDB1', c, { getConnection: db.getConnection });
+  return oracledbCdb('CDB1', c, { getConnection: db.getConnection, createPool: db.createPool });
 }
 
 beforeEach(() => {
@@ -137,7 +245,7 @@ afterEach(() => {
 });
 
 describe('connecting', () => {
-  test('reads secrets at connection time and maps the estate options to thin-mode attributes', async () => {
+  test('reads secrets at connection time and maps the estate options to thin-mode attributes (pool and standalone)', async () => {
     const walletPw = join(dir, 'wallet.pw');
     writeFileSync(walletPw, 'w4llet\n');
     const p = port({
@@ -147,44 +255,49 @@ describe('connecting', () => {
       walletLocation: '/etc/orb/wallet',
       walletPassword: { file: walletPw },
     });
-    assert.equal(db.connects.length, 0, 'no connection before the first call');
+    assert.equal(db.pools.length + db.connects.length, 0, 'no connection before the first call');
     process.env.ORB_TEST_FAKE_PASSWORD = 'rotated';
     await p.countSessions('sales_rw');
-    assert.deepEqual(db.connects, [
-      {
-        user: 'C##ORB',
-        password: 'rotated',
-        connectString: 'db1.example.com:1521/CDB1_ROOT',
-        privilege: oracledb.SYSDBA,
-        configDir: '/etc/orb/tns',
-        walletLocation: '/etc/orb/wallet',
-        walletPassword: 'w4llet',
-      },
-    ]);
+    await p.openPdb('SALES');
+    const expected = {
+      user: 'C##ORB',
+      password: 'rotated',
+      connectString: 'db1.example.com:1521/CDB1_ROOT',
+      privilege: oracledb.SYSDBA,
+      configDir: '/etc/orb/tns',
+      walletLocation: '/etc/orb/wallet',
+      walletPassword: 'w4llet',
+    };
+    // The short call's pool (thin mode pools privileged sessions: privilege is a createPool attribute).
+    assert.deepEqual(connectAttrs(db.pools[0]!.attrs), expected);
+    assert.deepEqual(db.connects, [expected], 'the OPEN (no call timeout) on a standalone connection');
   });
 
   test('privilege constants are node-oracledb’s', async () => {
     await port({ ...cfg, privilege: 'SYSOPER' }).countSessions('x');
     await port().countSessions('x');
-    assert.equal(db.connects[0]!.privilege, oracledb.SYSOPER);
-    assert.equal('privilege' in db.connects[1]!, false, 'no privilege unless configured');
-    assert.deepEqual(Object.keys(db.connects[1]!).sort(), ['connectString', 'password', 'user']);
+    assert.equal(db.pools[0]!.attrs.privilege, oracledb.SYSOPER);
+    assert.equal('privilege' in db.pools[1]!.attrs, false, 'no privilege unless configured');
+    assert.deepEqual(Object.keys(connectAttrs(db.pools[1]!.attrs)).sort(), ['connectString', 'password', 'user']);
   });
 
   test('a missing secret is an InputError naming the field, and nothing connects', async () => {
     delete process.env.ORB_TEST_FAKE_PASSWORD;
     await assert.rejects(port().getFacts(), (e: unknown) => e instanceof InputError && /cdbs\.CDB1\.password/.test(e.message) && /ORB_TEST_FAKE_PASSWORD/.test(e.message));
-    assert.equal(db.connects.length, 0);
+    assert.equal(db.connects.length + db.pools.length, 0);
   });
 
-  test('each call uses its own connection, closed afterwards, even on error', async () => {
+  test('short calls share the pool: the connection goes back after each call, even on an error, and is reused', async () => {
     db.on('SELECT i.INSTANCE_NAME, COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN GV$INSTANCE i ON i.INST_ID = s.INST_ID WHERE s.SERVICE_NAME = :svc AND s.TYPE = \'USER\' GROUP BY i.INSTANCE_NAME ORDER BY i.INSTANCE_NAME', oraError(942, 'table or view does not exist'));
     const p = port();
     await assert.rejects(p.countSessions('a'));
     await p.getPlugInViolations('SALES');
-    assert.equal(db.conns.length, 2);
+    assert.equal(db.pools.length, 1, 'one pool per CDB configuration');
+    assert.equal(db.conns.length, 1);
+    assert.equal(db.connects.length, 0, 'no standalone connection');
     assert.ok(db.conns.every((c) => c.closed));
-    assert.ok(db.conns.every((c) => c.closeOptions === undefined), 'not dropped');
+    assert.ok(db.conns.every((c) => c.closeOptions === undefined), 'released, not dropped (an ORA-00942 leaves the session sound)');
+    assert.deepEqual(db.pools[0]!.free, [db.conns[0]]);
   });
 });
 
@@ -371,11 +484,14 @@ describe('relocation DDL', () => {
     await port().createPdbRelocate({ pdb: 'sales', dbLink: 'CDB1_LINK', availability: 'MAX', runTag: RUN });
     await port().createPdbRelocate({ pdb: 'A'.repeat(30), dbLink: 'CDB1_LINK', availability: 'NORMAL', runTag: RUN });
     assert.deepEqual(db.conns[0]!.trips, [
+      // A standalone connection (a long call): orb's session state first, MODULE riding on it.
+      { trip: 'execute', sql: SESSION_STATE_SQL, module: 'orb', callTimeout: 30_000 },
       { trip: 'ping', module: 'orb', action: `relocate ${RUN}`, clientInfo: 'orb relocate SALES', callTimeout: 120_000 },
       { trip: 'execute', sql: 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX', callTimeout: 0 },
     ]);
-    const [ping] = db.conns[1]!.trips;
-    assert.equal(db.conns[1]!.trips.length, 2);
+    assert.equal(db.pools.length, 0, 'the CREATE holds no pooled connection');
+    const [, ping] = db.conns[1]!.trips;
+    assert.equal(db.conns[1]!.trips.length, 3);
     // DBMS_APPLICATION_INFO / OCI limits: MODULE 48, ACTION 32, CLIENT_INFO 64 bytes, even for a 30-character PDB name.
     assert.ok(Buffer.byteLength(ping!.module!) <= 48 && Buffer.byteLength(ping!.action!) <= 32 && Buffer.byteLength(ping!.clientInfo!) <= 64, JSON.stringify(ping));
     assert.equal(ping!.clientInfo, `orb relocate ${'A'.repeat(30)}`);
@@ -898,5 +1014,181 @@ describe('close', () => {
     await p.close();
     assert.equal(db.conns[0]!.broke, true);
     assert.deepEqual(db.conns[0]!.closeOptions, { drop: true });
+  });
+});
+
+describe('session state and reconnect (issue 7)', () => {
+  const COUNT_SQL =
+    "SELECT i.INSTANCE_NAME, COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN GV$INSTANCE i ON i.INST_ID = s.INST_ID WHERE s.SERVICE_NAME = :svc AND s.TYPE = 'USER' GROUP BY i.INSTANCE_NAME ORDER BY i.INSTANCE_NAME";
+  const logged: { event: string; fields: Record<string, unknown> }[] = [];
+  const logPort = (c: OracledbCdbConfig = cfg) =>
+    oracledbCdb('CDB1', c, {
+      getConnection: db.getConnection,
+      createPool: db.createPool,
+      log: (event, fields) => logged.push({ event, fields }),
+    });
+  /** What the session saw, statement by statement: [conn, sql, nls, module, action]. */
+  const seen = () => db.seen.map((s) => [s.conn, s.sql, s.nls, s.module, s.action]);
+  const STATE = (conn: number) => [conn, SESSION_STATE_SQL, true, 'orb', ''];
+
+  beforeEach(() => {
+    logged.length = 0;
+  });
+  afterEach(async () => {
+    await closeOracledbPools();
+  });
+
+  test('a new pooled session gets NLS and MODULE before orb’s first statement; a reused one pays no round trip', async () => {
+    const p = port();
+    await p.countSessions('sales_rw');
+    await p.countSessions('sales_ro');
+    assert.deepEqual(seen(), [
+      STATE(1),
+      [1, COUNT_SQL, true, 'orb', 'countSessions'],
+      [1, COUNT_SQL, true, 'orb', 'countSessions'],
+    ]);
+    assert.equal(db.conns[0]!.trips.length, 3, 'the second call costs only its own statement');
+    assert.match(SESSION_STATE_SQL, /^ALTER SESSION SET NLS_LANGUAGE = 'AMERICAN' NLS_TERRITORY = 'AMERICA' NLS_NUMERIC_CHARACTERS = '\.,' /);
+    assert.match(SESSION_STATE_SQL, /NLS_DATE_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS' .* TIME_ZONE = '\+00:00'/);
+  });
+
+  test('two short calls at once: two sessions, each set up once, each call naming its operation', async () => {
+    const p = port();
+    await Promise.all([p.countSessions('sales_rw'), p.getPdb('SALES')]);
+    assert.equal(db.conns.length, 2);
+    for (const c of db.conns) {
+      const mine = db.seen.filter((s) => s.conn === c.id);
+      assert.equal(mine[0]!.sql, SESSION_STATE_SQL);
+      assert.equal(mine.filter((s) => s.sql === SESSION_STATE_SQL).length, 1);
+      assert.ok(mine.slice(1).every((s) => s.nls && s.module === 'orb'));
+    }
+    const actions = db.seen.filter((s) => s.sql !== SESSION_STATE_SQL).map((s) => s.action);
+    assert.deepEqual(actions.sort(), ['countSessions', 'getPdb']);
+  });
+
+  test('a long call’s standalone connection gets the same state before its statement', async () => {
+    await port().openPdb('SALES');
+    assert.deepEqual(seen(), [
+      STATE(1),
+      [1, 'ALTER PLUGGABLE DATABASE SALES OPEN INSTANCES=ALL', true, 'orb', 'openPdb'],
+    ]);
+    assert.equal(db.pools.length, 0);
+  });
+
+  test('a session whose state cannot be set is dropped and runs no orb statement', async () => {
+    db.on(SESSION_STATE_SQL, oraError(12705, 'Cannot access NLS data files or invalid environment specified'));
+    const p = port();
+    await assert.rejects(p.countSessions('sales_rw'), /ORA-12705/);
+    await assert.rejects(p.closePdb('SALES'), /ORA-12705/);
+    assert.deepEqual(db.calls, []);
+    assert.deepEqual(db.conns.map((c) => c.closeOptions), [{ drop: true }, { drop: true }]);
+    assert.deepEqual(db.pools[0]!.free, []);
+  });
+
+  test('the socket breaks between two statements of a copy-progress read: the connection is dropped, the retry’s new session is set up again', async () => {
+    db.on(SESSIONS_SQL, [createSession()]);
+    db.on(PX_SQL, (_b, conn) => {
+      conn.socketBroken = true;
+      return brokenSocket();
+    });
+    const p = logPort();
+    const err = await p.getCopyProgress().then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof Error && /NJS-500/.test(err.message));
+    // The activity fails retryably, as before: Temporal's retry policy runs it again.
+    assert.equal(toActivityError(err, 'getCopyProgress').nonRetryable, false);
+    assert.deepEqual(db.conns[0]!.closeOptions, { drop: true }, 'dropped, not put back');
+    assert.deepEqual(db.pools[0]!.free, []);
+
+    db.on(PX_SQL, [qc()]);
+    db.seen.length = 0;
+    await p.getCopyProgress();
+    assert.equal(db.conns.length, 2, 'a fresh session for the retry');
+    assert.deepEqual(seen().slice(0, 3), [
+      STATE(2),
+      [2, SESSIONS_SQL, true, 'orb', 'getCopyProgress'],
+      [2, PX_SQL, true, 'orb', 'getCopyProgress'],
+    ]);
+    assert.deepEqual(logged.map((l) => [l.event, l.fields.code]), [
+      ['pool created', undefined],
+      ['connection dropped after losing it', 'ORA-03113'],
+    ]);
+  });
+
+  test('a session watch whose session is killed between two polls: the next poll gets a new session, set up again', async () => {
+    let killed = false;
+    db.on(COUNT_SQL, () => {
+      if (!killed) return [{ INSTANCE_NAME: 'cdb1_1', SESSIONS: 3 }];
+      killed = false;
+      const text = 'NJS-500: connection to the Oracle Database was broken\nORA-00028: your session has been killed';
+      return Object.assign(new Error(text), {
+        code: 'NJS-500', errorNum: 28, offset: 0, isRecoverable: true,
+      });
+    });
+    const p = port();
+    assert.deepEqual(await p.countSessions('sales_rw'), [{ instance: 'cdb1_1', count: 3 }]);
+    killed = true;
+    await assert.rejects(p.countSessions('sales_rw'), /ORA-00028/);
+    assert.deepEqual(await p.countSessions('sales_rw'), [{ instance: 'cdb1_1', count: 3 }]);
+    assert.deepEqual(seen(), [
+      STATE(1),
+      [1, COUNT_SQL, true, 'orb', 'countSessions'],
+      [1, COUNT_SQL, true, 'orb', 'countSessions'],
+      STATE(2),
+      [2, COUNT_SQL, true, 'orb', 'countSessions'],
+    ]);
+    assert.deepEqual(db.conns[0]!.closeOptions, { drop: true });
+  });
+
+  test('an error that leaves the session sound (ORA-00942, ORA-00054) does not drop it', async () => {
+    db.on(COUNT_SQL, oraError(54, 'resource busy and acquire with NOWAIT specified'));
+    const p = port();
+    await assert.rejects(p.countSessions('a'));
+    assert.deepEqual(db.pools[0]!.free, [db.conns[0]]);
+    assert.equal(isConnectionLost(oraError(942, 'table or view does not exist')), false);
+    for (const code of ['NJS-500', 'NJS-501', 'NJS-503', 'NJS-521', 'DPI-1080', 'ORA-03135']) {
+      assert.equal(isConnectionLost(Object.assign(new Error(`${code}: lost`), { code })), true, code);
+    }
+  });
+
+  test('worker shutdown closes the pools; a long call in flight keeps its standalone connection', async () => {
+    db.on('ALTER PLUGGABLE DATABASE SALES CLOSE IMMEDIATE INSTANCES=ALL', () => new Promise<unknown[]>(() => undefined));
+    const p = port();
+    await p.countSessions('a');
+    void p.closePdb('SALES').catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    await closeOracledbPools();
+    assert.equal(db.pools[0]!.closedWith, POOL_DRAIN_S);
+    const long = db.conns[1]!;
+    assert.equal(long.pool, null);
+    assert.deepEqual([long.broke, long.closed], [false, false], 'the CLOSE still runs');
+  });
+
+  test('a rotated password replaces the pool (the old one closes once its calls are back); no secret in any log line', async () => {
+    const walletPw = join(dir, 'wallet.pw');
+    writeFileSync(walletPw, 'w4llet-secret\n');
+    process.env.ORB_TEST_FAKE_PASSWORD = 'tiger-secret';
+    const p = logPort({ ...cfg, walletLocation: '/etc/orb/wallet', walletPassword: { file: walletPw } });
+    await p.countSessions('a');
+    process.env.ORB_TEST_FAKE_PASSWORD = 'rotated-secret';
+    await p.countSessions('a');
+    assert.equal(db.pools.length, 2);
+    assert.equal(db.pools[1]!.attrs.password, 'rotated-secret');
+    await new Promise((r) => setImmediate(r));
+    assert.notEqual(db.pools[0]!.closedWith, false);
+    db.on(COUNT_SQL, (_b, conn) => {
+      conn.socketBroken = true;
+      return brokenSocket();
+    });
+    await assert.rejects(p.countSessions('a'));
+    const lines = logged.map((l) => JSON.stringify(l));
+    assert.deepEqual(logged.map((l) => l.event), [
+      'pool created',
+      'pool replaced (credentials changed)',
+      'pool created',
+      'connection dropped after losing it',
+    ]);
+    for (const secret of ['tiger-secret', 'rotated-secret', 'w4llet-secret']) {
+      assert.ok(!lines.some((l) => l.includes(secret)), `${secret} in ${lines.join('\n')}`);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   type ConnectionLike,
 } from '../activities/oracle/oracledb-cdb';
 import type { OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
+import { SESSION_STATE_SQL } from '../activities/oracle/session-state';
 import { InputError } from '../common/input-error';
 
 interface Sent {
@@ -25,6 +26,8 @@ function fakeDb(answers: Map<string, unknown[] | Error>) {
   const sent: Sent[] = [];
   const getConnection = async (): Promise<ConnectionLike> => ({
     async execute(sql: string, binds: Record<string, unknown> = {}) {
+      // Each standalone connection first gets orb's session state (oracledb-cdb.test.ts tests it).
+      if (sql === SESSION_STATE_SQL) return { rows: [] };
       sent.push({ sql, binds });
       const a = answers.get(sql);
       if (a instanceof Error) throw a;

@@ -9,7 +9,8 @@
  *   ORB_TEST_ORACLE_CONFIG_DIR      optional: directory with tnsnames.ora (thin mode)
  *
  * Nothing here changes the database: only dictionary and V$ queries run (one test tags its
- * own idle session with MODULE/ACTION/CLIENT_INFO for a moment, like createPdbRelocate does).
+ * own idle session with MODULE/ACTION/CLIENT_INFO for a moment, like createPdbRelocate does;
+ * one kills its own pooled session with ALTER SYSTEM KILL SESSION, which needs ALTER SYSTEM).
  * Without the variables, every test reports itself skipped and names what is missing.
  */
 import { test, describe, after } from 'node:test';
@@ -18,6 +19,48 @@ import { oracledbCdb, ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_P
 import { CREATE_PDB_COMMAND } from '../activities/oracle/copy-progress';
 import { connectOptions, defaultGetConnection, OUT_FORMAT_OBJECT, type OracledbCdbConfig } from '../activities/oracle/oracledb-connect';
 import type { CdbPort } from '../activities/oracle/port';
+import { CdbPool, defaultCreatePool } from '../activities/oracle/oracledb-pool';
+import { SESSION_NLS } from '../activities/oracle/session-state';
+import { isConnectionLost } from '../common/oracle-errors';
+import type { ConnectionLike } from '../activities/oracle/oracledb-connect';
+
+/** Who a session is and the state orb set on it, read by the session itself. */
+interface SessionState {
+  sid: number;
+  serial: number;
+  inst: number;
+  module: string;
+  nls: Record<string, string>;
+}
+async function sessionState(c: ConnectionLike): Promise<SessionState> {
+  const Q = { outFormat: OUT_FORMAT_OBJECT };
+  const [me] = (await c.execute(
+    "SELECT s.SID, s.SERIAL# AS SERIAL, SYS_CONTEXT('USERENV', 'INSTANCE') AS INST, " +
+      "SYS_CONTEXT('USERENV', 'MODULE') AS MODULE FROM V$SESSION s WHERE s.SID = SYS_CONTEXT('USERENV', 'SID')",
+    {},
+    Q,
+  )).rows as { SID: number; SERIAL: number; INST: string; MODULE: string }[];
+  const rows = (await c.execute('SELECT PARAMETER, VALUE FROM NLS_SESSION_PARAMETERS', {}, Q)).rows as {
+    PARAMETER: string;
+    VALUE: string;
+  }[];
+  const nls = Object.fromEntries(rows.filter((r) => r.PARAMETER in SESSION_NLS).map((r) => [r.PARAMETER, r.VALUE]));
+  return { sid: Number(me!.SID), serial: Number(me!.SERIAL), inst: Number(me!.INST), module: me!.MODULE, nls };
+}
+
+/** Kills a session from another (standalone) connection; the numbers are checked integers, not text. */
+async function killSession(sid: number, inst: number): Promise<void> {
+  const admin = await defaultGetConnection(connectOptions('REALCDB', config()));
+  try {
+    const sql = 'SELECT SERIAL# AS SERIAL FROM GV$SESSION WHERE INST_ID = :inst AND SID = :sid';
+    const [row] = (await admin.execute(sql, { inst, sid }, { outFormat: OUT_FORMAT_OBJECT })).rows as { SERIAL: number }[];
+    const serial = Number(row?.SERIAL);
+    assert.ok([sid, inst, serial].every(Number.isInteger), `session ${sid}@${inst} not found`);
+    await admin.execute(`ALTER SYSTEM KILL SESSION '${sid},${serial},@${inst}' IMMEDIATE`, {}, {});
+  } finally {
+    await admin.close();
+  }
+}
 
 const REQUIRED = ['ORB_TEST_ORACLE_CONNECT_STRING', 'ORB_TEST_ORACLE_USER', 'ORB_TEST_ORACLE_PASSWORD'] as const;
 const PRIVILEGES = ['SYSDBA', 'SYSOPER', 'SYSBACKUP', 'SYSDG', 'SYSKM'] as const;
@@ -157,5 +200,35 @@ describe('real Oracle CDB (read-only)', () => {
   test('getPlugInViolations', { skip: skipPdb }, async () => {
     const v = await cdb().getPlugInViolations(pdb!);
     for (const row of v) assert.notEqual(row.status, 'RESOLVED');
+  });
+
+  test('a pooled session killed mid-run: the session that replaces it gets orb’s state again (NLS, MODULE)', { skip: skipAll }, async () => {
+    const pool = new CdbPool('REALCDB', defaultCreatePool, () => undefined);
+    const opts = () => connectOptions('REALCDB', config());
+    try {
+      const first = await pool.acquire(opts());
+      const before = await sessionState(first);
+      await first.close();
+      assert.deepEqual([before.module, before.nls], ['orb', SESSION_NLS]);
+      await killSession(before.sid, before.inst);
+      // The pool may hand the dead session out again: its first statement then fails as a lost
+      // connection, and it is dropped, as oracledb-cdb.ts does; the next one is new.
+      let again = await pool.acquire(opts());
+      let after: SessionState;
+      try {
+        after = await sessionState(again);
+      } catch (e) {
+        assert.ok(isConnectionLost(e), `not a lost connection: ${String(e)}`);
+        await again.close({ drop: true });
+        again = await pool.acquire(opts());
+        after = await sessionState(again);
+      }
+      await again.close();
+      const who = (s: SessionState) => [s.sid, s.serial, s.inst];
+      assert.notDeepEqual(who(after), who(before), 'a new session');
+      assert.deepEqual([after.module, after.nls], ['orb', SESSION_NLS]);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -91,6 +91,7 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   // Loaded here, not at module load: `orb --help` and input validation stay cheap.
   const { createActivities } = await import('../activities');
   const { sweepWallets, walletDir } = await import('../activities/wallet/wallet-store');
+  const { closeOracledbPools } = await import('../activities/oracle/oracledb-pool');
   const copyPollMs = opts.copyPollMs ?? envMs('ORB_COPY_POLL_MS');
   const workRequestPollMs = envMs('ORB_WORK_REQUEST_POLL_MS');
   const hostQueue = hostTaskQueue(taskQueue);
@@ -127,6 +128,8 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   const finished = Promise.all([worker.run(), hostWorker.run()])
     .then(() => logger.info('worker stopped'))
     .finally(async () => {
+      // The node-oracledb pools of the short calls (oracledb-pool.ts; long calls hold no pooled connection).
+      await closeOracledbPools();
       if (ownConnection) await connection.close().catch(() => undefined);
     });
   return {

@@ -6,7 +6,10 @@ import type { CdbPort } from './port';
 /**
  * The CdbPort for one CDB of the estate: the lab's HTTP client or node-oracledb thin mode,
  * as the estate file says. One port per CDB per worker process, reused by every activity
- * (the oracledb port holds no pool — see oracledb-cdb.ts — and opens a connection per call).
+ * (the oracledb port keeps a node-oracledb pool for its short calls, closed at worker shutdown by
+ * closeOracledbPools, and a standalone connection per long call — see oracledb-pool.ts). The worker
+ * does not close the ports themselves: that would break long calls in flight, and a CREATE
+ * PLUGGABLE DATABASE ... RELOCATE interrupted that way would leave the target UNUSABLE.
  *
  * The cache key includes the CDB's configuration, so a different estate for the same CDB
  * name (tests, a reloaded file) gets a new port instead of a stale one.

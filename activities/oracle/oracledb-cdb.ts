@@ -23,6 +23,10 @@ import {
   type PxRow,
   type SessionRow,
 } from './copy-progress';
+import { CdbPool, defaultCreatePool, type CreatePool, type PoolLog } from './oracledb-pool';
+import { actionFor, applySessionState } from './session-state';
+import { classifyOracleError, isConnectionLost } from '../../common/oracle-errors';
+import { activityLog } from './activity-log';
 import type {
   CdbFacts,
   CdbPort,
@@ -49,17 +53,20 @@ export { ORB_MODULE, RELOCATE_ACTION_PREFIX, RELOCATE_CLIENT_INFO_PREFIX } from 
  * CdbPort over node-oracledb thin mode, connected to the CDB root as a common user
  * (or SYSDBA/SYSOPER, per the estate file).
  *
- * Connections: one standalone connection per call, closed when the call ends — no pool.
- *  - Calls are few and coarse (a runbook step, a progress poll every few seconds); a
- *    handshake is milliseconds against steps that take minutes.
- *  - These runbooks stop services, restart instances and move PDBs: a pool would keep
- *    connections to exactly the instances and services being taken away. A fresh connection
- *    goes wherever the connect string resolves *now*.
- *  - No session state outlives a call: a container switch (ALTER SESSION SET CONTAINER) can
- *    never leak into the next activity, whatever happens in between.
- *  - The password is read at each connect, so rotating it needs no worker restart.
- *  - Long calls (CREATE PLUGGABLE DATABASE ... RELOCATE, DBMS_SERVICE.DISCONNECT_SESSION)
- *    hold their own connection, so the progress poll always runs on a different one.
+ * Connections (issue 7): every session carries orb's session state (session-state.ts: NLS, MODULE
+ * 'orb'), and each call sets ACTION to its operation (getCopyProgress, stopService ...).
+ *  - Short calls (a call timeout of at most QUERY_CALL_TIMEOUT_MS) take a connection from the
+ *    worker's pool for this CDB (oracledb-pool.ts), whose sessionCallback sets the state on each
+ *    new session. poolMin 0 and a short idle timeout keep the pool from holding sessions on the
+ *    instances and services these runbooks take away; a connection that broke or whose session
+ *    was killed is dropped (isConnectionLost), so the retry gets a new session, set up again.
+ *  - Long calls (CREATE PLUGGABLE DATABASE ... RELOCATE, OPEN, CLOSE, DROP, STOP_SERVICE with a
+ *    drain, DISCONNECT_SESSION) take a standalone connection, given the same state right after it
+ *    opens: they hold it for minutes or hours, the progress poll runs on another, and closing
+ *    the pool at worker shutdown cannot break them.
+ *  - A container switch (ALTER SESSION SET CONTAINER) never outlives its call: switching back to
+ *    CDB$ROOT fails → the connection is dropped, not returned to the pool.
+ *  - Secrets are read at each connect; a changed password replaces the pool (oracledb-pool.ts).
  * `close()` interrupts (break) and closes any connection still open (tests and tools; see open-cdb.ts for why the worker does not call it).
  *
  * Every identifier that reaches SQL text (PDB names, link names) is re-validated here right
@@ -212,20 +219,73 @@ function longopsRow(r: Row): LongopsRow {
 }
 
 export interface OracledbCdbDeps {
+  /** Standalone connections (long calls, and every call when there is no pool). */
   getConnection?: GetConnection;
+  /**
+   * The pool for short calls; null: none (standalone connections throughout, each given the
+   * session state). Default: node-oracledb's createPool, unless only getConnection is injected.
+   */
+  createPool?: CreatePool | null;
+  /** Where pool and connection events are logged (default: the activity's logger, if any). */
+  log?: PoolLog;
+}
+
+/** Whether a call goes through the pool: bounded by a call timeout no longer than a query's. */
+function isShortCall(callTimeoutMs: number): boolean {
+  return callTimeoutMs > 0 && callTimeoutMs <= QUERY_CALL_TIMEOUT_MS;
 }
 
 export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbCdbDeps = {}): CdbPort {
   const getConnection = deps.getConnection ?? defaultGetConnection;
+  const createPool = deps.createPool === undefined ? (deps.getConnection ? null : defaultCreatePool) : deps.createPool;
+  const log = deps.log ?? activityLog;
+  let pool: CdbPool | null = null;
   const open = new Set<ConnectionLike>();
 
-  async function withConnection<T>(fn: (c: ConnectionLike, call: CallState) => Promise<T>, callTimeoutMs = QUERY_CALL_TIMEOUT_MS): Promise<T> {
-    const conn = await getConnection(connectOptions(cdb, cfg));
+  /**
+   * A connection carrying orb's session state (session-state.ts): from the pool for a short call
+   * (its sessionCallback set the state if the session is new), else standalone, set here.
+   */
+  async function connect(callTimeoutMs: number): Promise<ConnectionLike> {
+    const opts = connectOptions(cdb, cfg);
+    if (createPool && isShortCall(callTimeoutMs)) {
+      pool ??= new CdbPool(cdb, createPool, log);
+      return pool.acquire(opts);
+    }
+    const conn = await getConnection(opts);
+    try {
+      await applySessionState(conn);
+    } catch (err) {
+      await conn.close({ drop: true }).catch(() => undefined);
+      throw err;
+    }
+    return conn;
+  }
+
+  /**
+   * Runs `fn` on a connection, ACTION set to the operation (piggybacked on its first statement).
+   * A connection whose socket broke or whose session ended is dropped, never returned to the
+   * pool: the activity fails retryably (classifyOracleError) and its retry gets a new session,
+   * which the session callback sets up again.
+   */
+  async function withConnection<T>(
+    op: string,
+    fn: (c: ConnectionLike, call: CallState) => Promise<T>,
+    callTimeoutMs = QUERY_CALL_TIMEOUT_MS,
+  ): Promise<T> {
+    const conn = await connect(callTimeoutMs);
     open.add(conn);
     const call: CallState = { drop: false };
     try {
       conn.callTimeout = callTimeoutMs;
+      conn.action = actionFor(op);
       return await fn(conn, call);
+    } catch (err) {
+      if (isConnectionLost(err)) {
+        call.drop = true;
+        log('connection dropped after losing it', { cdb, op, code: classifyOracleError(err).code });
+      }
+      throw err;
     } finally {
       open.delete(conn);
       // A close failure does not change the outcome of the call (the session ends either way).
@@ -264,9 +324,14 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
    * when it names one, with the keystore password read from the estate's reference at the last
    * moment when it needs one. `before` runs first on the same connection (session tags).
    */
-  async function run(s: Statement, callTimeoutMs = QUERY_CALL_TIMEOUT_MS, before?: (c: ConnectionLike) => Promise<void>): Promise<void> {
+  async function run(
+    op: string,
+    s: Statement,
+    callTimeoutMs = QUERY_CALL_TIMEOUT_MS,
+    before?: (c: ConnectionLike) => Promise<void>,
+  ): Promise<void> {
     const sql = s.secretRef === undefined ? s.sql : s.sql.replace(KEYSTORE_SECRET, keystoreLiteral());
-    await withConnection(async (c, call) => {
+    await withConnection(op, async (c, call) => {
       await before?.(c);
       const exec = () => c.execute(sql, s.binds, {});
       return s.container ? inContainer(c, call, s.container, exec) : exec();
@@ -281,7 +346,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     cdb,
 
     async getFacts(): Promise<CdbFacts> {
-      return withConnection(async (c) => {
+      return withConnection('getFacts', async (c) => {
         const [db] = await query(c, 'SELECT NAME, LOG_MODE, PLATFORM_ID, PLATFORM_NAME FROM V$DATABASE');
         let version: string | null;
         try {
@@ -328,7 +393,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async getPdb(pdb: string): Promise<PdbState | null> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c) => {
+      return withConnection('getPdb', async (c) => {
         // CDB_PDBS.PDB_ID is the PDB's container ID (= V$PDBS.CON_ID). A PDB without a
         // V$PDBS row on this instance (e.g. a RELOCATED tombstone: UNVERIFIED whether it keeps
         // one) gets OPEN_MODE null.
@@ -348,7 +413,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async listPdbs(): Promise<PdbState[]> {
-      return withConnection(async (c) =>
+      return withConnection('listPdbs', async (c) =>
         (await query(c, LIST_PDBS_SQL)).map((r) => ({
           name: str(r.PDB_NAME) ?? '',
           status: str(r.STATUS) as PdbStatus,
@@ -365,7 +430,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       // to it; so the exact name wins, then LINK.<domain>. Links usable by the connected
       // user are its own private ones (which take precedence) and PUBLIC ones.
       const likePrefix = `${name.replace(/_/g, '\\_')}.%`;
-      return withConnection(async (c) => {
+      return withConnection('getDbLink', async (c) => {
         const [r] = await query(
           c,
           "SELECT DB_LINK, USERNAME, HOST FROM DBA_DB_LINKS WHERE (DB_LINK = :link OR DB_LINK LIKE :linkPrefix ESCAPE '\\') AND OWNER IN (SYS_CONTEXT('USERENV', 'CURRENT_USER'), 'PUBLIC') ORDER BY CASE WHEN DB_LINK = :link THEN 0 ELSE 1 END, CASE WHEN OWNER = 'PUBLIC' THEN 1 ELSE 0 END FETCH FIRST 1 ROWS ONLY",
@@ -378,7 +443,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async getUserPrivileges(username: string): Promise<UserPrivileges> {
       const user = oracleIdentifier('username', username);
-      return withConnection(async (c) => {
+      return withConnection('getUserPrivileges', async (c) => {
         const [u] = await query(c, 'SELECT USERNAME, COMMON FROM CDB_USERS WHERE USERNAME = :username AND CON_ID = 1', { username: user });
         // Direct grants, grants through (default) roles, and PUBLIC's: USER_SYS_PRIVS_SQL.
         const privs = await query(c, USER_SYS_PRIVS_SQL, { username: user });
@@ -394,13 +459,13 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async savePdbState(pdb: string): Promise<void> {
-      await run(statements.savePdbState(pdb));
+      await run('savePdbState', statements.savePdbState(pdb));
     },
 
     async getPdbStorage(pdb: string): Promise<PdbStorage> {
       const name = pdbName('pdb', pdb);
       // CDB_ views read open containers only: the PDB is open READ WRITE when preflight asks.
-      return withConnection(async (c) => {
+      return withConnection('getPdbStorage', async (c) => {
         const tbs = await query(c, PDB_ENCRYPTED_TABLESPACES_SQL, { pdb: name });
         const files = await query(c, PDB_DATAFILES_SQL, { pdb: name });
         return {
@@ -418,7 +483,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       }
       // Its own connection, no call timeout: the statement returns when the copy is done,
       // which can take hours. Progress is read by getCopyProgress on another connection.
-      await run(statement, 0, async (c) => {
+      await run('createPdbRelocate', statement, 0, async (c) => {
         tagCopySession(c, name, args.runTag);
         // Thin mode only sends the attributes piggybacked on the next round trip; a ping
         // carries them *before* the CREATE is sent, so the tag is in place from the statement's
@@ -436,7 +501,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       // (shared with the lab). GV$ views: on RAC the CREATE and its copiers may run on other
       // instances than this poll; SIDs repeat across instances, so rows are keyed by INST_ID,
       // SID and SERIAL#. The three other views are read only when a CREATE is under way.
-      return withConnection(async (c) => {
+      return withConnection('getCopyProgress', async (c) => {
         const sessions = (await query(c, COPY_SESSIONS_SQL, {
           command: CREATE_PDB_COMMAND,
           module: ORB_MODULE,
@@ -452,20 +517,20 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async openPdb(pdb: string, mode: 'READ WRITE' | 'UPGRADE' = 'READ WRITE'): Promise<void> {
       // The first open after a relocation also drains and closes the source: no call timeout.
-      await run(statements.openPdb(pdb, mode), 0);
+      await run('openPdb', statements.openPdb(pdb, mode), 0);
     },
 
     async closePdb(pdb: string): Promise<void> {
-      await run(statements.closePdb(pdb), 0);
+      await run('closePdb', statements.closePdb(pdb), 0);
     },
 
     async dropPdb(pdb: string): Promise<void> {
-      await run(statements.dropPdb(pdb), 0);
+      await run('dropPdb', statements.dropPdb(pdb), 0);
     },
 
     async getPlugInViolations(pdb: string): Promise<PlugInViolation[]> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c) => {
+      return withConnection('getPlugInViolations', async (c) => {
         const rows = await query(
           c,
           "SELECT TYPE, MESSAGE, STATUS, CAUSE, ACTION FROM PDB_PLUG_IN_VIOLATIONS WHERE NAME = :pdb AND STATUS <> 'RESOLVED' ORDER BY TIME",
@@ -483,7 +548,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async listServices(pdb: string): Promise<ServiceInfo[]> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c) => {
+      return withConnection('listServices', async (c) => {
         // CDB_SERVICES shows the services of *open* PDBs only (CDB_ views read each open
         // container): a mounted PDB lists no services.
         const services = await query(
@@ -530,7 +595,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     },
 
     async startService(pdb: string, service: string, instance?: string): Promise<void> {
-      await run(statements.startService(pdb, service, instance));
+      await run('startService', statements.startService(pdb, service, instance));
     },
 
     async stopService(
@@ -539,22 +604,22 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       options: { instance?: string; stopOption: StopOption; drainTimeoutSeconds: number },
     ): Promise<void> {
       const statement = statements.stopService(pdb, service, options);
-      await run(statement, options.drainTimeoutSeconds * 1000 + DRAIN_MARGIN_MS);
+      await run('stopService', statement, options.drainTimeoutSeconds * 1000 + DRAIN_MARGIN_MS);
     },
 
     async modifyService(pdb: string, service: string, changes: AttributeChanges): Promise<void> {
-      await run(statements.modifyService(pdb, service, changes));
+      await run('modifyService', statements.modifyService(pdb, service, changes));
     },
 
     async disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void> {
       // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
       // returns only when they are gone: no call timeout. On RAC, run it per instance.
-      await run(statements.disconnectSessions(pdb, service, option), 0);
+      await run('disconnectSessions', statements.disconnectSessions(pdb, service, option), 0);
     },
 
     async countPdbSessions(pdb: string): Promise<number> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c) => {
+      return withConnection('countPdbSessions', async (c) => {
         const [r] = await query(c, PDB_SESSIONS_SQL, { pdb: name });
         return num(r?.SESSIONS) ?? 0;
       });
@@ -562,7 +627,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async countSessions(service: string): Promise<SessionCount[]> {
       const svc = serviceName('service', service);
-      return withConnection(async (c) => {
+      return withConnection('countSessions', async (c) => {
         const rows = await query(
           c,
           "SELECT i.INSTANCE_NAME, COUNT(*) AS SESSIONS FROM GV$SESSION s JOIN GV$INSTANCE i ON i.INST_ID = s.INST_ID WHERE s.SERVICE_NAME = :svc AND s.TYPE = 'USER' GROUP BY i.INSTANCE_NAME ORDER BY i.INSTANCE_NAME",
@@ -574,7 +639,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async countFailoverSessions(pdb: string): Promise<FailoverSessionCount[]> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c) =>
+      return withConnection('countFailoverSessions', async (c) =>
         (await query(c, FAILOVER_SESSIONS_SQL, { pdb: name })).map((r) => ({
           service: str(r.SERVICE_NAME) ?? '',
           failoverType: str(r.FAILOVER_TYPE),
@@ -587,7 +652,7 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
 
     async getAcchkSummary(pdb: string): Promise<AcchkServiceStats[]> {
       const name = pdbName('pdb', pdb);
-      return withConnection(async (c, call) => {
+      return withConnection('getAcchkSummary', async (c, call) => {
         let rows: Row[];
         try {
           rows = await inContainer(c, call, name, () => query(c, ACCHK_SUMMARY_SQL));
@@ -615,6 +680,9 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
           await c.close({ drop: true }).catch(() => undefined);
         }),
       );
+      const p = pool;
+      pool = null;
+      await p?.close();
     },
   };
   return port;
