@@ -92,7 +92,7 @@ export function racActivities(estate: EstateConfig, openPort: (cdb: string) => C
         deadlineMs: a.deadlineMs,
         pollMs: a.pollMs,
         done: (x) => shareOf(x, a.instance) >= a.share,
-        beat: (x) => ({ rebalancing: a.instance, share: Math.round(shareOf(x, a.instance) * 100), services: a.services }),
+        beat: (x) => ({ rebalancing: a.instance, share: Math.round(shareOf(x, a.instance) * 100), services: a.services, perInstance: x.perInstance }),
       });
       return { ...l, share: shareOf(l, a.instance) };
     },

@@ -1,7 +1,7 @@
 /**
  * Watching user sessions leave a set of services (GV$SESSION): the count, and a watch that runs inside one
- * activity, reading every second at most and heartbeating what is left (`{ sessionsLeft, services }`, shown by
- * `orb status`), so a drain sees its last session leave within a second without a history event per read.
+ * activity, reading every second at most and heartbeating what is left (`{ sessionsLeft, services, perInstance }`,
+ * shown by `orb status`), so a drain sees its last session leave within a second without a history event per read.
  */
 import { Context } from '@temporalio/activity';
 import type { CdbPort } from './oracle/port';
@@ -49,7 +49,7 @@ export function watchSessions(
   pollMs: number,
   ctx = Context.current(),
 ): Promise<SessionsLeft> {
-  return watchUntil(count, { deadlineMs, pollMs, done: (l) => l.total === 0, beat: (l) => ({ sessionsLeft: l.total, services }) }, ctx);
+  return watchUntil(count, { deadlineMs, pollMs, done: (l) => l.total === 0, beat: (l) => ({ sessionsLeft: l.total, services, perInstance: l.perInstance }) }, ctx);
 }
 
 /**

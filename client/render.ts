@@ -2,7 +2,8 @@
 import { formatDuration } from '../common/duration';
 import type { RunbookStatus } from '../common/runbook-types';
 import type { RetryingActivity } from './retrying';
-import type { StepProgress } from './heartbeat-progress';
+import { perInstanceText, type StepProgress } from './heartbeat-progress';
+import { READINESS_COLUMNS, readinessRows } from './readiness-rows';
 import type { RunStatus } from './runbooks';
 
 /** Longest cell a table prints: text from outside (a refused signal) must not stretch or break the table. */
@@ -122,7 +123,10 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
   out.push(`${ctx.workflowId}  (${s.runbook}, started by ${s.startedBy})`);
   out.push(`  state: ${s.state}   stage: ${s.stage}${ctx.executionStatus ? `   workflow: ${ctx.executionStatus}` : ''}`);
   out.push(...renderRetrying(ctx.retrying ?? []));
-  for (const w of ctx.working ?? []) out.push(`  in progress: ${w.percent === null ? '' : `${bar(w.percent)} `}${w.detail} (${w.activity})`);
+  for (const w of ctx.working ?? []) {
+    out.push(`  in progress: ${w.percent === null ? '' : `${bar(w.percent)} `}${w.detail} (${w.activity})`);
+    if (w.perInstance) out.push(`    sessions per instance: ${perInstanceText(w.perInstance)}`);
+  }
   if (ctx.uiUrl) out.push(`  web UI: ${ctx.uiUrl}`);
   if (ctx.note) out.push(`  note: ${ctx.note}`);
   if (s.reason) out.push(`  reason: ${s.reason}`);
@@ -154,6 +158,7 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
     out.push(`  orb reject  ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> --comment "why"`);
   }
 
+  if (s.readiness?.length) out.push('', 'Services (client readiness)', table(READINESS_COLUMNS, readinessRows(s.readiness)));
   if (s.consumers?.length) {
     out.push('', 'Consumers');
     out.push(
@@ -216,7 +221,7 @@ export function workingProgressLine(prev: readonly StepProgress[], cur: readonly
   const key = (w: StepProgress) => `${w.activity} ${w.detail.replace(/ \d+%$/, '')} ${w.percent === null ? '-' : Math.floor(w.percent / 10)}`;
   const seen = new Set(prev.map(key));
   const moved = cur.filter((w) => !seen.has(key(w)));
-  return moved.length ? moved.map((w) => w.detail).join('; ') : null;
+  return moved.length ? moved.map((w) => w.detail + (w.perInstance ? ` (${perInstanceText(w.perInstance)})` : '')).join('; ') : null;
 }
 
 /** What `--wait` prints for each new reading of a run: what changed in its status, its retries, its steps' progress. */

@@ -96,6 +96,23 @@ describe('a step\'s progress from its heartbeat (client/heartbeat-progress.ts)',
   });
 });
 
+describe('a drain\'s and a rebalance\'s watch: sessions per instance in orb status (client/heartbeat-progress.ts)', () => {
+  it('reads what is left and where, bounded; hostile names and counts are dropped', () => {
+    const beat = { sessionsLeft: 5, services: ['ORDERS_UNI', 'BILLING;rm'], perInstance: { raccdb2: 14, raccdb1: 5, 'x y': 3, raccdb3: -1, raccdb4: 1.5 } };
+    const [w] = stepProgress([pending(beat, 'awaitInstanceSessionsGone')]);
+    assert.deepEqual(w, { activity: 'awaitInstanceSessionsGone', detail: '5 session(s) left on ORDERS_UNI', percent: null, perInstance: [['raccdb1', 5], ['raccdb2', 14]] });
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`inst${String(i).padStart(2, '0')}`, i]));
+    assert.equal(stepProgress([pending({ sessionsLeft: 1, services: [], perInstance: many })])[0]!.perInstance!.length, 16);
+    const [r] = stepProgress([pending({ rebalancing: 'raccdb1', share: 35, services: ['ORDERS_UNI'], perInstance: { raccdb1: 7, raccdb2: 13 } }, 'awaitRebalance')]);
+    assert.equal(r!.detail, 'pools rebalancing onto raccdb1: 35% of the sessions there');
+    assert.deepEqual(stepProgress([pending({ rebalancing: 'raccdb1; id', share: 35 }), pending({ rebalancing: 'raccdb1', share: 1e9 })]), []);
+    const status: RunbookStatus = { runbook: 'rolling-maintenance', stage: 'drain-raccdb1', state: 'running', startedBy: 'alice', stages: [], progress: null,
+      openGate: null, approvals: [], preflight: [], compensation: [], notes: [] };
+    const text = renderStatus(status, { workflowId: 'rolling-maintenance:RACCDB', working: [w!] });
+    assert.match(text, /in progress: 5 session\(s\) left on ORDERS_UNI \(awaitInstanceSessionsGone\)\n {4}sessions per instance: raccdb1 5 · raccdb2 14/);
+  });
+});
+
 describe('orb start --wait prints a step\'s progress when it crosses a tenth (runFollower)', () => {
   const reading = (percentComplete: number): RunStatus => ({
     workflowId: 'switchover-adb:SALESATP', runId: 'r', executionStatus: 'RUNNING', startTime: '', closeTime: null, stage: 'switchover-work-request',

@@ -7,7 +7,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
-import { orbSuite, type OrbEnv } from './helpers/orb-env';
+import { cliEnvOf, orbSuite, type OrbEnv } from './helpers/orb-env';
+import { runCli } from './helpers/processes';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildClientReadinessInput, type ClientReadinessOptions } from '../client/client-readiness-input';
 import type { ReadinessReport, ServiceReadiness } from '../common/readiness';
 import type { RunbookStatus } from '../common/runbook-types';
@@ -115,6 +119,25 @@ describe('client-readiness (Temporal dev server, lab, worker)', () => {
     assert.deepEqual(pairs(modify[0]!.split(' ').slice(1)), pairs(fix.apply.srvctl), 'the gate showed what srvctl got');
     assert.equal((await since(o, from)).filter((e) => e.op === 'modifyService').length, 0, 'no DBMS_SERVICE on a Clusterware CDB');
     assert.equal(svc(await check(o, { cdb: 'RACCDB', service: 'LEGACY_SVC', profile: 'ac' }), 'LEGACY_SVC').ready, true);
+  });
+
+  test('from the CLI: orb start client-readiness --fix --wait, approved with orb approve; orb status and orb report show each service', async () => {
+    const orb = (args: string[], user = 'alice') => runCli(args, cliEnvOf(o, { ORB_USER: user }), 90_000);
+    const run = orb(['start', 'client-readiness', '--cdb', 'CDB1', '--service', 'SALES_RO', '--profile', 'ac', '--fix', '--wait']);
+    const h = o.env.client.workflow.getHandle('client-readiness:CDB1');
+    await o.waitFor(h, (s) => s.openGate?.name === 'fix', 'gate fix', 60_000);
+    const approve = await orb(['approve', 'client-readiness:CDB1', '--gate', 'fix', '--by', 'bob'], 'bob');
+    assert.equal(approve.code, 0, approve.stderr);
+    const done = await run;
+    assert.equal(done.code, 0, `${done.stdout}\n${done.stderr}`);
+    assert.match(done.stdout, /Services \(client readiness\)\n.*SERVICE +BEFORE +FIX +AFTER +CALL/);
+    assert.match(done.stdout, /SALES_RO \(SALES\) +NOT ready \([^)]*\): \d+ to fix +applied +ready \(/);
+    const status = await orb(['status', 'client-readiness:CDB1']);
+    assert.match(status.stdout, /SALES_RO \(SALES\) +NOT ready .* applied +ready /);
+    const file = join(mkdtempSync(join(tmpdir(), 'orb-report-')), 'r.html');
+    const report = await orb(['report', 'client-readiness:CDB1', '--out', file]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(readFileSync(file, 'utf8'), /<h2>Services \(client readiness\)<\/h2>.*SALES_RO \(SALES\).*applied/s);
   });
 
   test('hostile input is refused by the workflow, naming the field', async () => {

@@ -3,6 +3,7 @@
  * how it ended, its stages on a timeline, the sessions per instance it watched, approvals, consumers,
  * compensation and notes. Every string from the run is escaped.
  */
+import { READINESS_COLUMNS, readinessRows } from '../readiness-rows';
 import type { RunbookStatus } from '../../common/runbook-types';
 import type { RunStatus } from '../runbooks';
 import { esc, span } from './html';
@@ -42,6 +43,7 @@ function sections(s: RunbookStatus, endMs: number): string[] {
     '<h2>Approvals</h2>', table(['at (UTC)', 'decision', 'gate', 'by', 'result'], s.approvals.map((a) => [
       time(a.at), a.decision, a.gate, a.by, a.refusedBecause ? `refused: ${a.refusedBecause}` : `accepted${a.choice ? ` (${a.choice})` : ''}`])),
   ];
+  if (s.readiness?.length) out.push('<h2>Services (client readiness)</h2>', table(READINESS_COLUMNS.map((c) => c.toLowerCase()), readinessRows(s.readiness)));
   if (s.consumers?.length) {
     out.push('<h2>Consumers</h2>', table(['consumer', 'kind', 'state', 'wallet', 'test / error'], s.consumers.map((c) => [
       c.label, c.kind, c.state, c.walletAfter ?? c.walletBefore ?? '', c.error ?? c.test ?? ''])));
