@@ -85,6 +85,12 @@ export function racActivities(estate: EstateConfig, openPort: (cdb: string) => C
       return watchSessions(() => countSessionsLeft(port, { services: a.services, instance: a.instance }), a.services, a.deadlineMs, a.pollMs);
     },
 
+    /** One reading of the services' sessions per instance, as a sample of the run's series (between two watches). */
+    async readSessions(a: { cdb: string; services: string[] }): Promise<[number, Record<string, number>]> {
+      const l = await countSessionsLeft(openPort(a.cdb), { services: a.services });
+      return [Date.now(), l.perInstance];
+    },
+
     /** Watches the pools rebalance onto the instance: its share of the services' sessions reaches `share`, or the deadline. */
     async awaitRebalance(a: SessionWatch & { share: number }): Promise<SessionsLeft & { share: number }> {
       const port = openPort(a.cdb);

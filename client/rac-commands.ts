@@ -27,7 +27,7 @@ function rollingOptions(cmd: Command): Command {
     .option('--on-drain-timeout <action>', 'disconnect|ask|abort when sessions remain after the drain timeout', 'ask')
     .option('--maintenance <name>', "run the estate's maintenance command <name> (cdbs.<cdb>.maintenance) on each stopped instance's node over SSH, instead of a gate per instance")
     .option('--rebalance-timeout <duration>', 'how long to wait for the pools to come back to an instance (then note it and go on; 0 to not wait)', '5m')
-    .option('--no-start-gate', 'do not ask for approval before the first instance leaves (the maintenance gates stay)')
+    .option('--no-start-gate', 'do not ask for approval before the first instance leaves (the maintenance gates stay, unless --maintenance)')
     .option('--approvers <list>', 'who may approve: group:<name> of the estate, or members of its groups (default group:dbas)', collect)
     .option('--required-approvals <n>', 'distinct approvals each gate needs (1 to 20)')
     .option('--allow-self-approval', 'let the person who started the run approve its gates', false)
@@ -84,7 +84,8 @@ async function startRolling(o: RollingOptions & { wait: boolean; json: boolean }
     if (!o.json) {
       const id = shellArg(started.workflowId);
       ctx.out(`started ${started.workflowId}\n  web UI:  ${ui}\n  status:  orb status ${id}\n  report:  orb report ${id}`);
-      ctx.out(`  gates:   orb approve ${id} --gate ${input.gates.start ? 'start' : 'maintenance-<instance>'} --by <name>`);
+      const gate = input.gates.start ? 'start' : input.maintenance ? null : 'maintenance-<instance>';
+      ctx.out(gate ? `  gates:   orb approve ${id} --gate ${gate} --by <name>` : `  gates:   only if something fails (recover-<stage>, drain-timeout-<instance>): orb status ${id} says which`);
       if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) ctx.out(`  warning: no worker is polling task queue ${tq}: start orb worker (or orb dev)`);
     }
     if (o.wait) await waitAndShow(client, s, started, o.json, ctx);

@@ -90,6 +90,13 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     assert.ok(r.ok, !r.ok ? r.message : '');
     const s = r.value.status as RunbookStatus;
     assert.ok(!s.stages.some((x) => x.name.startsWith('approve-maintenance')), 'no maintenance gate with a command');
+    // Between the drain's watch and the rebalance's, readings after the stop, the maintenance and the start keep the
+    // picture going: tricdb3 at 0 while the others serve.
+    const stage = (n: string) => Date.parse(s.stages.find((x) => x.name === n)!.startedAt);
+    const series = s.sessions!;
+    const idx = series.instances.indexOf('tricdb3');
+    const between = series.points.filter(([t]) => Date.parse(t) > stage('maintenance-tricdb3') && Date.parse(t) <= stage('services-tricdb3'));
+    assert.ok(between.length >= 2 && between.every(([, v]) => v[idx] === 0 && v.some((n) => n > 0)), JSON.stringify(between));
     assert.match(s.preflight.find((c) => c.check === 'maintenance command os-patch')?.reason ?? '', /maintain -node trinode3 -seconds 20/);
     // In the oplog: per instance, its stop, then the maintenance of its node, then its start; nodes in the order asked.
     const log = (await o.api.oplog()).slice(from).map((e) => `${e.op} ${String((e.args as { line?: string }).line ?? '')}`);

@@ -148,12 +148,15 @@ class Rolling {
       await this.journal.stage(`disable-services-${instance}`, () => this.srvctl(t.disableServices, `disable ${instance}'s services there`));
       undo.add({ step: `start ${instance} again`, run: async () => void (await this.srvctl([t.enableInstance, t.startInstance], `undo: ${instance} back`)) });
       await this.journal.stage(`stop-${instance}`, () => this.srvctl([t.stopInstance, t.disableInstance], `stop ${instance}`));
+      await this.sample(t);
       await this.maintain(instance, nodeOf(facts, instance));
+      await this.sample(t);
     } catch (err) {
       return this.compensate(undo, err, next);
     }
     const stop = (why: string) => this.stop(why, next, instance);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
+    await this.sample(t);
     await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`, () => this.servicesBack(t), stop);
     await this.rebalance(t);
   }
@@ -204,6 +207,18 @@ class Rolling {
       disconnect: () => this.srvctl([{ kind: 'stop-instance', db: t.stopInstance.db, instance: t.instance, stopOption: 'TRANSACTIONAL' }],
         `disconnect the sessions left on ${t.instance} after their transaction`),
     }, this.input.drain, (q) => this.gate(`drain-timeout-${t.instance}`, q, this.input.gates.operator));
+  }
+
+  /**
+   * A reading of the sessions per instance between two watches (after the stop, the maintenance, the start), so the
+   * run's series shows the stopped instance at 0 throughout; a failed reading only leaves a gap in the picture.
+   */
+  private async sample(t: InstanceTurn): Promise<void> {
+    const services = t.moves.map((m) => m.service);
+    if (!services.length) return;
+    const s = await act(dbSteps, `read the sessions per instance of ${services.join(', ')} (GV$SESSION, read-only)`)
+      .readSessions({ cdb: this.cdb, services }).catch(() => null);
+    if (s) this.journal.sessions([s]);
   }
 
   /** The pools rebalance onto the instance: its share of the services' sessions, or a note at the timeout. */

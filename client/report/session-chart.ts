@@ -33,14 +33,18 @@ export function sessionChart(series: SessionSeries | undefined, fromMs: number, 
   const max = Math.max(1, ...series.points.flatMap(([, v]) => v));
   const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (n: number) => H - PAD.bottom - (n / max) * (H - PAD.top - PAD.bottom);
-  // Sessions are only sampled while a watch runs: a line is broken across the gaps between watches.
+  // Sessions are sampled while a watch runs and once at a few stage ends: a solid line is broken across the gaps.
   const gap = Math.max(5_000, 3 * medianStep(times));
   const segments = splitAt(series.points.map((p, k) => ({ p, t: times[k]! })), gap);
-  const lines = series.instances.flatMap((inst, i) => segments.map((seg) => {
-    const pts = seg.map(({ p: [, v], t }) => `${x(t).toFixed(1)},${y(v[i] ?? 0).toFixed(1)}`).join(' ');
+  const at = (q: { p: (typeof series.points)[number]; t: number }, i: number) => `${x(q.t).toFixed(1)},${y(q.p[1][i] ?? 0).toFixed(1)}`;
+  const lines = series.instances.flatMap((inst, i) => segments.map((seg, k) => {
+    const pts = seg.map((q) => at(q, i)).join(' ');
     const colour = COLOURS[i % COLOURS.length]!;
     const shape = seg.length === 1 ? `<circle cx="${pts.split(',')[0]}" cy="${pts.split(',')[1]}" r="2.5" fill="${colour}"/>` : '';
-    return `${shape}<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(inst)}</title></polyline>`;
+    // Between two readings far apart nothing was watched: a thin dashed line joins them, not a measured one.
+    const prev = k > 0 ? segments[k - 1]!.at(-1)! : null;
+    const bridge = prev ? `<polyline fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 4" points="${at(prev, i)} ${at(seg[0]!, i)}"/>` : '';
+    return `${bridge}${shape}<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(inst)}</title></polyline>`;
   }));
   const legend = series.instances.map((inst, i) =>
     `<span class="key"><i style="background:${COLOURS[i % COLOURS.length]}"></i>${esc(inst)}</span>`).join('');
@@ -51,5 +55,5 @@ export function sessionChart(series: SessionSeries | undefined, fromMs: number, 
   const xAxis = [t0, (t0 + t1) / 2, t1].map((t, i) =>
     `<text x="${x(t)}" y="${H - 12}" text-anchor="${anchors[i]}">${esc(new Date(t).toISOString().slice(11, 19))}</text>`).join('');
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="user sessions per instance over time">${yAxis}${xAxis}${lines.join('')}</svg>` +
-    `<div class="legend">${legend} <span class="muted">user sessions (GV$SESSION) per instance, UTC</span></div>`;
+    `<div class="legend">${legend} <span class="muted">user sessions (GV$SESSION) per instance, UTC; dashed: between two readings</span></div>`;
 }
