@@ -36,6 +36,7 @@ import type {
   PlugInViolation,
   ServiceInfo,
   SessionCount,
+  SessionRef,
   AcchkServiceStats,
   FailoverSessionCount,
   StopOption,
@@ -550,6 +551,20 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
       // returns only when they are gone: no call timeout. On RAC, run it per instance.
       await run(statements.disconnectSessions(pdb, service, option), 0);
+    },
+
+    async listServiceSessions(service: string): Promise<SessionRef[]> {
+      const svc = serviceName('service', service);
+      return withConnection(async (c) => {
+        const rows = await query(c, "SELECT INST_ID, SID, SERIAL# FROM GV$SESSION WHERE SERVICE_NAME = :svc AND TYPE = 'USER' ORDER BY INST_ID, SID", { svc });
+        // Numbers as GV$SESSION gives them; statements.disconnectSession refuses anything but safe integers.
+        return rows.map((r) => ({ instId: num(r.INST_ID) ?? NaN, sid: num(r.SID) ?? NaN, serial: num(r['SERIAL#']) ?? NaN }));
+      });
+    },
+
+    async disconnectSession(ref: SessionRef): Promise<void> {
+      // POST_TRANSACTION returns at once; the session ends when its transaction does.
+      await run(statements.disconnectSession(ref));
     },
 
     async countPdbSessions(pdb: string): Promise<number> {
