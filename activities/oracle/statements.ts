@@ -185,7 +185,10 @@ export const statements = {
    * ALTER SYSTEM DISCONNECT SESSION 'sid,serial#,@inst_id' POST_TRANSACTION, in the root: one session on any
    * instance of a RAC CDB (DBMS_SERVICE.DISCONNECT_SESSION acts on the local instance only). ALTER SYSTEM takes
    * no binds, so the three numbers (read from GV$SESSION) are checked as safe non-negative integers first and
-   * only then formatted in (SQL Language Reference, ALTER SYSTEM, disconnect_session_clause).
+   * only then formatted in. Sources: the RAC Administration and Deployment Guide ("Terminating Sessions On a Specific
+   * Cluster Instance") gives `alter system kill|disconnect session 'sid, serial#, @inst' noreplay`; the SQL Language
+   * Reference's end_session_clauses diagram (19c to 23ai) shows @instance_id under KILL SESSION only. UNVERIFIED:
+   * that DISCONNECT SESSION with @inst_id and POST_TRANSACTION is accepted by every 19c RU (check on a real RAC).
    */
   disconnectSession(ref: SessionRef): Statement {
     const n = (field: string, v: unknown, min: number) => {
