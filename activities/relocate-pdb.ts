@@ -9,7 +9,9 @@ import { idempotent, oracleStep } from './oracle-step';
 import { whileHeartbeating } from './heartbeat';
 import { countSessionsLeft, watchSessions, type SessionsLeft } from './session-watch';
 import { classifyOracleError, toActivityError } from '../common/oracle-errors';
-import { estatePrerequisites, relocateStatementArgs, srvctlDbOf, type CdbSettings, type RelocationFacts } from './relocation-prereqs';
+import {
+  estatePrerequisites, relocateStatementArgs, srvctlDbOf, type CdbSettings, type RelocationFacts,
+} from './relocation-prereqs';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import { relocationStart, relocationStops } from '../common/srvctl/relocation-commands';
 import { keystoreProblem } from '../common/estate-config';
@@ -254,10 +256,11 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
 
     const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
-    // RAC is linked into the binaries, not installed in the dictionary: a single-instance CDB shows it OPTION OFF, and a PDB
-    // from a RAC CDB plugs into it and opens (M. Flechtner, "Einhängen einer RAC-PDB in eine Single-Instance-Datenbank",
-    // markusdba.de, 2022). UNVERIFIED: whether PDB_PLUG_IN_VIOLATIONS shows a WARNING row for it.
-    const missing = sf.options.filter((o) => o.status === 'VALID' && o.compId !== 'RAC' && !targetOptions.has(o.compId)).map((o) => o.compId);
+    // RAC is linked into the binaries, not installed in the dictionary: a single-instance CDB shows it OPTION OFF,
+    // and a PDB from a RAC CDB plugs into it and opens (M. Flechtner, "Einhängen einer RAC-PDB in eine
+    // Single-Instance-Datenbank", markusdba.de, 2022). UNVERIFIED: whether PDB_PLUG_IN_VIOLATIONS has a WARNING row.
+    const needed = sf.options.filter((o) => o.status === 'VALID' && o.compId !== 'RAC');
+    const missing = needed.filter((o) => !targetOptions.has(o.compId)).map((o) => o.compId);
     check(checks, 'installed options', missing.length ? 'fail' : 'pass',
       missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
 
@@ -321,8 +324,11 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const services = servicesToDrain(await oracleStep('listing the PDB services', () => openCdb(r.sourceCdb).listServices(r.pdb)));
       const all = [...(opts.approvers ? [opts.approvers(input.gates)] : []), ...checks];
       const db = srvctlDbOf(r.sourceCdb, facts.source.settings);
-      const srvctl = db !== null && opts.srvctlLines && services.length ? await srvctlPlan(r.sourceCdb, db, services, input.drain.timeoutMs) : undefined;
-      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks: all, createArgs: relocateStatementArgs(facts), services, srvctl });
+      const srvctl = db !== null && opts.srvctlLines && services.length
+        ? await srvctlPlan(r.sourceCdb, db, services, input.drain.timeoutMs)
+        : undefined;
+      const createArgs = relocateStatementArgs(facts);
+      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks: all, createArgs, services, srvctl });
     },
 
     /** Who stops and starts a CDB's services: srvctl (its -db) or DBMS_SERVICE (null), from the estate file. */
@@ -342,11 +348,13 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       let disconnected = 0;
       let alreadyGone = 0;
       for (const svc of p.services) {
-        const sessions = await oracleStep(`reading the sessions of ${svc} in ${p.cdb} (GV$SESSION)`, () => port.listServiceSessions(svc));
+        const sessions = await oracleStep(`reading the sessions of ${svc} in ${p.cdb} (GV$SESSION)`, () =>
+          port.listServiceSessions(svc));
         for (const ref of sessions) {
           if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cancelled while disconnecting sessions');
-          ctx.heartbeat({ disconnecting: svc, session: `${ref.sid},${ref.serial},@${ref.instId}` });
-          const done = await oracleStep(`disconnecting session ${ref.sid},${ref.serial},@${ref.instId} of ${svc}`, () => idempotent(() => port.disconnectSession(ref)));
+          ctx.heartbeat({ disconnecting: svc });
+          const id = `${ref.sid},${ref.serial},@${ref.instId}`;
+          const done = await oracleStep(`disconnecting session ${id} of ${svc}`, () => idempotent(() => port.disconnectSession(ref)));
           if (done) disconnected++;
           else alreadyGone++;
         }

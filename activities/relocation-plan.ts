@@ -76,7 +76,9 @@ function dbmsServiceDrain(input: RelocatePdbInput, services: string[], drainSeco
   return [
     ...services.map((s) => run(src, statements.stopService(pdb, s, { stopOption: 'NONE', drainTimeoutSeconds: drainSeconds }))),
     ...drainWatch(input, services),
-    ...(input.drain.onTimeout === 'abort' ? [] : services.map((s) => run(src, statements.disconnectSessions(pdb, s, 'POST_TRANSACTION'), disconnectWhen(input)))),
+    ...(input.drain.onTimeout === 'abort'
+      ? []
+      : services.map((s) => run(src, statements.disconnectSessions(pdb, s, 'POST_TRANSACTION'), disconnectWhen(input)))),
   ];
 }
 
@@ -89,8 +91,13 @@ function srvctlDrain(input: RelocatePdbInput, services: string[], stops: string[
     ...drainWatch(input, services),
     ...(input.drain.onTimeout === 'abort'
       ? []
-      : [{ kind: 'note' as const, cdb: src, when: disconnectWhen(input),
-          text: `each session still on ${services.join(', ')}, read from GV$SESSION on every instance, disconnected after its transaction (e.g. ${example})` }]),
+      : [{
+          kind: 'note' as const,
+          cdb: src,
+          when: disconnectWhen(input),
+          text: `each session still on ${services.join(', ')}, read from GV$SESSION on every instance, disconnected after its ` +
+            `transaction (e.g. ${example})`,
+        }]),
   ];
 }
 
@@ -100,12 +107,14 @@ function disconnectWhen(input: RelocatePdbInput): string {
 
 function drainWatch(input: RelocatePdbInput, services: string[]): PlanStep[] {
   const when = 'sessions remain after the drain timeout';
+  const timeout = formatDuration(input.drain.timeoutMs);
+  const count = `count sessions on ${services.join(', ')} (GV$SESSION, every instance) until none is left, for up to ${timeout}`;
+  const ask = { kind: 'gate' as const, text: gateText('drain-timeout', input.gates.operator, input.startedBy), when };
+  const abort = { kind: 'note' as const, text: `sessions left after ${timeout}: the run aborts and undoes (--on-drain-timeout abort)`, when };
   return [
-    { kind: 'wait', cdb: input.sourceCdb, text: `count sessions on ${services.join(', ')} (GV$SESSION, every instance) until none is left, for up to ${formatDuration(input.drain.timeoutMs)}` },
-    ...(input.drain.onTimeout === 'ask' ? [{ kind: 'gate' as const, text: gateText('drain-timeout', input.gates.operator, input.startedBy), when }] : []),
-    ...(input.drain.onTimeout === 'abort'
-      ? [{ kind: 'note' as const, text: `sessions left after ${formatDuration(input.drain.timeoutMs)}: the run aborts and undoes (--on-drain-timeout abort)`, when }]
-      : []),
+    { kind: 'wait', cdb: input.sourceCdb, text: count },
+    ...(input.drain.onTimeout === 'ask' ? [ask] : []),
+    ...(input.drain.onTimeout === 'abort' ? [abort] : []),
   ];
 }
 
@@ -114,8 +123,10 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
   const upgrade = input.upgrade === true;
   const drainSeconds = Math.ceil(input.drain.timeoutMs / 1000);
   const restoreSource = `undo: drop the copy in ${tgt} (${statements.dropPdb(pdb).sql}, only a copy never opened, while ${pdb} is intact in ${src}), make sure ${pdb} is open READ WRITE in ${src}`;
+  const listed = f.services.join(', ');
   const restoreServices = !f.services.length ? ''
-    : f.srvctl ? `, start ${f.services.join(', ')} again in ${src} on their preferred instances: ${f.srvctl.starts.join('; ')}` : `, start ${f.services.join(', ')} again in ${src}`;
+    : f.srvctl ? `, start ${listed} again in ${src} on their preferred instances: ${f.srvctl.starts.join('; ')}`
+      : `, start ${listed} again in ${src}`;
   const afterOpen = (stage: string) =>
     `no automatic undo after the open: the run waits at ${gateText(`recover-${stage}`, input.gates.operator, input.startedBy)}: approve retries ${stage}, reject stops and lists what is left to do`;
   const stages: PlanStage[] = [];
@@ -136,7 +147,7 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
   stage({
     name: 'readiness',
     purpose: 'the client readiness of each service that will drain, judged for AC, TAC and TAF: a warning, never a refusal',
-    steps: [{ kind: 'read', cdb: src, text: `CDB_SERVICES of ${pdb} in ${src}: ${f.services.join(', ') || 'no service to drain'} (orb check readiness)` }],
+    steps: [{ kind: 'read', cdb: src, text: `CDB_SERVICES of ${pdb} in ${src}: ${listed || 'no service to drain'} (orb check readiness)` }],
     onFailure: 'the attributes cannot be read: the stage is skipped, saying why',
   });
   stage({

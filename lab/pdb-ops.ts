@@ -248,7 +248,8 @@ function checkCompatible(source: LabCdb, target: LabCdb): void {
 function optionViolations(source: LabCdb, target: LabCdb): LabPlugInViolation[] {
   return source.options
     // RAC is a linked option, not a dictionary component a PDB needs (activities/relocate-pdb.ts preflight): no violation.
-    .filter((o) => o.status === 'VALID' && o.compId !== 'RAC' && !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
+    .filter((o) => o.status === 'VALID' && o.compId !== 'RAC')
+    .filter((o) => !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
     .map((o) => ({
       type: 'ERROR',
       message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,

@@ -68,7 +68,9 @@ export const OP_ARGS = {
   disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
   countSessions: z.object({ service: name }).strict(),
   listServiceSessions: z.object({ service: name }).strict(),
-  disconnectSession: z.object({ instId: z.number().int().min(1), sid: z.number().int().min(0), serial: z.number().int().min(0) }).strict(),
+  disconnectSession: z
+    .object({ instId: z.number().int().min(1), sid: z.number().int().min(0), serial: z.number().int().min(0) })
+    .strict(),
   countPdbSessions: pdbArg,
   listPdbs: empty,
   countFailoverSessions: pdbArg,

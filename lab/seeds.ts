@@ -87,7 +87,9 @@ export function buildSeed(name: SeedName): LabState {
   const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
   cdb1.pdbs.push(openPdb(cdb1, 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
   const cdb2 = cdb('CDB2', {
-    dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3'), link('CDB4_LINK', 'CDB4'), link('RACCDB_LINK', 'RACCDB')],
+    dbLinks: [
+      link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3'), link('CDB4_LINK', 'CDB4'), link('RACCDB_LINK', 'RACCDB'),
+    ],
   });
   const cdb3 = cdb('CDB3', {
     platformId: 6,

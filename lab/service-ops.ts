@@ -15,7 +15,9 @@
  *  - DISCONNECT_SESSION acts on the sessions of the local instance only;
  *  - an instance name the CDB does not have is ORA-44313 (reference; message text UNVERIFIED).
  */
-import type { AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, SessionRef, StopOption } from '../activities/oracle/port';
+import type {
+  AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, SessionRef, StopOption,
+} from '../activities/oracle/port';
 import { LabError, ora } from './lab-error';
 import { cancelDrain, startDrain } from './drain';
 import { findPdb, findService, instanceNames, isOpen, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
@@ -131,8 +133,8 @@ export function listServiceSessions(ctx: SimContext, cdb: LabCdb, serviceName: s
  */
 export function disconnectSession(ctx: SimContext, cdb: LabCdb, ref: SessionRef): void {
   const inst = cdb.instances.find((i) => i.number === ref.instId);
-  const s = ctx.state.sessions.find(
-    (x) => sameName(x.cdb, cdb.name) && x.sid === ref.sid && serialOf(x.sid) === ref.serial && inst !== undefined && x.instance === inst.name,
+  const s = inst && ctx.state.sessions.find(
+    (x) => sameName(x.cdb, cdb.name) && x.instance === inst.name && x.sid === ref.sid && serialOf(x.sid) === ref.serial,
   );
   if (!s) throw ora('ORA-00030', `ORA-00030: User session ID does not exist. (${ref.sid},${ref.serial},@${ref.instId})`);
   ctx.state.sessions = ctx.state.sessions.filter((x) => x !== s);

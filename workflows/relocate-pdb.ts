@@ -37,6 +37,9 @@ const sql = (cdb: string, s: Parameters<typeof describeStatement>[0]) => `[${cdb
 
 export const RELOCATE_PDB = 'relocate-pdb';
 
+/** The cluster-wide disconnect of one session (statements.disconnectSession), as the run's texts name it. */
+const DISCONNECT_EACH = "ALTER SYSTEM DISCONNECT SESSION '<sid>,<serial#>,@<inst_id>' POST_TRANSACTION";
+
 /** How the copy stage ended, as the status says it. */
 const COPY_OUTCOME = {
   copied: 'copied',
@@ -137,8 +140,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
       }
 
       // The client readiness of the services that will drain: a warning, never a refusal.
-      const draining = servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
-      await readinessStage(journal, { cdb: sourceCdb, pdb }, draining);
+      await readinessStage(journal, { cdb: sourceCdb, pdb }, await servicesOfPdb());
 
       await journal.stage('save-state', () => act(dbSteps, sql(sourceCdb, statements.savePdbState(pdb))).savePdbState({ cdb: sourceCdb, pdb }));
 
@@ -271,16 +273,23 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
    * single-instance source, with srvctl on every instance of a Clusterware-managed one (serviceManagementOf).
    */
   async function drain(): Promise<string[]> {
-    const services = servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
+    const services = await servicesOfPdb();
     if (!services.length) return [];
-    const { srvctlDb } = await act(dbSteps, `who stops ${sourceCdb}'s services: srvctl or DBMS_SERVICE (estate file)`).serviceManagementOf({ cdb: sourceCdb });
+    const { srvctlDb } = await act(dbSteps, `who stops ${sourceCdb}'s services: srvctl or DBMS_SERVICE (estate file)`)
+      .serviceManagementOf({ cdb: sourceCdb });
     const steps = srvctlDb === null ? dbmsServiceSteps(services) : clusterwareSteps(srvctlDb, services);
-    const drained = await drainSessions(journal, steps, input.drain, (question) => approval('drain-timeout', question, input.gates.operator));
+    const ask = (question: string) => approval('drain-timeout', question, input.gates.operator);
+    const drained = await drainSessions(journal, steps, input.drain, ask);
     disconnected = drained.disconnected && { ...drained.disconnected, how: steps.disconnectHow };
     return services;
   }
 
-  /** The drain with DBMS_SERVICE (a single-instance source): one undo step per service, so a failed compensation names it. */
+  /** The running services of the PDB in the source but its default one: what the drain stops (CDB_SERVICES). */
+  async function servicesOfPdb(): Promise<string[]> {
+    return servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
+  }
+
+  /** The drain with DBMS_SERVICE (a single-instance source): one undo step per service, so a failed undo names it. */
   function dbmsServiceSteps(services: string[]): DrainSteps {
     for (const svc of services) {
       undoLog.add({
@@ -315,7 +324,8 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
         step: `start service ${svc} of ${pdb} again in ${sourceCdb} (srvctl)`,
         run: async () => {
           await act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb });
-          const r = await act(srvctlSteps(), `undo: ${srvctlSummary(start, `start ${svc}`)}`).runSrvctl({ cdb: sourceCdb, command: start, what: `start ${svc} again on its preferred instances` });
+          const what = `start ${svc} again on its preferred instances`;
+          const r = await act(srvctlSteps(), `undo: ${srvctlSummary(start, what)}`).runSrvctl({ cdb: sourceCdb, command: start, what });
           return `${svc}: ${r.outcome === 'already-done' ? 'already running' : 'started'} (${r.commandLine})`;
         },
       });
@@ -324,14 +334,15 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     return {
       what: listed,
       stop: (drainS) =>
-        Promise.all(relocationStops(db, services, drainS).map((c) =>
-          act(srvctlSteps(input.drain.timeoutMs), srvctlSummary(c, `stop ${services.join(', ')}`))
-            .runSrvctl({ cdb: sourceCdb, command: c, what: `stop ${c.kind === 'stop-service' ? c.service : ''} on every instance of ${sourceCdb} (drain ${drainS} s, no -force)` }))),
+        Promise.all(relocationStops(db, services, drainS).map((c) => {
+          const what = `stop ${c.kind === 'stop-service' ? c.service : listed} on every instance of ${sourceCdb} (drain ${drainS} s, no -force)`;
+          return act(srvctlSteps(input.drain.timeoutMs), srvctlSummary(c, what)).runSrvctl({ cdb: sourceCdb, command: c, what });
+        })),
       awaitGone: (deadlineMs) => watchGone(services, deadlineMs),
       disconnect: () =>
-        long(`[${sourceCdb}] ALTER SYSTEM DISCONNECT SESSION '<sid>,<serial#>,@<inst_id>' POST_TRANSACTION for each session left on ${listed} (GV$SESSION)`)
+        long(`[${sourceCdb}] ${DISCONNECT_EACH} for each session left on ${listed} (GV$SESSION)`)
           .disconnectSessionsEverywhere({ cdb: sourceCdb, pdb, services }),
-      disconnectHow: "ALTER SYSTEM DISCONNECT SESSION '<sid>,<serial#>,@<inst_id>' POST_TRANSACTION, on every instance",
+      disconnectHow: `${DISCONNECT_EACH}, on every instance`,
     };
   }
 

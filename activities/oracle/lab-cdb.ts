@@ -160,7 +160,8 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),
     listServiceSessions: (service: string) => op<SessionRef[]>('listServiceSessions', { service }),
     disconnectSession: (ref: SessionRef) =>
-      change('disconnectSession', { instId: ref.instId, sid: ref.sid, serial: ref.serial }, statements.disconnectSession(ref)),
+      change('disconnectSession', { instId: ref.instId, sid: ref.sid, serial: ref.serial },
+        statements.disconnectSession(ref)),
     countPdbSessions: (pdb: string) => op<number>('countPdbSessions', { pdb }),
     listPdbs: () => op<PdbState[]>('listPdbs'),
     countFailoverSessions: (pdb: string) => op<FailoverSessionCount[]>('countFailoverSessions', { pdb }),

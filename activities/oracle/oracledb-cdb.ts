@@ -212,6 +212,10 @@ function longopsRow(r: Row): LongopsRow {
   };
 }
 
+/** The user sessions of a service on every instance, for the cluster-wide disconnect. */
+const SERVICE_SESSIONS_SQL =
+  "SELECT INST_ID, SID, SERIAL# FROM GV$SESSION WHERE SERVICE_NAME = :svc AND TYPE = 'USER' ORDER BY INST_ID, SID";
+
 export interface OracledbCdbDeps {
   getConnection?: GetConnection;
 }
@@ -556,9 +560,10 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
     async listServiceSessions(service: string): Promise<SessionRef[]> {
       const svc = serviceName('service', service);
       return withConnection(async (c) => {
-        const rows = await query(c, "SELECT INST_ID, SID, SERIAL# FROM GV$SESSION WHERE SERVICE_NAME = :svc AND TYPE = 'USER' ORDER BY INST_ID, SID", { svc });
+        const rows = await query(c, SERVICE_SESSIONS_SQL, { svc });
         // Numbers as GV$SESSION gives them; statements.disconnectSession refuses anything but safe integers.
-        return rows.map((r) => ({ instId: num(r.INST_ID) ?? NaN, sid: num(r.SID) ?? NaN, serial: num(r['SERIAL#']) ?? NaN }));
+        const n = (v: unknown) => num(v) ?? NaN;
+        return rows.map((r) => ({ instId: n(r.INST_ID), sid: n(r.SID), serial: n(r['SERIAL#']) }));
       });
     },
 

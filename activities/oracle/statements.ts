@@ -193,7 +193,7 @@ export const statements = {
   disconnectSession(ref: SessionRef): Statement {
     const n = (field: string, v: unknown, min: number) => {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-        throw new InputError(field, `must be a whole number of at least ${min} read from GV$SESSION (got ${JSON.stringify(v)})`);
+        throw new InputError(field, `must be a whole number of at least ${min}, from GV$SESSION (got ${JSON.stringify(v)})`);
       }
       return v;
     };

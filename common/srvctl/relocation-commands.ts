@@ -9,7 +9,9 @@
 import type { SrvctlCommand } from './commands';
 
 export function relocationStops(db: string, services: string[], drainTimeoutS: number): SrvctlCommand[] {
-  return services.map((service) => ({ kind: 'stop-service', db, service, drainTimeout: drainTimeoutS, stopOption: 'NONE' }));
+  return services.map((service) => ({
+    kind: 'stop-service', db, service, drainTimeout: drainTimeoutS, stopOption: 'NONE',
+  }));
 }
 
 export function relocationStart(db: string, service: string): SrvctlCommand {

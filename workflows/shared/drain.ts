@@ -69,9 +69,11 @@ export async function drainSessions(
   if (policy.onTimeout === 'abort') throw ApplicationFailure.nonRetryable(`${what}; the runbook was told to abort`, 'DrainTimeout');
   let approvedBy: string | undefined;
   if (policy.onTimeout === 'ask') {
-    approvedBy = (await ask(`${what}. Approve to disconnect them after their current transaction (${steps.disconnectHow}); reject to abort and restore.`)).join(', ');
+    const question = `${what}. Approve to disconnect them after their current transaction (${steps.disconnectHow}); reject to abort and restore.`;
+    approvedBy = (await ask(question)).join(', ');
   }
-  journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction (${steps.disconnectHow})${approvedBy ? `, approved by ${approvedBy}` : ''}`);
+  const by = approvedBy ? `, approved by ${approvedBy}` : '';
+  journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction (${steps.disconnectHow})${by}`);
   await steps.disconnect();
   const after = await watched(journal, steps.awaitGone(Date.now() + policy.timeoutMs));
   if (after.total > 0) {

@@ -11,8 +11,13 @@ import { dbSteps } from './activity-options';
 import { causeMessage } from './failure-text';
 import type { RunbookJournal } from './runbook-journal';
 
-export async function readinessStage(journal: RunbookJournal, scope: { cdb: string; pdb?: string }, draining: string[]): Promise<void> {
-  const { readServiceReadiness } = proxyActivities<OrbActivities>({ ...dbSteps, summary: `read the client readiness of ${scope.cdb}'s services (read-only)` });
+export async function readinessStage(
+  journal: RunbookJournal,
+  scope: { cdb: string; pdb?: string },
+  draining: string[],
+): Promise<void> {
+  const summary = `read the client readiness of ${scope.cdb}'s services (read-only)`;
+  const { readServiceReadiness } = proxyActivities<OrbActivities>({ ...dbSteps, summary });
   const read = await readServiceReadiness(scope).catch((err) => causeMessage(err));
   if (typeof read === 'string') return journal.skip('readiness', `could not read the services' attributes: ${read}`);
   const checks = await journal.stage('readiness', async () => drainReadinessChecks(read, draining), (c) => {
