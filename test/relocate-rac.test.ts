@@ -105,12 +105,15 @@ describe('relocate-pdb from a Clusterware-managed CDB (srvctl over SSH)', () => 
   });
 
   test('drain timeout under "abort": the services start again through srvctl on their preferred instances', async () => {
+    const input = oltpInput({ drain: { timeoutMs: 3000, onTimeout: 'abort', pollMs: 500 }, gates: { beforeCopy: null, cutover: null, dropTombstone: null, operator: gate() } });
+    const undo = (await plan(input)).stages.find((s) => s.name === 'drain')!.onFailure;
     const from = (await o.api.oplog()).length;
-    const h = await o.start(oltpInput({ drain: { timeoutMs: 3000, onTimeout: 'abort', pollMs: 500 }, gates: { beforeCopy: null, cutover: null, dropTombstone: null, operator: gate() } }));
+    const h = await o.start(input);
     const r = await o.result(h);
     assert.ok(!r.ok && r.type === 'RunbookCompensated', r.ok ? 'completed' : `${r.type}: ${r.message}`);
     const starts = srvctlLines(await entries(from), 'start service');
     assert.deepEqual(starts.map((l) => / -service (\w+)$/.exec(l)?.[1]).sort(), OLTP_SERVICES);
+    for (const l of starts) assert.ok(undo.includes(l), `sent but not in the plan's undo: ${l}`);
     const rac = await o.api.rac('RACCDB');
     for (const s of rac.services.filter((x: { pdb: string }) => x.pdb === 'OLTP')) {
       assert.deepEqual([...s.runningOn].sort(), [...s.preferred].sort(), `${s.name} back on its preferred instances`);
