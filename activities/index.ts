@@ -2,6 +2,7 @@ import { requireCdb, type EstateConfig } from '../common/estate-config';
 import { openCdb } from './oracle/open-cdb';
 import { racActivities } from './rac-maintenance';
 import { maintenanceActivities } from './node-maintenance';
+import { srvctlExecutorFor } from './srvctl/srvctl-target';
 import { relocationActivities, type OpenCdb } from './relocate-pdb';
 import { approverCheck, gateApproverActivities } from './gate-approvers';
 import { adbAccessFactory } from './adb/cloud-access';
@@ -32,7 +33,15 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
   const settingsOf = (cdb: string) => estate.cdbs[requireCdb(estate, 'cdb', cdb)] ?? {};
   const access = adbAccessFactory(estate);
   return {
-    ...relocationActivities(open, { copyPollMs: opts.copyPollMs, settingsOf, approvers: (gates) => approverCheck(estate, gates) }),
+    ...relocationActivities(open, {
+      copyPollMs: opts.copyPollMs,
+      settingsOf,
+      approvers: (gates) => approverCheck(estate, gates),
+      srvctlLines: async (cdb, commands) => {
+        const ex = await srvctlExecutorFor(estate, cdb);
+        return commands.map((c) => ex.commandLine(c));
+      },
+    }),
     ...gateApproverActivities(estate),
     ...readinessActivities(open, settingsOf),
     ...inputErrorsFinal(serviceFixActivities(estate, open, settingsOf)),

@@ -9,7 +9,11 @@ import { idempotent, oracleStep } from './oracle-step';
 import { whileHeartbeating } from './heartbeat';
 import { countSessionsLeft, watchSessions, type SessionsLeft } from './session-watch';
 import { classifyOracleError, toActivityError } from '../common/oracle-errors';
-import { estatePrerequisites, relocateStatementArgs, type CdbSettings, type RelocationFacts } from './relocation-prereqs';
+import {
+  estatePrerequisites, relocateStatementArgs, srvctlDbOf, type CdbSettings, type RelocationFacts,
+} from './relocation-prereqs';
+import type { SrvctlCommand } from '../common/srvctl/commands';
+import { relocationStart, relocationStops } from '../common/srvctl/relocation-commands';
 import { keystoreProblem } from '../common/estate-config';
 
 /** The CDB ports an activity may open, by estate name. */
@@ -127,6 +131,13 @@ export interface RelocationActivityOptions {
   settingsOf?: (cdb: string) => CdbSettings;
   /** The estate's verdict on a run's approvers (gate-approvers.ts), for the plan; default: not checked */
   approvers?: (gates: RelocatePdbInput['gates']) => CheckResult;
+  /** The command lines srvctl commands would be sent as on a CDB (the executor's own builder), for the plan */
+  srvctlLines?: (cdb: string, commands: SrvctlCommand[]) => Promise<string[]>;
+}
+
+/** How a CDB's services are stopped and started: srvctl's -db when the estate reaches it through srvctl. */
+export interface ServiceManagement {
+  srvctlDb: string | null;
 }
 
 export function relocationActivities(openPort: OpenCdb, opts: RelocationActivityOptions = {}) {
@@ -245,7 +256,11 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       : `source ${sf.ncharCharacterSet}, target ${tf.ncharCharacterSet}: the national character sets must be the same (ORA-65119)`);
 
     const targetOptions = new Set(tf.options.filter((o) => o.status === 'VALID').map((o) => o.compId));
-    const missing = sf.options.filter((o) => o.status === 'VALID' && !targetOptions.has(o.compId)).map((o) => o.compId);
+    // RAC is linked into the binaries, not installed in the dictionary: a single-instance CDB shows it OPTION OFF,
+    // and a PDB from a RAC CDB plugs into it and opens (M. Flechtner, "Einhängen einer RAC-PDB in eine
+    // Single-Instance-Datenbank", markusdba.de, 2022). UNVERIFIED: whether PDB_PLUG_IN_VIOLATIONS has a WARNING row.
+    const needed = sf.options.filter((o) => o.status === 'VALID' && o.compId !== 'RAC');
+    const missing = needed.filter((o) => !targetOptions.has(o.compId)).map((o) => o.compId);
     check(checks, 'installed options', missing.length ? 'fail' : 'pass',
       missing.length ? `${r.targetCdb} lacks options installed in ${r.sourceCdb}: ${missing.join(', ')}` : `every option of ${r.sourceCdb} is installed in ${r.targetCdb}`);
 
@@ -284,6 +299,13 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
     return { checks, facts };
   }
 
+  /** The drain's srvctl command lines on a Clusterware-managed source, and the compensation's, as the run sends them. */
+  async function srvctlPlan(cdb: string, db: string, services: string[], drainTimeoutMs: number) {
+    const stops = await opts.srvctlLines!(cdb, relocationStops(db, services, Math.ceil(drainTimeoutMs / 1000)));
+    const starts = await opts.srvctlLines!(cdb, services.map((s) => relocationStart(db, s)));
+    return { stops, starts };
+  }
+
   const relocation = {
     /** Preflight (see preflight above): the checks, for the run's preflight stage. */
     async preflightRelocation(r: RelocationRef): Promise<CheckResult[]> {
@@ -301,7 +323,43 @@ export function relocationActivities(openPort: OpenCdb, opts: RelocationActivity
       const { checks, facts } = await preflight(r);
       const services = servicesToDrain(await oracleStep('listing the PDB services', () => openCdb(r.sourceCdb).listServices(r.pdb)));
       const all = [...(opts.approvers ? [opts.approvers(input.gates)] : []), ...checks];
-      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks: all, createArgs: relocateStatementArgs(facts), services });
+      const db = srvctlDbOf(r.sourceCdb, facts.source.settings);
+      const srvctl = db !== null && opts.srvctlLines && services.length
+        ? await srvctlPlan(r.sourceCdb, db, services, input.drain.timeoutMs)
+        : undefined;
+      const createArgs = relocateStatementArgs(facts);
+      return buildRelocationPlan(input, relocateWorkflowId(r.sourceCdb, r.pdb), { checks: all, createArgs, services, srvctl });
+    },
+
+    /** Who stops and starts a CDB's services: srvctl (its -db) or DBMS_SERVICE (null), from the estate file. */
+    async serviceManagementOf(p: { cdb: string }): Promise<ServiceManagement> {
+      return { srvctlDb: srvctlDbOf(p.cdb, settingsOf(p.cdb)) };
+    },
+
+    /**
+     * Sessions left on the services after the drain timeout, on a RAC CDB: each one read from GV$SESSION (every
+     * instance) and disconnected after its transaction with ALTER SYSTEM DISCONNECT SESSION '<sid>,<serial#>,@<inst_id>'
+     * POST_TRANSACTION (DBMS_SERVICE.DISCONNECT_SESSION would reach the local instance only). A session already
+     * gone (ORA-00030) counts as done.
+     */
+    async disconnectSessionsEverywhere(p: ServicesRef): Promise<{ disconnected: number; alreadyGone: number }> {
+      const port = openCdb(p.cdb);
+      const ctx = Context.current();
+      let disconnected = 0;
+      let alreadyGone = 0;
+      for (const svc of p.services) {
+        const sessions = await oracleStep(`reading the sessions of ${svc} in ${p.cdb} (GV$SESSION)`, () =>
+          port.listServiceSessions(svc));
+        for (const ref of sessions) {
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cancelled while disconnecting sessions');
+          ctx.heartbeat({ disconnecting: svc });
+          const id = `${ref.sid},${ref.serial},@${ref.instId}`;
+          const done = await oracleStep(`disconnecting session ${id} of ${svc}`, () => idempotent(() => port.disconnectSession(ref)));
+          if (done) disconnected++;
+          else alreadyGone++;
+        }
+      }
+      return { disconnected, alreadyGone };
     },
 
     /** ALTER PLUGGABLE DATABASE <pdb> SAVE STATE INSTANCES=ALL on the source. Idempotent by nature. */

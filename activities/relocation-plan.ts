@@ -11,8 +11,11 @@ import { relocateWorkflowId, type CheckResult, type GatePolicy, type RelocatePdb
 import { describeStatement, statements, type RelocateStatementArgs, type Statement } from './oracle/statements';
 
 export interface PlanStep {
-  /** statement: changes the estate; read: read-only queries; gate: waits for people; wait: watches; note: context */
-  kind: 'statement' | 'read' | 'gate' | 'wait' | 'note';
+  /**
+   * statement: changes the estate; command: a srvctl command line run on a cluster node (over SSH); read: read-only
+   * queries; gate: waits for people; wait: watches; note: context
+   */
+  kind: 'statement' | 'command' | 'read' | 'gate' | 'wait' | 'note';
   /** The CDB it runs against (statements and reads) */
   cdb?: string;
   /** What a person reads: the statement with its binds, or the gate and its approvers */
@@ -49,6 +52,8 @@ export interface PlanFacts {
   createArgs: RelocateStatementArgs;
   /** Services of the PDB that run now and would be drained (the default service never is) */
   services: string[];
+  /** A Clusterware-managed source: the srvctl command lines of the drain (stops) and of its undo (starts), as sent */
+  srvctl?: { stops: string[]; starts: string[] };
 }
 
 function gateText(name: string, g: GatePolicy, startedBy: string): string {
@@ -61,12 +66,67 @@ function run(cdb: string, s: Statement, when?: string): PlanStep {
   return { kind: 'statement', cdb, text: describeStatement(s), statement: s, ...(when ? { when } : {}) };
 }
 
+function command(cdb: string, line: string): PlanStep {
+  return { kind: 'command', cdb, text: line };
+}
+
+/** The drain's steps on a single-instance source: DBMS_SERVICE stops, then DISCONNECT_SESSION if the policy says so. */
+function dbmsServiceDrain(input: RelocatePdbInput, services: string[], drainSeconds: number): PlanStep[] {
+  const { pdb, sourceCdb: src } = input;
+  return [
+    ...services.map((s) => run(src, statements.stopService(pdb, s, { stopOption: 'NONE', drainTimeoutSeconds: drainSeconds }))),
+    ...drainWatch(input, services),
+    ...(input.drain.onTimeout === 'abort'
+      ? []
+      : services.map((s) => run(src, statements.disconnectSessions(pdb, s, 'POST_TRANSACTION'), disconnectWhen(input)))),
+  ];
+}
+
+/** On a Clusterware-managed source: srvctl stops on every instance, then a cluster-wide disconnect per session. */
+function srvctlDrain(input: RelocatePdbInput, services: string[], stops: string[]): PlanStep[] {
+  const src = input.sourceCdb;
+  const example = describeStatement(statements.disconnectSession({ sid: 123, serial: 4567, instId: 2 }));
+  return [
+    ...stops.map((line) => command(src, line)),
+    ...drainWatch(input, services),
+    ...(input.drain.onTimeout === 'abort'
+      ? []
+      : [{
+          kind: 'note' as const,
+          cdb: src,
+          when: disconnectWhen(input),
+          text: `each session still on ${services.join(', ')}, read from GV$SESSION on every instance, disconnected after its ` +
+            `transaction (e.g. ${example})`,
+        }]),
+  ];
+}
+
+function disconnectWhen(input: RelocatePdbInput): string {
+  return `sessions remain after the drain timeout${input.drain.onTimeout === 'ask' ? ' and the gate is approved' : ''}`;
+}
+
+function drainWatch(input: RelocatePdbInput, services: string[]): PlanStep[] {
+  const when = 'sessions remain after the drain timeout';
+  const timeout = formatDuration(input.drain.timeoutMs);
+  const count = `count sessions on ${services.join(', ')} (GV$SESSION, every instance) until none is left, for up to ${timeout}`;
+  const ask = { kind: 'gate' as const, text: gateText('drain-timeout', input.gates.operator, input.startedBy), when };
+  const abort = { kind: 'note' as const, text: `sessions left after ${timeout}: the run aborts and undoes (--on-drain-timeout abort)`, when };
+  return [
+    { kind: 'wait', cdb: input.sourceCdb, text: count },
+    ...(input.drain.onTimeout === 'ask' ? [ask] : []),
+    ...(input.drain.onTimeout === 'abort' ? [abort] : []),
+  ];
+}
+
 export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string, f: PlanFacts): RelocationPlan {
   const { pdb, sourceCdb: src, targetCdb: tgt, availability } = input;
   const upgrade = input.upgrade === true;
   const drainSeconds = Math.ceil(input.drain.timeoutMs / 1000);
   const restoreSource = `undo: drop the copy in ${tgt} (${statements.dropPdb(pdb).sql}, only a copy never opened, while ${pdb} is intact in ${src}), make sure ${pdb} is open READ WRITE in ${src}`;
-  const restoreServices = f.services.length ? `, start ${f.services.join(', ')} again in ${src}` : '';
+  const listed = f.services.join(', ');
+  const restoreServices = !f.services.length ? ''
+    : f.srvctl ? `, start ${listed} again in ${src} on their preferred instances: ${f.srvctl.starts.join('; ')}`
+      : `, start ${listed} again in ${src}`;
   const afterOpen = (stage: string) =>
     `no automatic undo after the open: the run waits at ${gateText(`recover-${stage}`, input.gates.operator, input.startedBy)}: approve retries ${stage}, reject stops and lists what is left to do`;
   const stages: PlanStage[] = [];
@@ -83,6 +143,12 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
     purpose: 'every prerequisite of a relocation, read-only',
     steps: [{ kind: 'read', text: `${f.checks.length} checks on ${src} and ${tgt} (see the preflight list)` }],
     onFailure: 'the run ends, nothing changed',
+  });
+  stage({
+    name: 'readiness',
+    purpose: 'the client readiness of each service that will drain, judged for AC, TAC and TAF: a warning, never a refusal',
+    steps: [{ kind: 'read', cdb: src, text: `CDB_SERVICES of ${pdb} in ${src}: ${listed || 'no service to drain'} (orb check readiness)` }],
+    onFailure: 'the attributes cannot be read: the stage is skipped, saying why',
   });
   stage({
     name: 'save-state',
@@ -111,18 +177,10 @@ export function buildRelocationPlan(input: RelocatePdbInput, workflowId: string,
   );
   stage({
     name: 'drain',
-    purpose: `let sessions leave ${pdb}'s services in ${src} without force (FAN planned DOWN tells the pools)`,
+    purpose: `let sessions leave ${pdb}'s services in ${src} without force (FAN planned DOWN tells the pools)` +
+      (f.srvctl ? `; ${src} is Clusterware-managed: srvctl stops them on every instance` : ''),
     steps: f.services.length
-      ? [
-          ...f.services.map((s) => run(src, statements.stopService(pdb, s, { stopOption: 'NONE', drainTimeoutSeconds: drainSeconds }))),
-          { kind: 'wait', cdb: src, text: `count sessions on ${f.services.join(', ')} (GV$SESSION) until none is left, for up to ${formatDuration(input.drain.timeoutMs)}` },
-          ...(input.drain.onTimeout === 'ask'
-            ? [{ kind: 'gate' as const, text: gateText('drain-timeout', input.gates.operator, input.startedBy), when: 'sessions remain after the drain timeout' }]
-            : []),
-          ...(input.drain.onTimeout === 'abort'
-            ? [{ kind: 'note' as const, text: `sessions left after ${formatDuration(input.drain.timeoutMs)}: the run aborts and undoes (--on-drain-timeout abort)`, when: 'sessions remain after the drain timeout' }]
-            : f.services.map((s) => run(src, statements.disconnectSessions(pdb, s, 'POST_TRANSACTION'), `sessions remain after the drain timeout${input.drain.onTimeout === 'ask' ? ' and the gate is approved' : ''}`))),
-        ]
+      ? f.srvctl ? srvctlDrain(input, f.services, f.srvctl.stops) : dbmsServiceDrain(input, f.services, drainSeconds)
       : [{ kind: 'note', text: `${pdb} has no running service besides its default one: nothing to drain` }],
     onFailure: `${restoreSource}${restoreServices}`,
   });

@@ -12,6 +12,8 @@ import type { FileNameConvert, RelocateStatementArgs } from './oracle/statements
 /** What the estate file says about a CDB beyond how to reach it. */
 export interface CdbSettings {
   clusterware?: boolean;
+  /** srvctl over SSH (the estate's cdbs.X.srvctl): its -db, when set (a lab CDB defaults it to its name in lower case) */
+  srvctl?: { db?: string };
   keystorePassword?: SecretRef;
   /** Why the worker cannot use the keystore password (unreadable, unquotable), when it cannot: read on the worker */
   keystoreProblem?: string | null;
@@ -74,33 +76,60 @@ export function estatePrerequisites(f: RelocationFacts): CheckResult[] {
   return [clusterwareCheck(f), tdeCheck(f), placementCheck(f), versionCheck(f)];
 }
 
+/** The srvctl -db of a CDB the estate reaches through srvctl, else null (its services are DBMS_SERVICE's). */
+export function srvctlDbOf(cdb: string, s: CdbSettings): string | null {
+  return s.srvctl ? (s.srvctl.db ?? cdb.toLowerCase()) : null;
+}
+
+/**
+ * Who stops and starts the services: DBMS_SERVICE on a single-instance CDB; srvctl on a Clusterware-managed source
+ * (the drain stops them on every instance without -force, the compensation starts them again). A Clusterware-managed
+ * target is refused: its services would have to be added to its Clusterware (srvctl add service), which orb does not do.
+ */
 function clusterwareCheck(f: RelocationFacts): CheckResult {
-  const managed = [f.source.settings.clusterware ? f.sourceCdb : null, f.target.settings.clusterware ? f.targetCdb : null].filter((c): c is string => c !== null);
+  const check = 'service management';
   const rac = [
     { cdb: f.sourceCdb, side: f.source },
     { cdb: f.targetCdb, side: f.target },
   ].filter((x) => !x.side.settings.clusterware && x.side.facts.instances.length > 1);
   if (rac.length) {
     return {
-      check: 'service management',
+      check,
       outcome: 'fail',
       reason:
         rac.map((x) => `${x.cdb} runs ${x.side.facts.instances.length} instances (${x.side.facts.instances.join(', ')})`).join(' and ') +
         ': a RAC CDB\'s services are managed by Clusterware and drained with srvctl; DBMS_SERVICE drain options for another instance ' +
-        'raise ORA-44791. Mark it "clusterware": true in the estate file; orb has no srvctl drain yet, so the run stops here, before any change',
+        `raise ORA-44791. Give it a "srvctl" object in the estate file (cdbs.${rac[0]!.cdb}.srvctl); the run stops here, before any change`,
     };
   }
-  if (!managed.length) {
-    return { check: 'service management', outcome: 'pass', reason: `neither CDB is marked Clusterware-managed: services are stopped and started with DBMS_SERVICE` };
+  const problems: string[] = [];
+  if (f.target.settings.clusterware) {
+    problems.push(
+      `${f.targetCdb} is marked Clusterware-managed (RAC / Oracle Restart): ${f.pdb}'s services would have to be added to its ` +
+        `Clusterware (srvctl add service -db <db> -service <svc> -pdb ${f.pdb} -preferred ...) before they can start there, and orb does ` +
+        'not add services to a cluster; relocate into a single-instance CDB, or add and start them by hand after a manual move',
+    );
   }
-  return {
-    check: 'service management',
-    outcome: 'fail',
-    reason:
-      `${managed.join(' and ')} ${managed.length > 1 ? 'are' : 'is'} marked Clusterware-managed (RAC / Oracle Restart) in the estate file: their services must be ` +
-      'stopped, drained and started with srvctl. DBMS_SERVICE does not act on Clusterware-managed services (drain options for another ' +
-      'instance raise ORA-44791, DISCONNECT_SESSION acts on the local instance only), and orb has no srvctl drain yet; the run stops here, before any change',
-  };
+  const sourceDb = srvctlDbOf(f.sourceCdb, f.source.settings);
+  if (f.source.settings.clusterware && sourceDb === null) {
+    problems.push(
+      `${f.sourceCdb} is marked Clusterware-managed but the estate gives no srvctl for it: set cdbs.${f.sourceCdb}.srvctl (db, path, nodes) ` +
+        'so that its services are drained with srvctl (DBMS_SERVICE does not act on Clusterware-managed services: drain options for ' +
+        'another instance raise ORA-44791, DISCONNECT_SESSION acts on the local instance only)',
+    );
+  }
+  if (problems.length) return { check, outcome: 'fail', reason: `${problems.join('; ')}. The run stops here, before any change` };
+  if (sourceDb !== null) {
+    return {
+      check,
+      outcome: 'pass',
+      reason:
+        `${f.sourceCdb} is Clusterware-managed: its services are drained with srvctl on every instance (srvctl stop service -db ${sourceDb} ` +
+        '-service <svc> -drain_timeout <s> -stopoption NONE, no -force), sessions left at the timeout disconnected cluster-wide ' +
+        `(ALTER SYSTEM DISCONNECT SESSION ... POST_TRANSACTION); in ${f.targetCdb} they are started with DBMS_SERVICE`,
+    };
+  }
+  return { check, outcome: 'pass', reason: 'neither CDB is marked Clusterware-managed: services are stopped and started with DBMS_SERVICE' };
 }
 
 function tdeCheck(f: RelocationFacts): CheckResult {

@@ -2,7 +2,9 @@
 import type { RelocationPlan } from '../activities/relocation-plan';
 import { table } from './render';
 
-const KIND: Record<string, string> = { statement: 'run', read: 'read', gate: 'gate', wait: 'watch', note: 'note' };
+const KIND: Record<string, string> = {
+  statement: 'run', command: 'run', read: 'read', gate: 'gate', wait: 'watch', note: 'note',
+};
 
 export function renderPlan(p: RelocationPlan): string {
   const n = (o: string) => p.preflight.filter((c) => c.outcome === o).length;
@@ -20,7 +22,8 @@ export function renderPlan(p: RelocationPlan): string {
     out.push('', `${String(i + 1).padStart(2)}. ${s.name}${s.skipped ? `  (skipped: ${s.skipped})` : ` — ${s.purpose}`}`);
     for (const step of s.steps) {
       const where = step.cdb ? `[${step.cdb}] ` : '';
-      out.push(`      ${KIND[step.kind]!.padEnd(5)}  ${step.kind === 'statement' ? where : ''}${step.text}`);
+      const runs = step.kind === 'statement' || step.kind === 'command';
+      out.push(`      ${KIND[step.kind]!.padEnd(5)}  ${runs ? where : ''}${step.text}`);
       if (step.when) out.push(`             only if ${step.when}`);
     }
     if (!s.skipped && s.onFailure) out.push(`      on failure: ${s.onFailure}`);

@@ -163,7 +163,7 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
   lab: { url: process.env.ORB_LAB_URL ?? 'http://127.0.0.1:7480' },
   cdbs: {
     CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
-    CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK' } },
+    CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK', RACCDB: 'RACCDB_LINK' } },
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
     // The lab's RAC CDBs (RACCDB: raccdb1/raccdb2 on racnode1/racnode2; TRICDB: three instances), maintained

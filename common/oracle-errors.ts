@@ -66,6 +66,8 @@ const IDEMPOTENT: Record<string, string> = {
   // 19c (it appears to return quietly). ORA-44305 ("service is running", err_service_in_use in
   // dbmssrv.sql) is the code it would raise; DELETE_SERVICE also raises it, which orb never calls.
   'ORA-44305': 'The service is already running: starting it had already been done.',
+  // Raised by ALTER SYSTEM DISCONNECT | KILL SESSION only (orb's cluster-wide disconnect): the session has left.
+  'ORA-00030': 'The session does not exist any more: disconnecting it had already been done.',
 };
 
 const PERMANENT: Record<string, string> = {

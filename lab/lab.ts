@@ -297,6 +297,11 @@ export class Lab {
         return this.state.sessions.filter((x) => x.cdb.toUpperCase() === cdb.name.toUpperCase() && x.pdb.toUpperCase() === s('pdb').toUpperCase()).length;
       case 'countSessions':
         return svcOps.countSessions(ctx, cdb, s('service'));
+      case 'listServiceSessions':
+        return svcOps.listServiceSessions(ctx, cdb, s('service'));
+      case 'disconnectSession':
+        svcOps.disconnectSession(ctx, cdb, { instId: a.instId as number, sid: a.sid as number, serial: a.serial as number });
+        return undefined;
       case 'listPdbs':
         return pdbOps.listPdbs(ctx, cdb);
       case 'countFailoverSessions':

@@ -247,7 +247,9 @@ function checkCompatible(source: LabCdb, target: LabCdb): void {
  */
 function optionViolations(source: LabCdb, target: LabCdb): LabPlugInViolation[] {
   return source.options
-    .filter((o) => o.status === 'VALID' && !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
+    // RAC is a linked option, not a dictionary component a PDB needs (activities/relocate-pdb.ts preflight): no violation.
+    .filter((o) => o.status === 'VALID' && o.compId !== 'RAC')
+    .filter((o) => !target.options.some((x) => x.compId === o.compId && x.status === 'VALID'))
     .map((o) => ({
       type: 'ERROR',
       message: `Database option ${o.compId} mismatch: PDB installed version ${source.version}. CDB installed version NULL.`,
@@ -414,17 +416,32 @@ export function upgradePdb(ctx: SimContext, cdb: LabCdb, name: string): PdbState
   return getPdb(ctx, cdb, pdb.name)!;
 }
 
+/**
+ * A PDB relocated out of a Clusterware-managed CDB leaves its cluster: its services are no longer Clusterware
+ * resources there (gone from srvctl status / config service, and from the RAC invariants), and the client pools of
+ * those services go with them (their applications reconnect to the target through their own connect strings, which
+ * the lab does not model: as for any relocated PDB, the target starts with no user session).
+ */
+function leaveCluster(cdb: LabCdb, pdb: LabPdb): void {
+  if (!cdb.cluster) return;
+  for (const s of pdb.services) delete s.crs;
+  cdb.cluster.pools = cdb.cluster.pools.filter((p) => !sameName(p.pdb, pdb.name));
+}
+
 /** The first open of a relocated PDB: closes the source, then makes the target NORMAL / READ WRITE. */
 function completeRelocation(ctx: SimContext, cdb: LabCdb, pdb: LabPdb): void {
   const { state } = ctx;
   const from = pdb.relocatedFrom;
   const sourceCdb = from ? findCdb(state, from.cdb) : undefined;
   const source = sourceCdb && from ? findPdb(sourceCdb, from.pdb) : undefined;
-  const services = source ? source.services.map((s) => ({ ...s, runningOn: [] as string[] })) : [];
+  // The PDB's services come along as CDB_SERVICES rows; Clusterware's resources for them stay with the source's
+  // cluster (lab/RAC.md: the lab drops them there, where `srvctl remove service` would be needed).
+  const services = source ? source.services.map(({ crs: _crs, ...s }) => ({ ...s, runningOn: [] as string[] })) : [];
   if (sourceCdb && source && from) {
     // Drain and close the source: its sessions are disconnected, its services stop.
     removeSessions(state, { cdb: sourceCdb.name, pdb: source.name });
     removeDrains(state, { cdb: sourceCdb.name, pdb: source.name });
+    leaveCluster(sourceCdb, source);
     for (const s of source.services) s.runningOn = [];
     if (from.availability === 'MAX') {
       // The tombstone stays in V$PDBS (MOUNTED) and V$CONTAINERS, forwarding connections to the target.

@@ -6,6 +6,7 @@ import { ensureOciSeed } from './oci/cloud-seed';
 import { LAB_STATE_VERSION, type LabState } from './model';
 import { DEFAULT_RAC_SETTINGS } from './rac/cluster';
 import { addRacSeed } from './rac/rac-seed';
+import { link } from './seed-parts';
 
 export function saveState(file: string, state: LabState): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -33,6 +34,14 @@ export function loadState(file: string): LabState | null {
   return withDefaults(raw as LabState);
 }
 
+/** CDB2's link to RACCDB (OLTP's relocation), for a state file saved before it existed. */
+function addRacLink(state: LabState): void {
+  const cdb2 = state.cdbs.find((c) => c.name === 'CDB2');
+  if (cdb2 && state.cdbs.some((c) => c.name === 'RACCDB') && !cdb2.dbLinks.some((l) => l.name === 'RACCDB_LINK')) {
+    cdb2.dbLinks.push(link('RACCDB_LINK', 'RACCDB'));
+  }
+}
+
 /** Fields added after a state file was written get the seed's defaults (no reset needed). */
 function withDefaults(state: LabState): LabState {
   state.cloud ??= emptyCloud();
@@ -40,6 +49,7 @@ function withDefaults(state: LabState): LabState {
   state.settings.adbRoleChangeSec ??= state.seed === 'test' ? 20 : 120;
   state.settings.rac ??= { ...DEFAULT_RAC_SETTINGS[state.seed === 'test' ? 'test' : 'demo'] };
   addRacSeed(state);
+  addRacLink(state);
   for (const cdb of state.cdbs) {
     cdb.dbCreateFileDest ??= '/u02/oradata';
     cdb.keystoreStatus ??= 'OPEN';

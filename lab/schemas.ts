@@ -67,6 +67,10 @@ export const OP_ARGS = {
   modifyService: z.object({ pdb: name, service: name, changes: serviceChanges }).strict(),
   disconnectSessions: z.object({ pdb: name, service: name, option: z.enum(['POST_TRANSACTION', 'IMMEDIATE', 'NOREPLAY']) }).strict(),
   countSessions: z.object({ service: name }).strict(),
+  listServiceSessions: z.object({ service: name }).strict(),
+  disconnectSession: z
+    .object({ instId: z.number().int().min(1), sid: z.number().int().min(0), serial: z.number().int().min(0) })
+    .strict(),
   countPdbSessions: pdbArg,
   listPdbs: empty,
   countFailoverSessions: pdbArg,
@@ -80,7 +84,7 @@ export type OpArgs<K extends OpName> = z.infer<(typeof OP_ARGS)[K]>;
 /** Operations that change the estate: recorded in the oplog. */
 export const MUTATING_OPS: ReadonlySet<OpName> = new Set<OpName>([
   'savePdbState', 'createPdbRelocate', 'openPdb', 'closePdb', 'dropPdb', 'startService', 'stopService', 'modifyService',
-  'disconnectSessions',
+  'disconnectSessions', 'disconnectSession',
 ]);
 
 export function isOpName(op: string): op is OpName {

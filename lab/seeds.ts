@@ -4,7 +4,8 @@
  * `demo` (default speed 4 simulated s per real s):
  *   CDB1, CDB2: 19c, Linux x86 64-bit (platform 13, Little endian), AL32UTF8 / AL16UTF16,
  *     local undo, ARCHIVELOG, one instance each (cdb1, cdb2). Links: CDB2_LINK in CDB1 (to CDB2),
- *     CDB1_LINK and CDB3_LINK in CDB2 (to CDB1, CDB3). Link user C##RELOCATE everywhere: common,
+ *     CDB1_LINK, CDB3_LINK, CDB4_LINK and RACCDB_LINK in CDB2 (to CDB1, CDB3, CDB4, RACCDB: OLTP can move
+ *     from the RAC CDB RACCDB into CDB2). Link user C##RELOCATE everywhere: common,
  *     CREATE SESSION + CREATE PLUGGABLE DATABASE, SYSOPER.
  *   SALES (20 GiB) in CDB1, open READ WRITE, services SALES_RW (Application Continuity:
  *     failover_type TRANSACTION, commit_outcome TRUE), SALES_RO (no failover), the default
@@ -85,7 +86,11 @@ export function buildSeed(name: SeedName): LabState {
 
   const cdb1 = cdb('CDB1', { dbLinks: [link('CDB2_LINK', 'CDB2')] });
   cdb1.pdbs.push(openPdb(cdb1, 'SALES', shape.salesBytes, [salesRw, salesRo], ['cdb1']));
-  const cdb2 = cdb('CDB2', { dbLinks: [link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3'), link('CDB4_LINK', 'CDB4')] });
+  const cdb2 = cdb('CDB2', {
+    dbLinks: [
+      link('CDB1_LINK', 'CDB1'), link('CDB3_LINK', 'CDB3'), link('CDB4_LINK', 'CDB4'), link('RACCDB_LINK', 'RACCDB'),
+    ],
+  });
   const cdb3 = cdb('CDB3', {
     platformId: 6,
     platformName: 'AIX-Based Systems (64-bit)',

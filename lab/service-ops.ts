@@ -15,7 +15,9 @@
  *  - DISCONNECT_SESSION acts on the sessions of the local instance only;
  *  - an instance name the CDB does not have is ORA-44313 (reference; message text UNVERIFIED).
  */
-import type { AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, StopOption } from '../activities/oracle/port';
+import type {
+  AcchkServiceStats, DisconnectOption, FailoverSessionCount, ServiceInfo, SessionCount, SessionRef, StopOption,
+} from '../activities/oracle/port';
 import { LabError, ora } from './lab-error';
 import { cancelDrain, startDrain } from './drain';
 import { findPdb, findService, instanceNames, isOpen, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
@@ -108,6 +110,34 @@ export function disconnectSessions(ctx: SimContext, cdb: LabCdb, pdbName: string
   const pdb = requirePdb(cdb, pdbName);
   const svc = requireService(pdb, serviceName);
   return removeSessions(ctx.state, { cdb: cdb.name, pdb: pdb.name, service: svc.name, instance: localInstance(cdb) });
+}
+
+/** A session's SERIAL# as GV$SESSION would show it (the lab keeps none: derived from its SID, as for copier sessions). */
+export function serialOf(sid: number): number {
+  return 1 + ((sid * 104_729) % 65_000);
+}
+
+/** SELECT inst_id, sid, serial# FROM gv$session WHERE service_name = :svc AND type = 'USER' (every instance). */
+export function listServiceSessions(ctx: SimContext, cdb: LabCdb, serviceName: string): SessionRef[] {
+  const number = (inst: string) => cdb.instances.find((i) => i.name === inst)?.number ?? 1;
+  return ctx.state.sessions
+    .filter((s) => sameName(s.cdb, cdb.name) && sameName(s.service, serviceName))
+    .map((s) => ({ instId: number(s.instance), sid: s.sid, serial: serialOf(s.sid) }))
+    .sort((a, b) => a.instId - b.instId || a.sid - b.sid);
+}
+
+/**
+ * ALTER SYSTEM DISCONNECT SESSION 'sid,serial#,@inst_id' POST_TRANSACTION, from the root: works on any instance of
+ * the CDB. The session leaves as the lab's DISCONNECT_SESSION POST_TRANSACTION lets it (the lab models no open
+ * transaction: at once). ORA-00030 when no such session exists (gone already, or another SERIAL#: a reused SID).
+ */
+export function disconnectSession(ctx: SimContext, cdb: LabCdb, ref: SessionRef): void {
+  const inst = cdb.instances.find((i) => i.number === ref.instId);
+  const s = inst && ctx.state.sessions.find(
+    (x) => sameName(x.cdb, cdb.name) && x.instance === inst.name && x.sid === ref.sid && serialOf(x.sid) === ref.serial,
+  );
+  if (!s) throw ora('ORA-00030', `ORA-00030: User session ID does not exist. (${ref.sid},${ref.serial},@${ref.instId})`);
+  ctx.state.sessions = ctx.state.sessions.filter((x) => x !== s);
 }
 
 /** SELECT inst_id, COUNT(*) FROM gv$session WHERE service_name = :svc AND type = 'USER' GROUP BY inst_id (rows only for instances with sessions). */

@@ -38,6 +38,7 @@ interface OplogEntry {
   outcome: string;
   error?: { code: string; message: string };
   faultId?: number;
+  statement?: { sql: string };
 }
 
 describe('lab process and HTTP API', () => {
@@ -284,6 +285,21 @@ describe('lab process and HTTP API', () => {
     assert.equal(await total(cdb1, 'SALES_RW'), 3, 'long-running sessions never leave on their own');
     await cdb1.disconnectSessions('SALES', 'SALES_RW', 'POST_TRANSACTION');
     assert.deepEqual(await cdb1.countSessions('SALES_RW'), []);
+  });
+
+  test('ALTER SYSTEM DISCONNECT SESSION reaches a session on any instance (CDB4: two); a gone one is ORA-00030', async () => {
+    const cdb4 = labCdb(lab.url, 'CDB4');
+    const refs = await cdb4.listServiceSessions('FIN_APP');
+    assert.deepEqual([...new Set(refs.map((r) => r.instId))], [1, 2], 'sessions on both instances, INST_ID 1 and 2');
+    const other = refs.find((r) => r.instId === 2)!;
+    await cdb4.disconnectSession(other); // DBMS_SERVICE.DISCONNECT_SESSION would reach instance 1 only
+    assert.equal((await cdb4.listServiceSessions('FIN_APP')).length, refs.length - 1);
+    assert.equal(await codeOf(cdb4.disconnectSession(other)), 'ORA-00030', 'already gone');
+    const forged = refs.find((r) => r.instId === 1)!;
+    assert.equal(await codeOf(cdb4.disconnectSession({ ...forged, serial: forged.serial + 1 })), 'ORA-00030', 'another SERIAL#: not that session');
+    assert.equal(await codeOf(cdb4.disconnectSession({ ...forged, instId: 2 })), 'ORA-00030', 'not on that instance');
+    const logged = (await oplog()).filter((e) => e.op === 'disconnectSession');
+    assert.equal(logged[0]!.statement?.sql, `ALTER SYSTEM DISCONNECT SESSION '${other.sid},${other.serial},@2' POST_TRANSACTION`);
   });
 
   test('stop with IMMEDIATE and no drain time disconnects everyone at once; a restart keeps who is left', async () => {

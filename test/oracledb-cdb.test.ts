@@ -15,6 +15,7 @@ import {
 import { isConnectionLost, toActivityError } from '../common/oracle-errors';
 import { SESSION_STATE_SQL } from '../activities/oracle/session-state';
 import { InputError } from '../common/input-error';
+import { classifyOracleError } from '../common/oracle-errors';
 
 /** A recorded execute() call. */
 interface Call {
@@ -960,6 +961,37 @@ describe('services', () => {
       { instance: 'cdb1_2', count: 0 },
     ]);
     assert.deepEqual(db.calls, [{ conn: 1, sql: SQL, binds: { svc: 'sales_rw' }, options: OBJ }]);
+  });
+});
+
+describe('cluster-wide disconnect (ALTER SYSTEM DISCONNECT SESSION)', () => {
+  const LIST = "SELECT INST_ID, SID, SERIAL# FROM GV$SESSION WHERE SERVICE_NAME = :svc AND TYPE = 'USER' ORDER BY INST_ID, SID";
+
+  test('listServiceSessions reads INST_ID, SID, SERIAL# of the service on every instance, the name bound', async () => {
+    db.on(LIST, [{ INST_ID: 1, SID: 57, 'SERIAL#': 31337 }, { INST_ID: 2, SID: 102, 'SERIAL#': 4 }]);
+    assert.deepEqual(await port().listServiceSessions('ORDERS_UNI'), [{ instId: 1, sid: 57, serial: 31337 }, { instId: 2, sid: 102, serial: 4 }]);
+    assert.deepEqual(db.calls, [{ conn: 1, sql: LIST, binds: { svc: 'ORDERS_UNI' }, options: OBJ }]);
+  });
+
+  test('disconnectSession: the exact statement in the root, no binds (ALTER SYSTEM takes none)', async () => {
+    await port().disconnectSession({ instId: 2, sid: 102, serial: 4 });
+    assert.deepEqual(db.calls.map((c) => [c.sql, c.binds]), [["ALTER SYSTEM DISCONNECT SESSION '102,4,@2' POST_TRANSACTION", {}]]);
+  });
+
+  test('numbers that are not safe whole numbers (forged GV$SESSION rows) never reach the SQL text', async () => {
+    const forged = [
+      { instId: 1, sid: 1.5, serial: 1 }, { instId: 1, sid: -1, serial: 1 }, { instId: 0, sid: 1, serial: 1 },
+      { instId: 1, sid: 1, serial: 2 ** 60 }, { instId: 1, sid: Number.NaN, serial: 1 }, { instId: 1, sid: "1','2" as never, serial: 1 },
+    ];
+    for (const ref of forged) await assert.rejects(port().disconnectSession(ref), InputError, JSON.stringify(ref));
+    assert.equal(db.connects.length, 0);
+  });
+
+  test('ORA-00030 (the session is gone) propagates; orb classifies it as already done', async () => {
+    const err = oraError(30, 'User session ID does not exist.');
+    db.on("ALTER SYSTEM DISCONNECT SESSION '7,8,@1' POST_TRANSACTION", err);
+    await assert.rejects(port().disconnectSession({ instId: 1, sid: 7, serial: 8 }), (e) => e === err);
+    assert.equal(classifyOracleError(err).kind, 'idempotent');
   });
 });
 

@@ -42,7 +42,7 @@ describe('orb plan, the target fence and the upgrade path', () => {
     const create = planStatements(p).find((s) => s.statement.sql.startsWith('CREATE PLUGGABLE DATABASE'));
     assert.equal(create?.statement.sql, 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY MAX');
     assert.deepEqual(p.stages.map((s) => s.name), [
-      'fence', 'preflight', 'save-state', 'approve-copy', 'copy', 'approve-cutover', 'drain', 'open', 'verify', 'start-services', 'save-state-target', 'drop-tombstone',
+      'fence', 'preflight', 'readiness', 'save-state', 'approve-copy', 'copy', 'approve-cutover', 'drain', 'open', 'verify', 'start-services', 'save-state-target', 'drop-tombstone',
     ]);
     assert.match(p.stages.find((s) => s.name === 'approve-cutover')!.steps[0]!.text, /1 approval\(s\) from bob, carol/);
     assert.match(p.stages.find((s) => s.name === 'copy')!.onFailure, /drop the copy in CDB2/);

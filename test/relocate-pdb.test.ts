@@ -34,6 +34,7 @@ describe('relocate-pdb runbook against a real Temporal server and a lab process'
     assert.deepEqual(names, [
       'fence:succeeded',
       'preflight:succeeded',
+      'readiness:succeeded',
       'save-state:succeeded',
       'approve-copy:skipped',
       'copy:succeeded',

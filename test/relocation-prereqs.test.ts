@@ -33,16 +33,33 @@ describe('estate prerequisites of a relocation', () => {
     assert.equal(statements.createPdbRelocate(relocateStatementArgs(facts())).sql, 'CREATE PLUGGABLE DATABASE SALES FROM SALES@CDB1_LINK RELOCATE AVAILABILITY NORMAL');
   });
 
-  test('a Clusterware-managed CDB is refused for the drain, naming srvctl and ORA-44791', () => {
+  test('a Clusterware-managed source without srvctl in the estate is refused, naming cdbs.X.srvctl and ORA-44791', () => {
     const c = outcome(facts({ source: { settings: { clusterware: true } } as never }), 'service management');
     assert.equal(c.outcome, 'fail');
-    assert.match(c.reason, /CDB1 is marked Clusterware-managed.*srvctl.*ORA-44791/);
+    assert.match(c.reason, /CDB1 is marked Clusterware-managed but the estate gives no srvctl for it: set cdbs\.CDB1\.srvctl.*ORA-44791/);
+  });
+
+  test('a source reached through srvctl passes: its services are drained with srvctl on every instance, no -force', () => {
+    const rac = { ...FACTS, instances: ['raccdb1', 'raccdb2'] };
+    const c = outcome(facts({ source: { facts: rac, settings: { clusterware: true, srvctl: { db: 'raccdb' } } } as never }), 'service management');
+    assert.equal(c.outcome, 'pass', c.reason);
+    assert.match(c.reason, /CDB1 is Clusterware-managed: its services are drained with srvctl on every instance \(srvctl stop service -db raccdb -service <svc> -drain_timeout <s> -stopoption NONE, no -force\)/);
+    assert.match(c.reason, /ALTER SYSTEM DISCONNECT SESSION/);
+    // A lab CDB's srvctl object may leave db out: the CDB's name in lower case.
+    const lab = outcome(facts({ source: { facts: rac, settings: { clusterware: true, srvctl: {} } } as never }), 'service management');
+    assert.match(lab.reason, /-db cdb1 /);
+  });
+
+  test('a Clusterware-managed target stays refused: its services would need srvctl add service', () => {
+    const c = outcome(facts({ target: { facts: FACTS, settings: { clusterware: true, srvctl: { db: 'raccdb' } } } }), 'service management');
+    assert.equal(c.outcome, 'fail');
+    assert.match(c.reason, /CDB2 is marked Clusterware-managed .*srvctl add service -db <db> -service <svc> -pdb SALES.*orb does not add services to a cluster/);
   });
 
   test('a CDB with several instances is refused for the drain even when the estate does not say Clusterware', () => {
     const c = outcome(facts({ source: { facts: { ...FACTS, instances: ['cdb4_1', 'cdb4_2'] } } as never }), 'service management');
     assert.equal(c.outcome, 'fail');
-    assert.match(c.reason, /CDB1 runs 2 instances \(cdb4_1, cdb4_2\).*ORA-44791.*"clusterware": true/);
+    assert.match(c.reason, /CDB1 runs 2 instances \(cdb4_1, cdb4_2\).*ORA-44791.*cdbs\.CDB1\.srvctl/);
   });
 
   test('encrypted data: needs both keystores OPEN and the target keystore password by reference', () => {

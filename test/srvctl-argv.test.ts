@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { commandLine, srvctlArgv, srvctlCommandLine } from '../common/srvctl/srvctl-argv';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import { InputError } from '../common/input-error';
+import { parseSrvctl } from '../lab/rac/srvctl/parse';
 
 const PATH = '/u01/app/19.0.0/grid/bin/srvctl';
 const db = 'raccdb';
@@ -29,6 +30,11 @@ describe('srvctlArgv: the argument vector of each command, in Oracle long-option
     [{ kind: 'start-service', db, service: 'sales' }, 'start service -db raccdb -service sales'],
     [{ kind: 'start-service', db, service: 'sales', instance: 'raccdb1', eval: true }, 'start service -db raccdb -service sales -instance raccdb1 -eval'],
     [{ kind: 'stop-service', db, service: 'sales', instance: 'raccdb1' }, 'stop service -db raccdb -service sales -instance raccdb1'],
+    // A relocation's drain: on every instance, without -force.
+    [
+      { kind: 'stop-service', db, service: 'sales', drainTimeout: 60, stopOption: 'NONE' },
+      'stop service -db raccdb -service sales -stopoption NONE -drain_timeout 60',
+    ],
     [
       { kind: 'stop-service', db, service: 'sales', instance: 'raccdb1', drainTimeout: 300, stopOption: 'TRANSACTIONAL', wait: true },
       'stop service -db raccdb -service sales -instance raccdb1 -stopoption TRANSACTIONAL -drain_timeout 300 -wait YES',
@@ -170,9 +176,19 @@ describe('srvctlArgv checks numbers and option combinations', () => {
     refused(() => srvctlArgv({ kind: 'modify-service', db, service: 'sales', attributes: {} }), 'attributes', /at least one attribute/);
     refused(() => srvctlArgv({ kind: 'modify-service', db, service: 'sales', attributes: { clbgoal: 'SHORT' } } as never), 'attributes', /unknown field/);
   });
-  test('a stop always names its instance', () => {
-    refused(() => srvctlArgv({ kind: 'stop-service', db, service: 'sales' } as never), 'instance');
+  test('a disable always names its instance', () => {
     refused(() => srvctlArgv({ kind: 'disable-service', db, service: 'sales' } as never), 'instance');
+  });
+});
+
+describe("the lab's own srvctl parser takes what the builder makes", () => {
+  test('a stop service naming no instance (a relocation drain: every instance, no -force) parses, with no instance', () => {
+    const argv = srvctlArgv({ kind: 'stop-service', db, service: 'ORDERS_UNI', drainTimeout: 30, stopOption: 'NONE' });
+    const p = parseSrvctl(argv);
+    assert.equal(p.kind, 'command');
+    if (p.kind !== 'command') return;
+    assert.equal(p.command.key, 'stop service');
+    assert.deepEqual(p.command.options, { db, service: ['ORDERS_UNI'], stopoption: 'NONE', drain_timeout: 30 });
   });
 });
 

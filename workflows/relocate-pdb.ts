@@ -20,11 +20,14 @@ import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { causeMessage, causeType } from './shared/failure-text';
 import { startRunbook } from './shared/runbook-start';
-import { dbSteps, copySteps, undoSteps, progressSteps, longSteps } from './shared/activity-options';
+import { dbSteps, copySteps, undoSteps, progressSteps, longSteps, srvctlSteps } from './shared/activity-options';
 import { takeTargetFence, whileFenced } from './shared/fence';
 import { summarize } from './shared/check-summary';
 import { servicesToDrain } from '../common/drainable';
-import { drainSessions } from './shared/drain';
+import { drainSessions, type DrainSteps } from './shared/drain';
+import { readinessStage } from './shared/readiness-stage';
+import { srvctlSummary } from './shared/srvctl-summary';
+import { relocationStart, relocationStops } from '../common/srvctl/relocation-commands';
 import { describeStatement, statements } from '../activities/oracle/statements';
 
 /** Activities with a summary the Web UI's timeline shows: what the step does, in the DBA's words or its statement. */
@@ -33,6 +36,9 @@ const act = (options: ActivityOptions, summary: string) => proxyActivities<OrbAc
 const sql = (cdb: string, s: Parameters<typeof describeStatement>[0]) => `[${cdb}] ${describeStatement(s)}`;
 
 export const RELOCATE_PDB = 'relocate-pdb';
+
+/** The cluster-wide disconnect of one session (statements.disconnectSession), as the run's texts name it. */
+const DISCONNECT_EACH = "ALTER SYSTEM DISCONNECT SESSION '<sid>,<serial#>,@<inst_id>' POST_TRANSACTION";
 
 /** How the copy stage ended, as the status says it. */
 const COPY_OUTCOME = {
@@ -80,7 +86,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
   const long = (summary: string) => act(longSteps(input.drain.timeoutMs), summary);
 
   let stoppedServices: string[] = [];
-  let disconnected: { sessions: number; approvedBy?: string } | null = null;
+  let disconnected: { sessions: number; approvedBy?: string; how: string } | null = null;
   /** Stages past the point of no return not done yet: what an operator who stops the run has left to do. */
   const remaining = ['open', ...(upgrade ? ['upgrade', 'reopen'] : []), 'verify', 'start-services', 'save-state-target', ...(availability === 'MAX' ? ['drop-tombstone'] : [])];
 
@@ -132,6 +138,9 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
         journal.finish('failed', reason);
         throw ApplicationFailure.nonRetryable(reason, 'PreflightFailed', journal.status);
       }
+
+      // The client readiness of the services that will drain: a warning, never a refusal.
+      await readinessStage(journal, { cdb: sourceCdb, pdb }, await servicesOfPdb());
 
       await journal.stage('save-state', () => act(dbSteps, sql(sourceCdb, statements.savePdbState(pdb))).savePdbState({ cdb: sourceCdb, pdb }));
 
@@ -193,7 +202,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
 
       stoppedServices = await journal.stage('drain', () => drain(), (s) =>
         (s.length ? `stopped ${s.join(', ')}` : 'no running service to drain') +
-        (disconnected ? `; ${disconnected.sessions} session(s) still there after the drain timeout were disconnected after their transaction (POST_TRANSACTION)${disconnected.approvedBy ? `, approved by ${disconnected.approvedBy}` : ''}` : ''),
+        (disconnected ? `; ${disconnected.sessions} session(s) still there after the drain timeout were disconnected after their transaction (${disconnected.how})${disconnected.approvedBy ? `, approved by ${disconnected.approvedBy}` : ''}` : ''),
       );
     } catch (err) {
       if (journal.status.state === 'failed') throw err; // preflight: nothing to undo
@@ -259,11 +268,29 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     });
   }
 
-  /** Stops the services, watches the session count, and applies the drain-timeout policy. */
+  /**
+   * Stops the services, watches the session count, and applies the drain-timeout policy: with DBMS_SERVICE on a
+   * single-instance source, with srvctl on every instance of a Clusterware-managed one (serviceManagementOf).
+   */
   async function drain(): Promise<string[]> {
-    const services = servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
+    const services = await servicesOfPdb();
     if (!services.length) return [];
-    // One undo step per service: a compensation that cannot finish says exactly which are still down.
+    const { srvctlDb } = await act(dbSteps, `who stops ${sourceCdb}'s services: srvctl or DBMS_SERVICE (estate file)`)
+      .serviceManagementOf({ cdb: sourceCdb });
+    const steps = srvctlDb === null ? dbmsServiceSteps(services) : clusterwareSteps(srvctlDb, services);
+    const ask = (question: string) => approval('drain-timeout', question, input.gates.operator);
+    const drained = await drainSessions(journal, steps, input.drain, ask);
+    disconnected = drained.disconnected && { ...drained.disconnected, how: steps.disconnectHow };
+    return services;
+  }
+
+  /** The running services of the PDB in the source but its default one: what the drain stops (CDB_SERVICES). */
+  async function servicesOfPdb(): Promise<string[]> {
+    return servicesToDrain(await act(dbSteps, `list ${pdb}'s services in ${sourceCdb} (CDB_SERVICES)`).listPdbServices({ cdb: sourceCdb, pdb }));
+  }
+
+  /** The drain with DBMS_SERVICE (a single-instance source): one undo step per service, so a failed undo names it. */
+  function dbmsServiceSteps(services: string[]): DrainSteps {
     for (const svc of services) {
       undoLog.add({
         step: `start service ${svc} of ${pdb} again in ${sourceCdb}`,
@@ -271,20 +298,57 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
       });
     }
     const listed = services.join(', ');
-    const drained = await drainSessions(journal, {
+    return {
       what: listed,
       stop: (drainTimeoutSeconds) =>
         long(`[${sourceCdb}] DBMS_SERVICE.STOP_SERVICE ${listed} in ${pdb}: STOP_OPTION_NONE, drain_timeout ${drainTimeoutSeconds}s`)
           .stopServices({ cdb: sourceCdb, pdb, services, drainTimeoutSeconds }),
-      awaitGone: (deadlineMs) =>
-        long(`watch the sessions on ${listed} in ${sourceCdb} leave (GV$SESSION, heartbeating what is left)`)
-          .awaitSessionsGone({ cdb: sourceCdb, pdb, services, deadlineMs, pollMs: input.drain.pollMs }),
+      awaitGone: (deadlineMs) => watchGone(services, deadlineMs),
       disconnect: () =>
         long(`[${sourceCdb}] DBMS_SERVICE.DISCONNECT_SESSION(${services.join(' | ')}, DBMS_SERVICE.POST_TRANSACTION)`)
           .disconnectServiceSessions({ cdb: sourceCdb, pdb, services, option: 'POST_TRANSACTION' }),
-    }, input.drain, (question) => approval('drain-timeout', question, input.gates.operator));
-    disconnected = drained.disconnected;
-    return services;
+      disconnectHow: 'DBMS_SERVICE.DISCONNECT_SESSION POST_TRANSACTION',
+    };
+  }
+
+  /**
+   * The drain on a Clusterware-managed source (srvctl db `db`): each service stopped on every instance without
+   * -force, one srvctl command per service, all at once (srvctl answers when its drain is over); sessions left at
+   * the timeout disconnected on whatever instance they are (ALTER SYSTEM DISCONNECT SESSION, from GV$SESSION). The
+   * undo opens the source if need be and starts each service again with srvctl, on its preferred instances.
+   */
+  function clusterwareSteps(db: string, services: string[]): DrainSteps {
+    for (const svc of services) {
+      const start = relocationStart(db, svc);
+      undoLog.add({
+        step: `start service ${svc} of ${pdb} again in ${sourceCdb} (srvctl)`,
+        run: async () => {
+          await act(undoSteps, `undo: ${sql(sourceCdb, statements.openPdb(pdb))} unless open`).ensurePdbOpen({ cdb: sourceCdb, pdb });
+          const what = `start ${svc} again on its preferred instances`;
+          const r = await act(srvctlSteps(), `undo: ${srvctlSummary(start, what)}`).runSrvctl({ cdb: sourceCdb, command: start, what });
+          return `${svc}: ${r.outcome === 'already-done' ? 'already running' : 'started'} (${r.commandLine})`;
+        },
+      });
+    }
+    const listed = services.join(', ');
+    return {
+      what: listed,
+      stop: (drainS) =>
+        Promise.all(relocationStops(db, services, drainS).map((c) => {
+          const what = `stop ${c.kind === 'stop-service' ? c.service : listed} on every instance of ${sourceCdb} (drain ${drainS} s, no -force)`;
+          return act(srvctlSteps(input.drain.timeoutMs), srvctlSummary(c, what)).runSrvctl({ cdb: sourceCdb, command: c, what });
+        })),
+      awaitGone: (deadlineMs) => watchGone(services, deadlineMs),
+      disconnect: () =>
+        long(`[${sourceCdb}] ${DISCONNECT_EACH} for each session left on ${listed} (GV$SESSION)`)
+          .disconnectSessionsEverywhere({ cdb: sourceCdb, pdb, services }),
+      disconnectHow: `${DISCONNECT_EACH}, on every instance`,
+    };
+  }
+
+  function watchGone(services: string[], deadlineMs: number) {
+    return long(`watch the sessions on ${services.join(', ')} in ${sourceCdb} leave (GV$SESSION, heartbeating what is left)`)
+      .awaitSessionsGone({ cdb: sourceCdb, pdb, services, deadlineMs, pollMs: input.drain.pollMs });
   }
 
   function upgradeQuestion(): string {

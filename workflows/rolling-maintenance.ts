@@ -22,13 +22,13 @@ import { srvctlArgv } from '../common/srvctl/srvctl-argv';
 import type { RacFacts } from '../common/rac/rac-facts';
 import { instanceTurn, servicesBack, type InstanceTurn } from '../common/rac/instance-steps';
 import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
-import { drainReadinessChecks } from '../common/readiness/drain-readiness';
 import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from '../common/rac/rolling-input';
 import type { RunbookStatus } from '../common/runbook-types';
 import type { MaintenanceLine } from '../activities/node-maintenance';
 import { ApprovalGates } from './shared/approval-gates';
 import { Compensations } from './shared/compensations';
 import { drainSessions } from './shared/drain';
+import { readinessStage } from './shared/readiness-stage';
 import { takeClusterFence, whileFenced } from './shared/fence';
 import { recoverable } from './shared/recovery-gate';
 import { maintenanceCheck, nodeOf } from './shared/maintenance-check';
@@ -125,14 +125,7 @@ class Rolling {
   private async readiness(order: string[]): Promise<void> {
     const facts = await this.read('readiness');
     const draining = facts.services.filter((s) => order.some((i) => s.runningOn.some((r) => r.toUpperCase() === i.toUpperCase()))).map((s) => s.name);
-    const read = await act(dbSteps, `read the client readiness of ${this.cdb}'s services (read-only)`).readServiceReadiness({ cdb: this.cdb })
-      .catch((err) => causeMessage(err));
-    if (typeof read === 'string') return this.journal.skip('readiness', `could not read the services' attributes: ${read}`);
-    const checks = await this.journal.stage('readiness', async () => drainReadinessChecks(read, draining), (c) => {
-      const warned = c.filter((x) => x.outcome !== 'pass').map((x) => x.check.replace(/^readiness /, ''));
-      return warned.length ? `not ready for AC, TAC or TAF: ${warned.join(', ')} (their clients will see the drain; orb check readiness)` : `${c.length} service(s) ready`;
-    });
-    this.journal.preflight([...this.journal.status.preflight, ...checks]);
+    return readinessStage(this.journal, { cdb: this.cdb }, draining);
   }
 
   /** One instance's turn; before its maintenance gate anything that fails puts it back. */
@@ -206,6 +199,7 @@ class Rolling {
       // The instance stops next anyway: SHUTDOWN TRANSACTIONAL lets the stragglers' transactions finish, then disconnects them.
       disconnect: () => this.srvctl([{ kind: 'stop-instance', db: t.stopInstance.db, instance: t.instance, stopOption: 'TRANSACTIONAL' }],
         `disconnect the sessions left on ${t.instance} after their transaction`),
+      disconnectHow: `srvctl stop instance -db ${t.stopInstance.db} -instance ${t.instance} -stopoption TRANSACTIONAL`,
     }, this.input.drain, (q) => this.gate(`drain-timeout-${t.instance}`, q, this.input.gates.operator));
   }
 

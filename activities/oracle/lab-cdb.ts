@@ -17,7 +17,7 @@
 import http from 'node:http';
 import type {
   AcchkServiceStats, CdbFacts, CdbPort, CopyProgress, DbLinkInfo, DisconnectOption, FailoverSessionCount, PdbState,
-  PdbStorage, PlugInViolation, ServiceInfo, SessionCount, StopOption, UserPrivileges,
+  PdbStorage, PlugInViolation, ServiceInfo, SessionCount, SessionRef, StopOption, UserPrivileges,
 } from './port';
 import { OracleError } from './port';
 import { statements, type RelocateStatementArgs, type Statement } from './statements';
@@ -158,6 +158,10 @@ export function labCdb(url: string, cdb: string, opts: LabCdbOptions = {}): CdbP
     disconnectSessions: (pdb: string, service: string, option: DisconnectOption) =>
       change('disconnectSessions', { pdb, service, option }, statements.disconnectSessions(pdb, service, option)),
     countSessions: (service: string) => op<SessionCount[]>('countSessions', { service }),
+    listServiceSessions: (service: string) => op<SessionRef[]>('listServiceSessions', { service }),
+    disconnectSession: (ref: SessionRef) =>
+      change('disconnectSession', { instId: ref.instId, sid: ref.sid, serial: ref.serial },
+        statements.disconnectSession(ref)),
     countPdbSessions: (pdb: string) => op<number>('countPdbSessions', { pdb }),
     listPdbs: () => op<PdbState[]>('listPdbs'),
     countFailoverSessions: (pdb: string) => op<FailoverSessionCount[]>('countFailoverSessions', { pdb }),

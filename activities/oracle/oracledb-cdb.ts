@@ -40,6 +40,7 @@ import type {
   PlugInViolation,
   ServiceInfo,
   SessionCount,
+  SessionRef,
   AcchkServiceStats,
   FailoverSessionCount,
   StopOption,
@@ -217,6 +218,10 @@ function longopsRow(r: Row): LongopsRow {
     timeRemaining: num(r.TIME_REMAINING),
   };
 }
+
+/** The user sessions of a service on every instance, for the cluster-wide disconnect. */
+const SERVICE_SESSIONS_SQL =
+  "SELECT INST_ID, SID, SERIAL# FROM GV$SESSION WHERE SERVICE_NAME = :svc AND TYPE = 'USER' ORDER BY INST_ID, SID";
 
 export interface OracledbCdbDeps {
   /** Standalone connections (long calls, and every call when there is no pool). */
@@ -615,6 +620,21 @@ export function oracledbCdb(cdb: string, cfg: OracledbCdbConfig, deps: OracledbC
       // DISCONNECT_SESSION acts on the sessions of the *local* instance (dbmssrv.sql) and
       // returns only when they are gone: no call timeout. On RAC, run it per instance.
       await run('disconnectSessions', statements.disconnectSessions(pdb, service, option), 0);
+    },
+
+    async listServiceSessions(service: string): Promise<SessionRef[]> {
+      const svc = serviceName('service', service);
+      return withConnection('listServiceSessions', async (c) => {
+        const rows = await query(c, SERVICE_SESSIONS_SQL, { svc });
+        // Numbers as GV$SESSION gives them; statements.disconnectSession refuses anything but safe integers.
+        const n = (v: unknown) => num(v) ?? NaN;
+        return rows.map((r) => ({ instId: n(r.INST_ID), sid: n(r.SID), serial: n(r['SERIAL#']) }));
+      });
+    },
+
+    async disconnectSession(ref: SessionRef): Promise<void> {
+      // POST_TRANSACTION returns at once; the session ends when its transaction does.
+      await run('disconnectSession', statements.disconnectSession(ref));
     },
 
     async countPdbSessions(pdb: string): Promise<number> {

@@ -12,7 +12,9 @@
  */
 
 import type { AttributeChanges } from '../../common/readiness/attributes';
-import type { RelocateStatementArgs } from './statements';
+import type { RelocateStatementArgs, SessionRef } from './statements';
+
+export type { SessionRef } from './statements';
 
 export type PdbStatus = 'NEW' | 'NORMAL' | 'UNPLUGGED' | 'RELOCATING' | 'RELOCATED' | 'REFRESHING' | 'UNUSABLE';
 export type OpenMode = 'MOUNTED' | 'READ ONLY' | 'READ WRITE' | 'MIGRATE';
@@ -256,6 +258,15 @@ export interface CdbPort {
 
   /** DBMS_SERVICE.DISCONNECT_SESSION(service, DBMS_SERVICE.<option>), in the PDB's container. */
   disconnectSessions(pdb: string, service: string, option: DisconnectOption): Promise<void>;
+
+  /** GV$SESSION user sessions on the service, every instance: INST_ID, SID, SERIAL# of each. */
+  listServiceSessions(service: string): Promise<SessionRef[]>;
+
+  /**
+   * ALTER SYSTEM DISCONNECT SESSION 'sid,serial#,@inst_id' POST_TRANSACTION (statements.disconnectSession), in the
+   * root: the session leaves once its transaction ends, whatever instance it is on. ORA-00030 when it is gone already.
+   */
+  disconnectSession(ref: SessionRef): Promise<void>;
 
   /** GV$SESSION user sessions connected to the PDB (any service), all instances. */
   countPdbSessions(pdb: string): Promise<number>;

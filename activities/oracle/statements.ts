@@ -59,6 +59,13 @@ function instanceArg(binds: Record<string, string | number>, instance: string | 
   return ':inst';
 }
 
+/** A session as GV$SESSION names it: INST_ID, SID, SERIAL#. */
+export interface SessionRef {
+  instId: number;
+  sid: number;
+  serial: number;
+}
+
 export interface RelocateStatementArgs {
   pdb: string;
   dbLink: string;
@@ -172,6 +179,26 @@ export const statements = {
       binds: { svc: serviceName('service', service) },
       container: pdbName('pdb', pdb),
     };
+  },
+
+  /**
+   * ALTER SYSTEM DISCONNECT SESSION 'sid,serial#,@inst_id' POST_TRANSACTION, in the root: one session on any
+   * instance of a RAC CDB (DBMS_SERVICE.DISCONNECT_SESSION acts on the local instance only). ALTER SYSTEM takes
+   * no binds, so the three numbers (read from GV$SESSION) are checked as safe non-negative integers first and
+   * only then formatted in. Sources: the RAC Administration and Deployment Guide ("Terminating Sessions On a Specific
+   * Cluster Instance") gives `alter system kill|disconnect session 'sid, serial#, @inst' noreplay`; the SQL Language
+   * Reference's end_session_clauses diagram (19c to 23ai) shows @instance_id under KILL SESSION only. UNVERIFIED:
+   * that DISCONNECT SESSION with @inst_id and POST_TRANSACTION is accepted by every 19c RU (check on a real RAC).
+   */
+  disconnectSession(ref: SessionRef): Statement {
+    const n = (field: string, v: unknown, min: number) => {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+        throw new InputError(field, `must be a whole number of at least ${min}, from GV$SESSION (got ${JSON.stringify(v)})`);
+      }
+      return v;
+    };
+    const id = `${n('sid', ref.sid, 0)},${n('serial', ref.serial, 0)},@${n('instId', ref.instId, 1)}`;
+    return { sql: `ALTER SYSTEM DISCONNECT SESSION '${id}' POST_TRANSACTION`, binds: {} };
   },
 };
 

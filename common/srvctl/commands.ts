@@ -108,15 +108,15 @@ export type SrvctlCommand =
   /** Without `instance`: on the service's preferred instances. */
   | { kind: 'start-service'; db: string; service: string; instance?: string; eval?: boolean }
   /**
-   * Always on one instance (stopping a service everywhere is never what a rolling run wants).
-   * Without `force`, Clusterware publishes a FAN planned DOWN and sessions drain for `drainTimeout`;
-   * `failover` (with `force`) starts the service on its other available instances.
+   * On one instance (a rolling run), or without `instance` on every instance it runs on (a relocation's
+   * drain: the PDB leaves the cluster). Without `force`, Clusterware publishes a FAN planned DOWN and
+   * sessions drain for `drainTimeout`; `failover` (with `force`) starts the service on its other available instances.
    */
   | {
       kind: 'stop-service';
       db: string;
       service: string;
-      instance: string;
+      instance?: string;
       drainTimeout?: number;
       stopOption?: ServiceStopOption;
       wait?: boolean;
@@ -174,7 +174,7 @@ const stopService = obj({
   kind: z.literal('stop-service'),
   db,
   service,
-  instance,
+  instance: instance.optional(),
   drainTimeout: seconds.optional(),
   stopOption: z.enum(SERVICE_STOP_OPTIONS).optional(),
   wait: flag.optional(),

@@ -63,7 +63,7 @@ function argvOf(c: SrvctlCommand): string[] {
       return ['start', 'service', ...db, '-service', c.service, ...opt('-instance', c.instance), ...flags(['-eval', c.eval])];
     case 'stop-service':
       return [
-        'stop', 'service', ...db, '-service', c.service, '-instance', c.instance,
+        'stop', 'service', ...db, '-service', c.service, ...opt('-instance', c.instance),
         ...opt('-stopoption', c.stopOption), ...opt('-drain_timeout', c.drainTimeout), ...opt('-wait', yesNo(c.wait)),
         ...flags(['-force', c.force], ['-noreplay', c.noreplay], ['-failover', c.failover], ['-eval', c.eval]),
       ];

@@ -52,7 +52,7 @@ export function labApi(url: string) {
     patchCdb: (cdb: string, body: Record<string, unknown>) => call<unknown>('PATCH', `/cdbs/${cdb}`, body),
     upgradePdb: (cdb: string, pdb: string) => call<unknown>('POST', `/cdbs/${cdb}/pdbs/${pdb}/upgrade`),
     clock: (speed: number) => call<{ speed: number }>('POST', '/clock', { speed }),
-    addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean }) => call<void>('POST', '/sessions', s),
+    addSessions: (s: { cdb: string; service: string; count: number; longRunning?: boolean; instance?: string }) => call<void>('POST', '/sessions', s),
     cloudFault: (f: { service: 'oci' | 'oic'; op: string; target?: string; kind: 'transient' | 'permanent'; status: number; code: string; times?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),
     automaticFailover: (adbId: string) => call<unknown>('POST', `/oci-control/autonomous-databases/${adbId}/automatic-failover`, {}),
@@ -148,7 +148,7 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
     lab: { url: lab.url },
     cdbs: {
       CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
-      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK' } },
+      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', RACCDB: 'RACCDB_LINK' } },
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
       // Two instances: marked Clusterware-managed (services change with srvctl, test/readiness.test.ts).
       CDB4: { adapter: 'lab', clusterware: true, dbLinks: {} },

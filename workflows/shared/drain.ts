@@ -18,6 +18,11 @@ export interface DrainSteps {
   awaitGone(deadlineMs: number): Promise<SessionsLeft>;
   /** Disconnects the sessions still there after their current transaction (POST_TRANSACTION) */
   disconnect(): Promise<unknown>;
+  /**
+   * How `disconnect` does it, for the gate's question, the notes and the errors: e.g. "DBMS_SERVICE.DISCONNECT_SESSION
+   * POST_TRANSACTION", "ALTER SYSTEM DISCONNECT SESSION ... POST_TRANSACTION on every instance"
+   */
+  disconnectHow: string;
 }
 
 export interface DrainPolicy {
@@ -64,13 +69,15 @@ export async function drainSessions(
   if (policy.onTimeout === 'abort') throw ApplicationFailure.nonRetryable(`${what}; the runbook was told to abort`, 'DrainTimeout');
   let approvedBy: string | undefined;
   if (policy.onTimeout === 'ask') {
-    approvedBy = (await ask(`${what}. Approve to disconnect them after their current transaction (DBMS_SERVICE.POST_TRANSACTION); reject to abort and restore.`)).join(', ');
+    const question = `${what}. Approve to disconnect them after their current transaction (${steps.disconnectHow}); reject to abort and restore.`;
+    approvedBy = (await ask(question)).join(', ');
   }
-  journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction${approvedBy ? ` (approved by ${approvedBy})` : ''}`);
+  const by = approvedBy ? `, approved by ${approvedBy}` : '';
+  journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction (${steps.disconnectHow})${by}`);
   await steps.disconnect();
   const after = await watched(journal, steps.awaitGone(Date.now() + policy.timeoutMs));
   if (after.total > 0) {
-    throw ApplicationFailure.nonRetryable(`sessions remained on ${listLeft(after)} even after DISCONNECT_SESSION POST_TRANSACTION`, 'DrainTimeout');
+    throw ApplicationFailure.nonRetryable(`sessions remained on ${listLeft(after)} even after ${steps.disconnectHow}`, 'DrainTimeout');
   }
   return { disconnected: { sessions: left.total, ...(approvedBy ? { approvedBy } : {}) } };
 }
