@@ -263,7 +263,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   // ---- start relocate-pdb ------------------------------------------------------------
-  const start = program.command('start').description('start a runbook: relocate-pdb, switchover-adb, failover-adb, propagate-wallet (see orb start <runbook> --help)');
+  const start = program.command('start');
   relocateOptions(start
     .command('relocate-pdb')
     .description('relocate a PDB to another CDB (CREATE PLUGGABLE DATABASE ... RELOCATE), with approval gates'))
@@ -299,7 +299,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   // ---- plan relocate-pdb ---------------------------------------------------------------
-  const plan = program.command('plan').description('show what a runbook would do, without changing anything (see orb plan <runbook> --help)');
+  const plan = program.command('plan');
   relocateOptions(plan
     .command('relocate-pdb')
     .description('preflight read-only, then every statement, gate and undo step a relocation with these options would run'))
@@ -475,6 +475,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program.addCommand(eventsCommand({ estateOf, settings, taskQueue: defaultTaskQueue, out: io.out }).copyInheritedSettings(program));
 
+  // The runbooks each command offers, as registered above: the one-line help never falls behind.
+  const names = (c: Command) => c.commands.map((x) => x.name()).join(', ');
+  start.description(`start a runbook: ${names(start)} (see orb start <runbook> --help)`);
+  plan.description(`show what a runbook would do, without changing anything: ${names(plan)} (see orb plan <runbook> --help)`);
   return program;
 }
 

@@ -1,5 +1,6 @@
 /** Plain-text rendering of runbook status for the terminal. */
 import { formatDuration } from '../common/duration';
+import { sanitize } from '../common/untrusted-text';
 import type { RunbookStatus } from '../common/runbook-types';
 import type { RetryingActivity } from './retrying';
 import { perInstanceText, type StepProgress } from './heartbeat-progress';
@@ -9,9 +10,12 @@ import type { RunStatus } from './runbooks';
 /** Longest cell a table prints: text from outside (a refused signal) must not stretch or break the table. */
 const CELL_MAX = 400;
 
-/** A cell on one line: line breaks and tabs shown as ↵ and a space, clipped at CELL_MAX. */
+/**
+ * A cell on one line: line breaks and tabs shown as ↵ and a space, any other control or bidi character as U+FFFD
+ * (a workflow id started around orb may carry a terminal escape), clipped at CELL_MAX.
+ */
 function cell(c: string): string {
-  const one = c.replace(/\r?\n|\r/g, '↵').replace(/\t/g, ' ');
+  const one = sanitize(c.replace(/\r?\n|\r/g, '↵').replace(/\t/g, ' '));
   return one.length > CELL_MAX ? `${one.slice(0, CELL_MAX)}…` : one;
 }
 

@@ -530,8 +530,26 @@ export function reachedOpen(s: RunbookStatus): boolean {
   return s.stages.some((st) => st.outcome !== 'skipped' && (st.name === 'open' || st.name.startsWith('open (')));
 }
 
+/** What a cancellation does to a rolling maintenance or a client-readiness run (their workflows say so too). */
+function otherCancelPlan(r: RunStatus): CancelPlan | null {
+  const runbook = runbookOf(r);
+  const stage = r.status?.stage ?? r.stage;
+  const at = `cancellation requested for ${r.workflowId}${stage ? ` at stage ${stage}` : ''}: `;
+  const see = ` See: orb status ${r.workflowId}`;
+  if (runbook === 'rolling-maintenance') {
+    return { effect: 'compensate', stage, message: `${at}an instance not yet maintained is put back (started, its services back); a maintenance ` +
+      `command under way is let finish, then its instance comes back; no further instance is started.${see}` };
+  }
+  if (runbook === 'client-readiness') {
+    return { effect: 'compensate', stage, message: `${at}before its fixes are applied nothing is changed; once they are, those applied are put back.${see}` };
+  }
+  return null;
+}
+
 export function cancelPlan(r: RunStatus): CancelPlan {
   if (isAdbRunbook(runbookOf(r))) return adbCancelPlan(r);
+  const other = otherCancelPlan(r);
+  if (other) return other;
   const id = r.workflowId;
   const stage = r.status?.stage ?? r.stage;
   if (!r.status) {

@@ -259,6 +259,14 @@ describe('orb cancel says what a cancellation does, and --wait judges how the ru
     assert.equal(cancelPlan(run('RUNNING', failedOpen)).effect, 'record-only');
   });
 
+  it('rolling-maintenance and client-readiness: their own words, never the relocation\'s', () => {
+    const rm = cancelPlan(run('RUNNING', runbook({ runbook: 'rolling-maintenance', stage: 'maintenance-raccdb1' })));
+    assert.match(rm.message, /at stage maintenance-raccdb1: an instance not yet maintained is put back .*command under way is let finish/);
+    const cr = cancelPlan(run('RUNNING', runbook({ runbook: 'client-readiness', stage: 'approve-fix' })));
+    assert.match(cr.message, /before its fixes are applied nothing is changed/);
+    for (const p of [rm, cr]) assert.doesNotMatch(p.message, /PDB|target/);
+  });
+
   it('without a status: says it cannot tell, and both outcomes', () => {
     const p = cancelPlan(run('RUNNING', null));
     assert.equal(p.effect, 'unknown');

@@ -86,10 +86,10 @@ describe('client-readiness (Temporal dev server, lab, worker)', () => {
   });
 
   test('a failure mid-way puts back what was applied, in reverse order', async () => {
-    const before = await check(o, { cdb: 'CDB1', pdb: 'SALES', profile: 'taf' });
+    const before = await check(o, { cdb: 'CDB1', pdb: 'SALES', profile: 'tac' });
     await o.api.fault({ op: 'modifyService', cdb: 'CDB1', object: 'SALES_RW', kind: 'permanent', ora: 'ORA-01031', times: 1 });
     const from = (await o.api.oplog()).length;
-    const { h } = await approved(o, { cdb: 'CDB1', pdb: 'sales', profile: 'taf' });
+    const { h } = await approved(o, { cdb: 'CDB1', pdb: 'sales', profile: 'tac' });
     const r = await o.result(h);
     assert.ok(!r.ok && r.type === 'RunbookCompensated', JSON.stringify(r));
     const s = await o.status(h);
@@ -98,10 +98,14 @@ describe('client-readiness (Temporal dev server, lab, worker)', () => {
     const mods = (await since(o, from)).filter((e) => e.op === 'modifyService').map((e) => [e.args.service, e.outcome]);
     // SALES_RO applied, SALES_RW refused, SALES_RO put back (SALES_RW was never changed: its undo finds it as read)
     assert.deepEqual(mods, [['SALES_RO', 'ok'], ['SALES_RW', 'error'], ['SALES_RO', 'ok']]);
-    const after = await check(o, { cdb: 'CDB1', pdb: 'SALES', profile: 'taf' });
+    const after = await check(o, { cdb: 'CDB1', pdb: 'SALES', profile: 'tac' });
+    // Put back as read, except attributes that were not set: those are restored to Oracle's default, and say so.
+    assert.match(s.compensation.map((c) => c.detail ?? '').join(' '), /were not set: restored to the default/);
     for (const name of ['SALES_RO', 'SALES_RW']) {
       const [b, a] = [svc(before, name), svc(after, name)];
-      assert.deepEqual([a.protection, a.findings.map((f) => f.rule)], [b.protection, b.findings.map((f) => f.rule)], name);
+      const unset = new Set<string | null>(b.fix && 'undo' in b.fix ? b.fix.undo.approximate : []);
+      const kept = (r: ServiceReadiness) => r.findings.filter((f) => !unset.has(f.attribute)).map((f) => f.rule);
+      assert.deepEqual([a.protection, kept(a)], [b.protection, kept(b)], name);
     }
   });
 
@@ -138,6 +142,15 @@ describe('client-readiness (Temporal dev server, lab, worker)', () => {
     const report = await orb(['report', 'client-readiness:CDB1', '--out', file]);
     assert.equal(report.code, 0, report.stderr);
     assert.match(readFileSync(file, 'utf8'), /<h2>Services \(client readiness\)<\/h2>.*SALES_RO \(SALES\).*applied/s);
+  });
+
+  test('approvers the estate does not name: the fix is refused before its gate, nothing changes', async () => {
+    const from = (await o.api.oplog()).length;
+    const input = inputOf(o, { cdb: 'CDB1', service: 'SALES_RO', profile: 'ac', fix: true });
+    const r = await o.result(await start(o, { ...input, gates: { fix: { ...input.gates.fix, approvers: ['mallory'], allowInitiator: true } } }));
+    assert.ok(!r.ok && r.type === 'PreflightFailed', JSON.stringify(r));
+    assert.match(r.message, /nothing was changed: .*mallory/);
+    assert.deepEqual(await since(o, from), []);
   });
 
   test('hostile input is refused by the workflow, naming the field', async () => {

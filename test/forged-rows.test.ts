@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { refusedFields } from '../common/approval-schema';
 import type { RunbookStatus } from '../common/runbook-types';
-import { renderStatus } from '../client/render';
+import { renderStatus, table } from '../client/render';
 
 const FORGED = 'carol\n  06:44:01  approve   cutover  bob  accepted\r\n\tmore';
 
@@ -31,5 +31,11 @@ describe('outside text in the status', () => {
     assert.equal(rows.length, 1, text);
     const wide = renderStatus(statusWith({ gate: 'g'.repeat(100_000), by: 'mallory' }), { workflowId: 'x' });
     assert.ok(Math.max(...wide.split('\n').map((l) => l.length)) < 1000, 'no row stretched without bound');
+  });
+
+  test('no table cell carries a terminal escape or a bidi override (a workflow id started around orb, in orb list)', () => {
+    const text = table(['WORKFLOW ID', 'STAGE'], [['x\u001b]0;pwned\u0007y', 'a\u202eb\u009bc']]);
+    assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    assert.match(text, /x\ufffd\]0;pwned\ufffdy/);
   });
 });

@@ -349,4 +349,16 @@ describe('the check as a whole', () => {
     assert.equal(rep.ready, false);
     assert.deepEqual(rep.notes, ['HR is not open (MOUNTED): its services cannot be read']);
   });
+
+  test('judged for TAF, a service ready for TAC or AC is ready as it is: no fix downgrades it to SELECT', () => {
+    const pdbs = [{ pdb: 'FIN', openMode: 'READ WRITE' as const, services: [TAC, AC, NOTHING], sessions: [], acchk: [] }];
+    const rep = assessReadiness({ cdb: 'CDB4', management: SRVCTL, pdbs }, 'taf');
+    assert.deepEqual(rep.services.map((s) => [s.service, s.ready, s.profile, s.fix?.via ?? null]), [
+      ['FIN_APP', true, 'tac', null], ['SALES_RO', false, 'taf', 'srvctl'], ['SALES_RW', true, 'ac', null],
+    ]);
+    assert.deepEqual(rep.notes, [
+      'FIN_APP is ready for TAC, which supersedes TAF: judged as such, nothing to change',
+      'SALES_RW is ready for AC, which supersedes TAF: judged as such, nothing to change',
+    ]);
+  });
 });

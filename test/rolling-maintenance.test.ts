@@ -139,6 +139,25 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     assert.deepEqual((await o.api.invariants(true)).violations, []);
   });
 
+  test('cancelled while the maintenance command runs: the command ends first, then the instance comes back; the next is not started', async () => {
+    const from = (await o.api.oplog()).length;
+    const input = buildRollingInput({ cdb: 'RACCDB', maintenance: 'os-patch', drainTimeout: '20s', onDrainTimeout: 'disconnect', rebalanceTimeout: '0s', startGate: false }, o.estate, ENV);
+    const h = await start(o, input, 'rolling-maintenance:RACCDB');
+    await o.waitFor(h, (x) => x.stage === 'maintenance-raccdb1', 'the maintenance stage', 120_000);
+    await h.cancel();
+    await assert.rejects(h.result());
+    assert.equal((await h.describe()).status.name, 'CANCELLED');
+    const s = await o.status(h);
+    assert.match(s.reason ?? '', /cancelled by an operator: raccdb1 maintained and back in service\. Not started: raccdb2/);
+    assert.equal(s.stages.find((x) => x.name === 'maintenance-raccdb1')?.outcome, 'succeeded');
+    const log = (await o.api.oplog()).slice(from);
+    const maintained = log.find((e) => e.op === 'maintain')!;
+    const started = log.find((e) => e.op === 'srvctl' && /start instance -db raccdb -instance raccdb1$/.test(String((e.args as { line: string }).line)))!;
+    assert.ok(maintained.outcome === 'ok' && Date.parse(maintained.endedAt!) <= Date.parse(started.at), 'raccdb1 started only once its maintenance had ended');
+    assert.ok(!log.some((e) => /raccdb2/.test(String((e.args as { line?: string }).line ?? '')) && / stop instance /.test(String((e.args as { line?: string }).line))), 'raccdb2 untouched');
+    assert.deepEqual((await o.api.invariants(true)).violations, []);
+  });
+
   test('a maintenance command the estate does not define, or that cannot reach a node: the preflight fails, nothing changes', async () => {
     const from = (await o.api.oplog()).length;
     const input = { ...buildRollingInput({ cdb: 'RACCDB', startGate: false }, o.estate, ENV), maintenance: 'nosuch' };
@@ -147,6 +166,16 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     assert.match(r.message, /maintenance: "nosuch" is not a maintenance command of RACCDB .*os-patch, broken/);
     assert.deepEqual((await o.api.oplog()).slice(from).filter((e) => e.op === 'srvctl' || e.op === 'maintain'), []);
     assert.throws(() => buildRollingInput({ cdb: 'RACCDB', maintenance: 'nosuch' }, o.estate, ENV), /--maintenance: "nosuch" is not a maintenance command of RACCDB.*known: os-patch, broken/);
+  });
+
+  test('approvers the estate does not name (a run started around orb): the preflight fails, nothing changes', async () => {
+    const from = (await o.api.oplog()).length;
+    const input = buildRollingInput({ cdb: 'RACCDB', startGate: false }, o.estate, ENV);
+    const evil = { ...input, gates: { ...input.gates, maintenance: { ...input.gates.maintenance, approvers: ['mallory'], allowInitiator: true } } };
+    const r = await o.result(await start(o, evil, 'rolling-maintenance:RACCDB'));
+    assert.ok(!r.ok && r.type === 'PreflightFailed', JSON.stringify(r));
+    assert.match(r.message, /mallory/);
+    assert.deepEqual((await o.api.oplog()).slice(from).filter((e) => e.op === 'srvctl'), []);
   });
 
   test('hostile input is refused by the workflow, naming the field', async () => {

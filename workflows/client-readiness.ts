@@ -17,6 +17,8 @@ import { clientReadinessIdentity, parseClientReadinessInput, type ClientReadines
 import type { RunbookStatus, ServiceFixStatus } from '../common/runbook-types';
 import { describeStatement } from '../activities/oracle/statements';
 import { ApprovalGates } from './shared/approval-gates';
+import { checkGateApprovers } from './shared/approver-check';
+import { approvalStage } from './shared/approval-stage';
 import { Compensations } from './shared/compensations';
 import { takeServicesFence, whileFenced } from './shared/fence';
 import { startRunbook } from './shared/runbook-start';
@@ -104,6 +106,9 @@ class ClientReadiness {
       this.journal.finish('completed', `${this.summary(before)}; nothing to change`);
       return { outcome: 'completed', before, status: this.journal.status };
     }
+    const approvers = await checkGateApprovers(this.input.gates);
+    this.journal.preflight([approvers]);
+    if (approvers.outcome === 'fail') return this.fail(`nothing was changed: ${approvers.check}: ${approvers.reason}`, 'PreflightFailed');
     await this.approve(fixes);
     const undo = new Compensations(this.journal);
     try {
@@ -127,12 +132,10 @@ class ClientReadiness {
   private async approve(fixes: Fixable[]): Promise<void> {
     const calls = fixes.map((s) => `${s.service} (${s.pdb}): ${callOf(s.fix.apply)}`);
     const question = `Apply ${fixes.length} fix(es) to ${this.input.cdb} for ${this.input.profile}?\n${calls.join('\n')}`;
-    const d = await this.journal.stage('approve-fix', () => this.gates.wait('fix', question, this.input.gates.fix),
-      (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
-    if (d.decision === 'approved') return;
-    const why = d.decision === 'rejected' ? `rejected at gate "fix" by ${d.by}${d.comment ? `: ${d.comment}` : ''}` : 'gate "fix" timed out';
-    this.journal.finish('compensated', `${why}. Nothing was changed`);
-    throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'GateRejected', this.journal.status);
+    await approvalStage(this.journal, this.gates, 'fix', question, this.input.gates.fix).catch((err) => {
+      this.journal.finish('compensated', `${causeMessage(err)}. Nothing was changed`);
+      throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'GateRejected', this.journal.status);
+    });
   }
 
   /** One service's fix, its undo registered first (a fix whose call went out but whose answer was lost is put back too). */
@@ -174,8 +177,8 @@ class ClientReadiness {
     throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'RunbookCompensated', this.journal.status);
   }
 
-  private fail(reason: string): never {
+  private fail(reason: string, type = 'ReadFailed'): never {
     this.journal.finish('failed', reason);
-    throw ApplicationFailure.nonRetryable(reason, 'ReadFailed', this.journal.status);
+    throw ApplicationFailure.nonRetryable(reason, type, this.journal.status);
   }
 }

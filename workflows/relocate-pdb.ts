@@ -17,6 +17,8 @@ import type { OrbActivities } from '../activities';
 import type { GatePolicy, RelocatePdbInput, RelocatePdbResult } from '../common/runbook-types';
 import { parseRelocateInput, relocateIdentity } from '../common/relocate-input-schema';
 import { ApprovalGates } from './shared/approval-gates';
+import { checkGateApprovers } from './shared/approver-check';
+import { allSettledOrFirstError } from './shared/settled';
 import { Compensations } from './shared/compensations';
 import { causeMessage, causeType } from './shared/failure-text';
 import { startRunbook } from './shared/runbook-start';
@@ -124,7 +126,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     try {
       journal.begin('preflight');
       const checks = await Promise.all([
-        act(dbSteps, "check the run's approvers against the estate's approver groups").checkApprovers({ gates: input.gates }),
+        checkGateApprovers(input.gates),
         act(dbSteps, `preflight (read-only): ${sourceCdb} and ${targetCdb}, ${pdb}, link ${dbLink}, services`).preflightRelocation(ref),
       ]).then(([approvers, rest]) => [approvers, ...rest]).catch((err) => {
         journal.end('failed', causeMessage(err));
@@ -334,7 +336,7 @@ export async function relocatePdb(raw: RelocatePdbInput): Promise<RelocatePdbRes
     return {
       what: listed,
       stop: (drainS) =>
-        Promise.all(relocationStops(db, services, drainS).map((c) => {
+        allSettledOrFirstError(relocationStops(db, services, drainS).map((c) => {
           const what = `stop ${c.kind === 'stop-service' ? c.service : listed} on every instance of ${sourceCdb} (drain ${drainS} s, no -force)`;
           return act(srvctlSteps(input.drain.timeoutMs), srvctlSummary(c, what)).runSrvctl({ cdb: sourceCdb, command: c, what });
         })),

@@ -15,7 +15,7 @@
  * Before an instance's maintenance gate, a failure or a rejection puts the instance and its services back.
  * After it, a failure waits at an operator gate (retry or stop).
  */
-import { ApplicationFailure, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { SrvctlCommand } from '../common/srvctl/commands';
 import { srvctlArgv } from '../common/srvctl/srvctl-argv';
@@ -26,6 +26,9 @@ import { parseRollingInput, rollingIdentity, type RollingMaintenanceInput } from
 import type { RunbookStatus } from '../common/runbook-types';
 import type { MaintenanceLine } from '../activities/node-maintenance';
 import { ApprovalGates } from './shared/approval-gates';
+import { checkGateApprovers } from './shared/approver-check';
+import { approvalStage } from './shared/approval-stage';
+import { allSettledOrFirstError } from './shared/settled';
 import { Compensations } from './shared/compensations';
 import { drainSessions } from './shared/drain';
 import { readinessStage } from './shared/readiness-stage';
@@ -67,9 +70,16 @@ class Rolling {
   /** Per instance, the maintenance command line preflight resolved */
   private readonly lines = new Map<string, MaintenanceLine>();
 
+  /** The cancellation, once an operator asked for it (orb cancel): acted on between turns */
+  private cancelled: unknown = null;
+
   constructor(private readonly input: RollingMaintenanceInput, private readonly journal: RunbookJournal) {
     this.gates = new ApprovalGates(journal, input.startedBy);
     this.cdb = input.cdb;
+    CancellationScope.current().cancelRequested.catch((err) => {
+      this.cancelled = err;
+      journal.note(`cancel requested during ${journal.status.stage}: an instance not yet maintained is put back; a maintenance command under way is let finish and its instance brought back; no further instance is started`);
+    });
   }
 
   async run(): Promise<RollingMaintenanceResult> {
@@ -82,7 +92,11 @@ class Rolling {
           throw ApplicationFailure.nonRetryable(this.journal.status.reason!, 'GateRejected', this.journal.status);
         });
     }
-    for (const [i, instance] of order.entries()) await this.turn(instance, order.slice(i + 1));
+    for (const [i, instance] of order.entries()) {
+      if (this.cancelled) return this.endCancelled(order.slice(0, i), order.slice(i));
+      await this.turn(instance, order.slice(i + 1));
+    }
+    if (this.cancelled) return this.endCancelled(order, []);
     const facts = await this.journal.stage('verify', () => this.read('verify'), (f) => this.verified(f));
     const problems = this.problems(facts);
     if (problems.length) return this.stop(`verify found ${problems.join('; ')}`, []);
@@ -105,7 +119,7 @@ class Rolling {
     this.journal.begin('preflight');
     const facts = await this.read('preflight').catch((err) => this.fail(`preflight failed, nothing was changed: ${causeMessage(err)}`));
     const order = rollingOrder(facts, this.input.instances);
-    const checks = rollingChecks(facts, order);
+    const checks = [await checkGateApprovers(this.input.gates), ...rollingChecks(facts, order)];
     this.journal.preflight(checks);
     if (this.input.maintenance && !checks.some((c) => c.outcome === 'fail')) {
       const m = await maintenanceCheck(this.cdb, this.input.maintenance, facts, order);
@@ -147,11 +161,24 @@ class Rolling {
     } catch (err) {
       return this.compensate(undo, err, next);
     }
-    const stop = (why: string) => this.stop(why, next, instance);
-    await recoverable(this.journal, this.gates, this.input.gates.operator, `start-${instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${instance}`), stop);
+    // Once maintained, the instance comes back whatever happens: a cancel now ends the run after this turn.
+    await CancellationScope.nonCancellable(() => this.comeBack(t, next));
+  }
+
+  private async comeBack(t: InstanceTurn, next: string[]): Promise<void> {
+    const stop = (why: string) => this.stop(why, next, t.instance);
+    const operator = this.input.gates.operator;
+    await recoverable(this.journal, this.gates, operator, `start-${t.instance}`, () => this.srvctl([t.enableInstance, t.startInstance], `start ${t.instance}`), stop);
     await this.sample(t);
-    await recoverable(this.journal, this.gates, this.input.gates.operator, `services-${instance}`, () => this.servicesBack(t), stop);
+    await recoverable(this.journal, this.gates, operator, `services-${t.instance}`, () => this.servicesBack(t), stop);
     await this.rebalance(t);
+  }
+
+  /** A cancel between turns (or during one, once its instance is back): the run ends there, saying what is left. */
+  private endCancelled(done: string[], left: string[]): never {
+    const rest = left.length ? ` Not started: ${left.join(', ')} (run again with --instances ${left.join(',')}).` : '';
+    this.journal.finish('failed', `cancelled by an operator: ${done.length ? `${done.join(', ')} maintained and back in service` : 'no instance was maintained'}.${rest}`);
+    throw this.cancelled;
   }
 
   /**
@@ -168,8 +195,11 @@ class Rolling {
     const opts = { ...srvctlSteps(line?.timeoutMs ?? 3_600_000), retry: { maximumAttempts: 1 } };
     for (let attempt = 1; ; attempt++) {
       try {
+        // Never cancelled half-way: an instance started while its maintenance still runs on the node is the one
+        // mess this runbook must not make. A cancel waits for the command to end, then the instance is put back.
+        const run = () => act(opts, `maintenance of ${instance} on ${node}: ${line?.commandLine ?? name}`).runMaintenance({ cdb: this.cdb, name, instance, node });
         await this.journal.stage(attempt === 1 ? `maintenance-${instance}` : `maintenance-${instance} (retry ${attempt - 1})`, () =>
-          act(opts, `maintenance of ${instance} on ${node}: ${line?.commandLine ?? name}`).runMaintenance({ cdb: this.cdb, name, instance, node }),
+          CancellationScope.nonCancellable(run),
         (r) => `${r.commandLine} on ${r.sshNode}${r.output.length ? `: ${r.output.at(-1)}` : ''}`);
         return;
       } catch (err) {
@@ -193,7 +223,9 @@ class Rolling {
     const services = t.moves.map((m) => m.service);
     return drainSessions(this.journal, {
       what: `${services.join(', ')} on ${t.instance}`,
-      stop: (s) => this.srvctl(t.leave, `${t.instance}'s services leave it (drain ${s} s, no -force)`, s),
+      // All at once: each srvctl answers when its own drain is over, so one after another would drain n times as long.
+      // Every command settles before a failure is acted on, so the undo never races a stop still draining.
+      stop: (s) => allSettledOrFirstError(t.leave.map((c) => this.srvctl([c], `${t.instance}'s services leave it (drain ${s} s, no -force)`, s))),
       awaitGone: (deadlineMs) => act(srvctlSteps(this.input.drain.timeoutMs), `watch the sessions leave ${t.instance} (GV$SESSION, heartbeating what is left)`)
         .awaitInstanceSessionsGone({ cdb: this.cdb, instance: t.instance, services, deadlineMs, pollMs: this.input.drain.pollMs }),
       // The instance stops next anyway: SHUTDOWN TRANSACTIONAL lets the stragglers' transactions finish, then disconnects them.
@@ -228,11 +260,8 @@ class Rolling {
     if (l.share < share) this.journal.note(`the pools had not rebalanced onto ${t.instance} within ${Math.round(this.input.rebalanceTimeoutMs / 1000)} s (${Math.round(l.share * 100)}% of sessions): going on`);
   }
 
-  private async gate(name: string, question: string, policy: RollingMaintenanceInput['gates']['operator']): Promise<string[]> {
-    const d = await this.journal.stage(`approve-${name}`, () => this.gates.wait(name, question, policy),
-      (x) => (x.decision === 'approved' ? `approved by ${x.by.join(', ')}` : x.decision === 'rejected' ? `rejected by ${x.by}` : 'timed out'));
-    if (d.decision === 'approved') return d.by;
-    throw ApplicationFailure.nonRetryable(d.decision === 'rejected' ? `rejected at gate "${name}" by ${d.by}${d.comment ? `: ${d.comment}` : ''}` : `gate "${name}" timed out`, 'GateRejected');
+  private gate(name: string, question: string, policy: RollingMaintenanceInput['gates']['operator']): Promise<string[]> {
+    return approvalStage(this.journal, this.gates, name, question, policy);
   }
 
   private async compensate(undo: Compensations, err: unknown, next: string[]): Promise<never> {

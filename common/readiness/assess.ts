@@ -84,6 +84,19 @@ export function assessService(facts: ServiceFacts, profile: Profile, management:
 }
 
 /**
+ * A service asked to be judged for TAF that is already ready for Application Continuity or TAC is ready: TAF's
+ * fix would downgrade it (FAILOVER_TYPE AUTO or TRANSACTION back to SELECT). Its judgement for that profile, or null.
+ */
+function supersedingReadiness(facts: ServiceFacts, profile: Profile, m: Management): ServiceReadiness | null {
+  if (profile !== 'taf') return null;
+  for (const stronger of ['tac', 'ac'] as const) {
+    const r = assessService(facts, stronger, m);
+    if (r.ready) return r;
+  }
+  return null;
+}
+
+/**
  * Every service the worker read, judged, by PDB and then service name (as CDB_SERVICES is ordered);
  * PDBs that are not open are noted (CDB_SERVICES shows open PDBs only).
  */
@@ -98,7 +111,11 @@ export function assessReadiness(facts: ReadinessFacts, profile: Profile): Readin
     if (p.services.length === 0) notes.push(`${p.pdb} has no service to judge`);
     const byName = [...p.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const service of byName) {
-      services.push(assessService({ service, sessions: p.sessions, acchk: p.acchk }, profile, facts.management));
+      const facts1 = { service, sessions: p.sessions, acchk: p.acchk };
+      const judged = assessService(facts1, profile, facts.management);
+      const better = judged.ready ? null : supersedingReadiness(facts1, profile, facts.management);
+      if (better) notes.push(`${service.name} is ready for ${better.profile.toUpperCase()}, which supersedes ${profile.toUpperCase()}: judged as such, nothing to change`);
+      services.push(better ?? judged);
     }
   }
   return { cdb: facts.cdb, profile, management: facts.management, services, notes, ready: services.every((s) => s.ready) };

@@ -40,7 +40,7 @@ export function labApi(url: string) {
   }
   return {
     estate: () => call<any>('GET', '/estate'),
-    oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any }[] }>('GET', '/oplog').then((r) => r.entries),
+    oplog: () => call<{ entries: { op: string; cdb: string; args: any; outcome: string; error?: any; at: string; endedAt?: string }[] }>('GET', '/oplog').then((r) => r.entries),
     invariants: (quiescent = true) => call<{ ok: boolean; violations: { rule: string; detail: string }[] }>('GET', `/invariants${quiescent ? '?quiescent=true' : ''}`),
     fault: (f: { op: string; cdb?: string; object?: string; kind: 'transient' | 'permanent'; ora: string; nested?: string; times?: number; at?: number; when?: 'before' | 'after' }) =>
       call<{ id: number }>('POST', '/faults', f),

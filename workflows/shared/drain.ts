@@ -73,7 +73,7 @@ export async function drainSessions(
     approvedBy = (await ask(question)).join(', ');
   }
   const by = approvedBy ? `, approved by ${approvedBy}` : '';
-  journal.note(`drain timeout: disconnecting ${left.total} session(s) on ${steps.what} after their current transaction (${steps.disconnectHow})${by}`);
+  journal.note(`drain timeout: disconnecting ${left.total} session(s) (${listLeft(left)}) after their current transaction (${steps.disconnectHow})${by}`);
   await steps.disconnect();
   const after = await watched(journal, steps.awaitGone(Date.now() + policy.timeoutMs));
   if (after.total > 0) {
