@@ -3,6 +3,7 @@
  * one run per database (workflow id rolling-maintenance:<CDB>), --wait following it as every runbook's start does.
  */
 import type { Command } from 'commander';
+import type { Client } from '@temporalio/client';
 import { buildRollingInput, type RollingOptions } from './rac-input';
 import { taskQueue as defaultTaskQueue, workflowUiUrl } from './connection';
 import { shellArg } from './render';
@@ -53,6 +54,14 @@ export function addRacCommands(start: Command, plan: Command, ctx: RacCommandCon
     .action((o: RollingOptions & { wait: boolean; json: boolean }) => startRolling(o, ctx));
 }
 
+/** The stage of a run of this id that is running now (its search attribute), or null. */
+async function runningStage(client: Client, workflowId: string): Promise<string | null> {
+  const d = await client.workflow.getHandle(workflowId).describe().catch(() => null);
+  if (d?.status.name !== 'RUNNING') return null;
+  const stage = d.searchAttributes?.OrbStage;
+  return Array.isArray(stage) && typeof stage[0] === 'string' ? stage[0] : 'unknown';
+}
+
 async function planRolling(o: RollingOptions & { json: boolean }, ctx: RacCommandContext): Promise<void> {
   const input = buildRollingInput(o, ctx.estateOf().estate);
   const s = ctx.settings();
@@ -61,11 +70,15 @@ async function planRolling(o: RollingOptions & { json: boolean }, ctx: RacComman
     if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) {
       throw new CliError(`no worker is polling task queue ${tq}: a plan reads srvctl on a worker (start orb worker, or orb dev)`, EXIT.UNREACHABLE);
     }
-    return client.workflow.execute<(raw: unknown) => Promise<RollingPlan>>('planRollingMaintenance', {
+    const running = await runningStage(client, `rolling-maintenance:${input.cdb}`);
+    const p = await client.workflow.execute<(raw: unknown) => Promise<RollingPlan>>('planRollingMaintenance', {
       taskQueue: tq, workflowId: `plan:rolling-maintenance:${input.cdb}:${randomUUID().slice(0, 8)}`, args: [input], workflowExecutionTimeout: '10m',
     }).catch((err) => mapTemporalError(err, s));
+    return { ...p, running };
   }, s);
-  ctx.out(o.json ? JSON.stringify({ input, plan }, null, 2) : renderRollingPlan(plan));
+  const busy = plan.running ? `\n\nNote: rolling-maintenance:${input.cdb} is running (stage ${plan.running}): what srvctl shows now is that run's doing, ` +
+    `and a new run would be refused until it ends (orb status rolling-maintenance:${input.cdb}).` : '';
+  ctx.out(o.json ? JSON.stringify({ input, plan }, null, 2) : `${renderRollingPlan(plan)}${busy}`);
   ctx.setExit(plan.wouldRun ? EXIT.OK : EXIT.RUNBOOK_FAILED);
 }
 

@@ -39,7 +39,12 @@ describe('rolling-maintenance on the lab RAC (srvctl over SSH)', () => {
     const plan = await o.env.client.workflow.execute('planRollingMaintenance', { taskQueue: o.taskQueue, workflowId: `plan-rm-${Date.now()}`, args: [input] }) as RollingPlan;
     assert.equal((await o.api.oplog()).filter((e) => e.op === 'srvctl').length, (await o.api.oplog()).slice(0, from).filter((e) => e.op === 'srvctl').length, 'planning changes nothing');
     assert.ok(plan.wouldRun);
-    assert.match(renderRollingPlan(plan), /Instance raccdb1: .*BILLING_SGL → raccdb2/);
+    const text = renderRollingPlan(plan);
+    assert.match(text, /Instance raccdb1: .*BILLING_SGL → raccdb2/);
+    assert.match(text, /gate approvers +pass/);
+    assert.match(text, /Client readiness of the services that will drain[^]*LEGACY_SVC +warn/);
+    assert.match(text, /maintenance-<instance> +each instance, once stopped: do the maintenance, then approve +1 of bob, carol\n/);
+    assert.doesNotMatch(text, /^ {2}start /m, 'no start gate was asked for');
     const h = await start(o, input, 'rolling-maintenance:RACCDB');
     await maintainAll(o, h, ['raccdb1', 'raccdb2']);
     const r = await o.result(h);

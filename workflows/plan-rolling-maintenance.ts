@@ -8,7 +8,9 @@ import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 import type { CheckResult } from '../common/runbook-types';
 import { instanceTurn, type ServiceMove } from '../common/rac/instance-steps';
-import { parseRollingInput } from '../common/rac/rolling-input';
+import { parseRollingInput, type RollingMaintenanceInput } from '../common/rac/rolling-input';
+import { drainReadinessChecks } from '../common/readiness/drain-readiness';
+import { checkGateApprovers } from './shared/approver-check';
 import { rollingChecks, rollingOrder } from '../common/rac/rolling-checks';
 import type { RacFacts } from '../common/rac/rac-facts';
 import { dbSteps } from './shared/activity-options';
@@ -25,11 +27,17 @@ export interface RollingPlan {
   cdb: string;
   wouldRun: boolean;
   checks: CheckResult[];
+  /** Each service that will drain judged for AC, TAC and TAF (the run's readiness stage: warnings only) */
+  readiness: CheckResult[];
   facts: RacFacts;
+  gates: RollingMaintenanceInput['gates'];
+  drain: RollingMaintenanceInput['drain'];
+  maintenance: string | null;
+  startedBy: string;
   turns: RollingTurnPlan[];
 }
 
-const { readRac, srvctlCommandLines } = proxyActivities<OrbActivities>({ ...dbSteps, summary: 'plan: read srvctl, build the command lines (read-only)' });
+const { readRac, srvctlCommandLines, readServiceReadiness } = proxyActivities<OrbActivities>({ ...dbSteps, summary: 'plan: read srvctl, build the command lines (read-only)' });
 
 /** The maintenance command's line and where it runs, or the gate when there is none. */
 function maintenanceStep(instance: string, line: MaintenanceLine | undefined): { stage: string; lines: string[] } {
@@ -43,7 +51,7 @@ export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan>
   const input = parsed.input;
   const facts = await readRac({ cdb: input.cdb });
   const order = rollingOrder(facts, input.instances);
-  const checks = rollingChecks(facts, order);
+  const checks = [await checkGateApprovers(input.gates), ...rollingChecks(facts, order)];
   const maintenance = input.maintenance && !checks.some((c) => c.outcome === 'fail') ? await maintenanceCheck(input.cdb, input.maintenance, facts, order) : null;
   if (maintenance) checks.push(maintenance.check);
   const wouldRun = !checks.some((c) => c.outcome === 'fail');
@@ -65,5 +73,8 @@ export async function planRollingMaintenance(raw: unknown): Promise<RollingPlan>
       ],
     });
   }
-  return { cdb: input.cdb, wouldRun, checks, facts, turns };
+  const draining = facts.services.filter((sv) => sv.runningOn.some((r) => order.some((i) => i.toUpperCase() === r.toUpperCase()))).map((sv) => sv.name);
+  const read = wouldRun ? await readServiceReadiness({ cdb: input.cdb }).catch(() => null) : null;
+  const readiness = read ? drainReadinessChecks(read, draining) : [];
+  return { cdb: input.cdb, wouldRun, checks, readiness, facts, turns, gates: input.gates, drain: input.drain, maintenance: input.maintenance ?? null, startedBy: input.startedBy };
 }
