@@ -289,7 +289,7 @@ export class Lab {
         advanceState(ctx); // a zero drain timeout applies at once
         return undefined;
       case 'modifyService':
-        return svcOps.modifyService(cdb, s('pdb'), s('service'), a.changes as Parameters<typeof svcOps.modifyService>[3]);
+        return svcOps.modifyService(ctx, cdb, s('pdb'), s('service'), a.changes as Parameters<typeof svcOps.modifyService>[4]);
       case 'disconnectSessions':
         svcOps.disconnectSessions(ctx, cdb, s('pdb'), s('service'), a.option as 'POST_TRANSACTION' | 'IMMEDIATE' | 'NOREPLAY');
         return undefined;

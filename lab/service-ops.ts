@@ -21,7 +21,7 @@ import type {
 import { LabError, ora } from './lab-error';
 import { cancelDrain, startDrain } from './drain';
 import { findPdb, findService, instanceNames, isOpen, removeSessions, requirePdb, requireService, sameName, type SimContext } from './estate';
-import type { LabCdb, LabPdb, LabService, LabSession } from './model';
+import type { LabCdb, LabPdb, LabService, LabSession, LabState } from './model';
 
 function info(pdb: LabPdb, s: LabService): ServiceInfo {
   return {
@@ -235,10 +235,29 @@ function valueFor(key: string, v: string | number | boolean): string | number | 
  * connected keep the failover settings they connected with (LabSession.failoverType), as on a real CDB. The PDB
  * must be open (its container is where the call runs).
  */
-export function modifyService(cdb: LabCdb, pdbName: string, serviceName: string, changes: Partial<Record<Changeable, string | number | boolean>>): void {
+/**
+ * Before a service's attributes change: each session connected to it keeps the failover settings it connected with
+ * (GV$SESSION shows those until it reconnects), so they are recorded on the sessions that had not recorded them.
+ */
+export function keepSessionFailover(state: LabState, cdb: string, svc: LabService): void {
+  for (const s of state.sessions) {
+    if (!sameName(s.cdb, cdb) || !sameName(s.service, svc.name)) continue;
+    s.failoverType ??= svc.failoverType ?? 'NONE';
+    s.failoverMethod ??= svc.failoverMethod ?? 'NONE';
+  }
+}
+
+export function modifyService(
+  ctx: SimContext,
+  cdb: LabCdb,
+  pdbName: string,
+  serviceName: string,
+  changes: Partial<Record<Changeable, string | number | boolean>>,
+): void {
   const pdb = requirePdb(cdb, pdbName);
   if (!isOpen(pdb)) throw ora('ORA-44773', `ORA-44773: Cannot perform requested service operation (pluggable database ${pdb.name} is not open)`);
   const svc = requireService(pdb, serviceName);
+  keepSessionFailover(ctx.state, cdb.name, svc);
   const values = Object.entries(changes).map(([k, v]) => [k, valueFor(k, v!)] as const);
   for (const [k, v] of values) (svc as unknown as Record<string, unknown>)[k] = v;
 }

@@ -71,6 +71,9 @@ describe('client-readiness (Temporal dev server, lab, worker)', () => {
     const re = await check(o, { cdb: 'CDB1', service: 'SALES_RO', profile: 'ac' });
     assert.equal(svc(re, 'SALES_RO').ready, true, JSON.stringify(svc(re, 'SALES_RO').findings));
     assert.equal(svc(re, 'SALES_RO').protection, 'AC');
+    // Sessions connected before keep the settings they connected with (GV$SESSION) until they reconnect.
+    const sessions = svc(re, 'SALES_RO').sessions!;
+    assert.ok(sessions.total > 0 && sessions.withFailover === 0, JSON.stringify(sessions));
   });
 
   test('rejected at gate fix: nothing changed', async () => {

@@ -10,6 +10,7 @@
  * `modify service` sets the Application Continuity / TAC / TAF / FAN / drain attributes (the same
  * fields DBA_SERVICES shows, so DBMS_SERVICE readers see the change).
  */
+import { keepSessionFailover } from '../../service-ops';
 import type { LabService } from '../../model';
 import { racServices, type RacService } from '../cluster';
 import { targetServices, str, num, type RunContext, type RunOutcome } from './run-context';
@@ -118,6 +119,7 @@ export function modifyService(r: RunContext): RunOutcome {
   const drain = num(r, 'drain_timeout') ?? svc.drainTimeout ?? 0;
   const touched = 'stopoption' in r.cmd.options || 'drain_timeout' in r.cmd.options;
   if (touched && stopOption === 'TRANSACTIONAL' && drain === 0) throw new SrvctlError(msg.drainTransactional(drain));
+  keepSessionFailover(r.ctx.state, r.cdb.name, svc);
   for (const k of given) SETTERS[k]!(svc, r.cmd.options[k] as string | number);
   return { out: [] };
 }
