@@ -1,0 +1,173 @@
+/**
+ * The worker's Prometheus endpoint and its log lines (README "Metrics", "Logs"): `orb worker
+ * --metrics` in a child process against a real Temporal dev server and lab runs a relocation
+ * (a transient ORA-03113 injected on one database call, the cutover gate approved); the endpoint
+ * then serves the SDK's metrics and orb's, with bounded labels and sane values, and every log line
+ * about the run carries its workflowId, runId, runbook and target. Bad --metrics values are refused.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cliEnvOf, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
+import { CLI, closedPort, killHard, runCli } from './helpers/processes';
+import { gateLabel, stageLabel, errorCodeLabel, httpCodeLabel } from '../common/metric-labels';
+import { parseMetricsAddress } from '../common/metrics-address';
+
+/** One sample of a scrape: name, labels, value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parseScrape(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+const find = (all: Sample[], name: string, labels: Record<string, string> = {}) =>
+  all.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+describe('orb worker --metrics', () => {
+  let o: OrbEnv;
+  let worker: ChildProcess | undefined;
+  let logs = '';
+  let address = '';
+
+  before(async () => {
+    o = await startOrbEnv({ inProcessWorker: false });
+    address = `127.0.0.1:${await closedPort()}`;
+    const env = cliEnvOf(o, {
+      ORB_COPY_POLL_MS: '300',
+      ORB_HOST_QUEUE: 'test-host',
+      ORB_LOG_FORMAT: 'json',
+      ORB_LOG_LEVEL: 'debug',
+    });
+    worker = spawn(process.execPath, [CLI, 'worker', '--metrics', address], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    worker.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
+  });
+  after(async () => {
+    if (worker) await killHard(worker);
+    await o?.stop();
+  });
+
+  async function scrape(): Promise<Sample[]> {
+    const r = await fetch(`http://${address}/metrics`);
+    assert.equal(r.status, 200);
+    return parseScrape(await r.text());
+  }
+
+  test('serves the SDK metrics and orb runs, stages, gates, database calls with codes and drains', async () => {
+    await o.api.fault({ op: 'getPdb', cdb: 'CDB1', kind: 'transient', ora: 'ORA-03113', times: 1 });
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await o.approve(h, 'cutover', 'bob');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+
+    // The exporter reads the SDK's metrics as the worker flushes them: wait for the run's end to show.
+    let all: Sample[] = [];
+    for (let i = 0; i < 100 && !find(all, 'orb_runs_ended_total').length; i++) {
+      all = await scrape();
+      if (!find(all, 'orb_runs_ended_total').length) await new Promise((res) => setTimeout(res, 200));
+    }
+    const names = new Set(all.map((s) => s.name));
+    assert.ok([...names].some((n) => n.startsWith('temporal_workflow_task_execution_latency')), 'the SDK metrics are served');
+    assert.ok([...names].some((n) => n.startsWith('temporal_activity_execution_latency')), 'the SDK activity metrics are served');
+
+    const relocate = { runbook: 'relocate-pdb' };
+    assert.equal(find(all, 'orb_runs_started_total', relocate)[0]?.value, 1);
+    assert.equal(find(all, 'orb_runs_ended_total', { ...relocate, outcome: 'completed' })[0]?.value, 1);
+    assert.equal(find(all, 'orb_runs_ended_total', { ...relocate, outcome: 'failed' }).length, 0);
+
+    const copy = find(all, 'orb_stage_duration_seconds_count', { ...relocate, stage: 'copy', outcome: 'succeeded' });
+    assert.equal(copy[0]?.value, 1, 'the copy stage recorded once');
+    const copySum = find(all, 'orb_stage_duration_seconds_sum', { ...relocate, stage: 'copy' })[0]?.value ?? -1;
+    assert.ok(copySum > 0 && copySum < 600, `the copy took a sane time (${copySum} s)`);
+    for (const stage of ['preflight', 'drain', 'open', 'verify', 'approve-cutover']) {
+      assert.equal(find(all, 'orb_stage_duration_seconds_count', { ...relocate, stage })[0]?.value, 1, `stage ${stage}`);
+    }
+    const stages = new Set(find(all, 'orb_stage_duration_seconds_count').map((s) => s.labels.stage));
+    assert.ok(!stages.has('other'), `every stage has a known label: ${[...stages].join(', ')}`);
+
+    assert.equal(find(all, 'orb_gate_wait_seconds_count', { ...relocate, gate: 'cutover', decision: 'approved' })[0]?.value, 1);
+
+    const fault = find(all, 'orb_db_calls_total', { op: 'getPdb', code: 'ORA-03113' });
+    assert.equal(fault.reduce((n, s) => n + s.value, 0), 1, 'the injected ORA-03113 counted once, with its code');
+    assert.ok(find(all, 'orb_db_calls_total', { op: 'getPdb', code: 'ok' }).length > 0);
+    const create = find(all, 'orb_db_call_duration_seconds_count', { op: 'createPdbRelocate', code: 'ok' });
+    assert.equal(create.reduce((n, s) => n + s.value, 0), 1, 'one CREATE PLUGGABLE DATABASE ... RELOCATE, timed');
+    assert.ok(create.every((s) => s.labels.activityType !== undefined), 'the SDK adds the activity type');
+    const codes = new Set(find(all, 'orb_db_calls_total').map((s) => s.labels.code));
+    assert.ok([...codes].every((c) => c === 'ok' || /^(ORA|NJS)-\d+$/.test(c!)), `codes are codes: ${[...codes].join(', ')}`);
+
+    const left = find(all, 'orb_drain_sessions_left');
+    assert.equal(left.length, 1, 'the drain watch set the gauge');
+    assert.ok(Number.isInteger(left[0]!.value) && left[0]!.value >= 0);
+  });
+
+  test('every log line about the run carries its workflowId, runId, runbook and target', async () => {
+    // The worker's last lines about the run may still be on their way through the pipe.
+    for (let i = 0; i < 100 && !/"msg":"Workflow completed"/.test(logs); i++) await new Promise((r) => setTimeout(r, 100));
+    const lines = logs
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const run = lines.filter((l) => l.workflowId === 'relocate-pdb:CDB1:SALES');
+    assert.ok(run.some((l) => l.activityType), 'activity lines were logged');
+    assert.ok(run.some((l) => l.workflowType && !l.activityType), 'workflow lines were logged');
+    assert.ok(run.some((l) => l.activityType === 'checkApprovers' && l.msg === 'Activity completed'), 'an activity whose input names no target');
+    for (const l of run) {
+      assert.equal(typeof l.runId, 'string', `runId on ${JSON.stringify(l)}`);
+      assert.equal(l.runbook, 'relocate-pdb', `runbook on ${JSON.stringify(l)}`);
+      // The SDK's "Activity started" comes before the activity's input is read (worker/log-attributes.ts).
+      if (l.msg === 'Activity started') continue;
+      assert.equal(l.target, 'SALES@CDB1->CDB2', `target on ${JSON.stringify(l)}`);
+    }
+  });
+});
+
+describe('--metrics values', () => {
+  test('orb worker and orb dev refuse a bad address, naming the option and the rule', async () => {
+    const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', ORB_ESTATE: undefined };
+    for (const [value, rule] of [
+      ['9464', /must be <host>:<port>/],
+      ['localhost:99999', /port 99999 must be from 1 to 65535/],
+      ['127.0.0.1:0', /port 0 must be from 1 to 65535/],
+      ['example.com:9464', /host example\.com must be an IPv4 address, localhost or an IPv6 address/],
+      ['::1:9464', /must be <host>:<port>/],
+    ] as const) {
+      for (const cmd of ['worker', 'dev']) {
+        const r = await runCli([cmd, '--metrics', value], env);
+        assert.equal(r.code, 2, `orb ${cmd} --metrics ${value}: ${r.stderr}`);
+        assert.match(r.stderr, /--metrics/);
+        assert.match(r.stderr, rule);
+      }
+    }
+    assert.equal(parseMetricsAddress('localhost:9464'), '127.0.0.1:9464');
+    assert.equal(parseMetricsAddress('[::1]:9464'), '[::1]:9464');
+  });
+
+  test('labels stay bounded: names built from instances, services and retries become templates', () => {
+    assert.equal(stageLabel('copy'), 'copy');
+    assert.equal(stageLabel('open (retry 2)'), 'open');
+    assert.equal(stageLabel('drain-RACCDB1'), 'drain-{instance}');
+    assert.equal(stageLabel('fix-SALES_RW'), 'fix-{service}');
+    assert.equal(stageLabel('approve-maintenance-RACCDB2'), 'approve-maintenance-{instance}');
+    assert.equal(stageLabel('anything a sender made up'), 'other');
+    assert.equal(gateLabel('recover-start-services'), 'recover-start-services');
+    assert.equal(gateLabel('recover-start-RAC1'), 'recover-start-{instance}');
+    assert.equal(errorCodeLabel('PRCC-1016'), 'PRCC-1016');
+    assert.equal(errorCodeLabel('ORA-03113: end-of-file on communication channel'), 'other');
+    assert.equal(httpCodeLabel(409, 'IncorrectState'), '409/IncorrectState');
+    assert.equal(httpCodeLabel(null, 'NETWORK'), 'no-answer');
+    assert.equal(httpCodeLabel(400, 'bad code with spaces'), '400/other');
+  });
+});
