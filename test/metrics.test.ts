@@ -8,9 +8,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { cliEnvOf, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
 import { CLI, closedPort, killHard, runCli } from './helpers/processes';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { MetricMeter, MetricTags } from '@temporalio/common';
 import { gateLabel, stageLabel, errorCodeLabel, httpCodeLabel } from '../common/metric-labels';
+import { adbAccessFactory } from '../activities/adb/cloud-access';
+import { OicClient } from '../activities/oic/oic-client';
+import { srvctlStep } from '../activities/srvctl/srvctl-step';
+import { srvctlExecutorFor } from '../activities/srvctl/srvctl-target';
+import { LAB_OIC_PASSWORD, LAB_OIC_USER } from '../common/cloud-estate';
 import { parseMetricsAddress } from '../common/metrics-address';
 
 /** One sample of a scrape: name, labels, value. */
@@ -30,6 +40,16 @@ function parseScrape(text: string): Sample[] {
     out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return out;
+}
+
+/** The SDK's MetricMeter interface, recording what an activity emits (the SDK adds its own tags on a worker). */
+function recordingMeter(into: Sample[]): MetricMeter {
+  const metric = (name: string) => {
+    const put = (value: number, labels: MetricTags = {}) => void into.push({ name, value, labels: labels as Record<string, string> });
+    return { name, add: put, record: put, set: put, withTags: () => metric(name) };
+  };
+  const meter = { createCounter: metric, createHistogram: metric, createGauge: metric, withTags: () => meter };
+  return meter as unknown as MetricMeter;
 }
 
 const find = (all: Sample[], name: string, labels: Record<string, string> = {}) =>
@@ -113,6 +133,35 @@ describe('orb worker --metrics', () => {
     assert.ok(Number.isInteger(left[0]!.value) && left[0]!.value >= 0);
   });
 
+  test('srvctl, OCI and OIC calls are counted by op and a bounded code, with their latency', async () => {
+    const seen: Sample[] = [];
+    const env = new MockActivityEnvironment(undefined, { metricMeter: recordingMeter(seen), logger: new DefaultLogger('ERROR', () => undefined) });
+    const ex = await srvctlExecutorFor(o.estate, 'RACCDB');
+    await env.run(() => srvctlStep(ex, { kind: 'status-database', db: 'raccdb' }, 'read raccdb'));
+    await env.run(() => srvctlStep(ex, { kind: 'start-instance', db: 'raccdb', instance: 'raccdb1' }, 'start raccdb1'));
+    const adb = adbAccessFactory(o.estate)('SALESATP');
+    const { database } = await adb.clients(adb.cfg.region);
+    await env.run(() => database.getAutonomousDatabase({ autonomousDatabaseId: adb.cfg.id }));
+    await o.api.cloudFault({ service: 'oci', op: 'getAutonomousDatabase', kind: 'transient', status: 503, code: 'ServiceUnavailable' });
+    await assert.rejects(env.run(() => database.getAutonomousDatabase({ autonomousDatabaseId: adb.cfg.id })));
+    const oic = new OicClient({ baseUrl: o.lab.url, auth: { type: 'basic', username: LAB_OIC_USER, password: { env: 'UNUSED' } }, resolveSecret: () => LAB_OIC_PASSWORD });
+    await env.run(() => oic.getConnection('SALES_ATP_ORDERS'));
+    await assert.rejects(env.run(() => oic.getConnection('NO_SUCH_CONNECTION')));
+
+    const calls = seen.filter((x) => x.name.endsWith('_calls_total')).map((x) => `${x.name} ${x.labels.op} ${x.labels.code}`);
+    assert.deepEqual(calls, [
+      'orb_srvctl_calls_total status-database ok',
+      'orb_srvctl_calls_total start-instance PRCC-1015',
+      'orb_oci_calls_total database.getAutonomousDatabase ok',
+      'orb_oci_calls_total database.getAutonomousDatabase 503/ServiceUnavailable',
+      'orb_oic_calls_total getConnection ok',
+      'orb_oic_calls_total getConnection 404/OIC-404',
+    ]);
+    const latencies = seen.filter((x) => x.name.endsWith('_call_duration_seconds'));
+    assert.equal(latencies.length, 6);
+    assert.ok(latencies.every((x) => x.value >= 0 && x.value < 60), 'latencies in seconds');
+  });
+
   test('every log line about the run carries its workflowId, runId, runbook and target', async () => {
     // The worker's last lines about the run may still be on their way through the pipe.
     for (let i = 0; i < 100 && !/"msg":"Workflow completed"/.test(logs); i++) await new Promise((r) => setTimeout(r, 100));
@@ -135,7 +184,7 @@ describe('orb worker --metrics', () => {
 });
 
 describe('--metrics values', () => {
-  test('orb worker and orb dev refuse a bad address, naming the option and the rule', async () => {
+  test('orb worker and orb dev refuse a bad address or one in use, naming the option and the rule', async () => {
     const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', ORB_ESTATE: undefined };
     for (const [value, rule] of [
       ['9464', /must be <host>:<port>/],
@@ -151,6 +200,14 @@ describe('--metrics values', () => {
         assert.match(r.stderr, rule);
       }
     }
+    // An address something else listens on: refused before the worker connects anywhere.
+    const busy = createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const taken = `127.0.0.1:${(busy.address() as AddressInfo).port}`;
+    const r = await runCli(['worker', '--metrics', taken], env);
+    busy.close();
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, new RegExp(`--metrics ${taken}: cannot serve Prometheus metrics there .*Address already in use`));
     assert.equal(parseMetricsAddress('localhost:9464'), '127.0.0.1:9464');
     assert.equal(parseMetricsAddress('[::1]:9464'), '[::1]:9464');
   });
