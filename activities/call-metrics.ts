@@ -32,14 +32,20 @@ export function recordCall(system: CallSystem, op: string, code: string, seconds
   if (!m) return;
   const tags = { op, code };
   m.createCounter(`orb_${system}_calls_total`, '', HELP[system]).add(1, tags);
-  m.createHistogram(`orb_${system}_call_duration_seconds`, 'float', 's', HELP[system]).record(Math.max(0, seconds), tags);
+  const histogram = m.createHistogram(`orb_${system}_call_duration_seconds`, 'float', 's', HELP[system]);
+  histogram.record(Math.max(0, seconds), tags);
 }
 
 /**
  * Times `fn` as one call of `system`: `ok` when it resolves, else the code `codeOf` finds in what
  * it threw (already a bounded label). The error is rethrown as it is.
  */
-export async function timedCall<T>(system: CallSystem, op: string, fn: () => Promise<T>, codeOf: (err: unknown) => string): Promise<T> {
+export async function timedCall<T>(
+  system: CallSystem,
+  op: string,
+  fn: () => Promise<T>,
+  codeOf: (err: unknown) => string,
+): Promise<T> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   try {
@@ -58,5 +64,6 @@ export async function timedCall<T>(system: CallSystem, op: string, fn: () => Pro
  * one worker share the series (the last reading wins): the gauge carries no run, service or instance.
  */
 export function sessionsLeft(count: number): void {
-  meter()?.createGauge('orb_drain_sessions_left', 'int', '', 'sessions a drain waits for, at its last reading').set(Math.max(0, count));
+  const gauge = meter()?.createGauge('orb_drain_sessions_left', 'int', '', 'sessions a drain waits for, at its last reading');
+  gauge?.set(Math.max(0, count));
 }

@@ -90,6 +90,19 @@ function numberOption(field: string, min: number, max: number) {
   };
 }
 
+const metricsOption = (v: string): string => parseMetricsAddress(v);
+
+/** `orb dev --metrics`: the worker's endpoint, on a port none of orb dev's other servers takes. */
+type DevPorts = { port: number; uiPort: number; labPort: number; sshPort: number };
+function devMetricsCheck(o: DevPorts & { metrics?: string; worker: boolean; lab: boolean }): void {
+  if (!o.metrics) return;
+  if (!o.worker) throw new InputError('--metrics', "serves the worker's metrics: it needs the worker (drop --no-worker)");
+  const port = Number(o.metrics.slice(o.metrics.lastIndexOf(':') + 1));
+  if ([o.port, o.uiPort, ...(o.lab ? [o.labPort, o.sshPort] : [])].includes(port)) {
+    throw new InputError('--metrics', `its port must differ from --port, --ui-port, --lab-port and --ssh-port (got ${port})`);
+  }
+}
+
 /** The options of a relocation, shared by `orb start relocate-pdb` and `orb plan relocate-pdb`. */
 function relocateOptions(cmd: Command): Command {
   return cmd
@@ -193,7 +206,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--speed <factor>', 'lab clock: simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--no-lab', 'do not start the lab (real databases only)')
     .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
-    .option('--metrics <host:port>', "serve the worker's Prometheus metrics at http://<host:port>/metrics (default: off)", (v: string) => parseMetricsAddress(v))
+    .option('--metrics <host:port>', "serve the worker's Prometheus metrics at http://<host:port>/metrics (default: off)", metricsOption)
     .addOption(new Option('--ready-file <file>', 'write a JSON file once everything is up (for scripts)').hideHelp())
     .addHelpText(
       'after',
@@ -213,11 +226,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (o.lab && [o.port, o.uiPort, o.labPort].includes(o.sshPort)) {
         throw new InputError('--ssh-port', `must differ from --port, --ui-port and --lab-port (got ${o.sshPort})`);
       }
-      if (o.metrics && !o.worker) throw new InputError('--metrics', 'serves the worker\'s metrics: it needs the worker (drop --no-worker)');
-      const metricsPort = o.metrics ? Number(o.metrics.slice(o.metrics.lastIndexOf(':') + 1)) : null;
-      if (metricsPort !== null && [o.port, o.uiPort, ...(o.lab ? [o.labPort, o.sshPort] : [])].includes(metricsPort)) {
-        throw new InputError('--metrics', `its port must differ from --port, --ui-port, --lab-port and --ssh-port (got ${metricsPort})`);
-      }
+      devMetricsCheck(o);
       const { runDev } = await import('./dev');
       setExit(
         await runDev({
@@ -247,12 +256,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('worker')
     .description('run a worker for orb\'s workflows and activities (Ctrl-C stops it gracefully)')
     .option('--task-queue <name>', 'task queue (default $ORB_TASK_QUEUE or orb)')
-    .option('--metrics <host:port>', "serve Prometheus metrics (the SDK's and orb's) at http://<host:port>/metrics (default: off)", (v: string) => parseMetricsAddress(v))
+    .option('--metrics <host:port>', "serve Prometheus metrics (the SDK's, orb's) at http://<host:port>/metrics (default: off)", metricsOption)
     .action(async (o: { taskQueue?: string; metrics?: string }) => {
       const { estate } = estateOf();
       const s = settings();
       const { runWorker } = await import('../worker/worker');
-      await runWorker({ estate, settings: s, taskQueue: o.taskQueue ?? defaultTaskQueue(), ...(o.metrics ? { metrics: o.metrics } : {}) });
+      const metrics = o.metrics ? { metrics: o.metrics } : {};
+      await runWorker({ estate, settings: s, taskQueue: o.taskQueue ?? defaultTaskQueue(), ...metrics });
     });
 
   // ---- lab ----------------------------------------------------------------------------

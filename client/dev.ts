@@ -293,7 +293,8 @@ export async function runDev(o: DevOptions): Promise<number> {
     const { startWorker } = await import('../worker/worker');
     const { createLogger } = await import('../worker/logger');
     const metrics = o.metrics ? { metrics: o.metrics } : {};
-    if (o.worker) worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger: createLogger('orb-worker'), ...metrics });
+    const logger = createLogger('orb-worker');
+    if (o.worker) worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger, ...metrics });
 
     const ui = `http://${o.ip}:${o.uiPort}`;
     out('');
@@ -304,7 +305,8 @@ export async function runDev(o: DevOptions): Promise<number> {
     const ssh = lab && sshLine(lab);
     if (ssh) out(`  Lab SSH:   ${ssh}`);
     out(o.worker ? `  Worker:    task queue ${o.taskQueue}` : `  Worker:    none (--no-worker): run \`orb worker\` in another terminal (task queue ${o.taskQueue})`);
-    if (o.worker) out(o.metrics ? `  Metrics:   http://${o.metrics}/metrics  (Prometheus)` : '  Metrics:   off (orb dev --metrics 127.0.0.1:9464 serves them)');
+    const metricsLine = o.metrics ? `http://${o.metrics}/metrics  (Prometheus)` : 'off (orb dev --metrics 127.0.0.1:9464 serves them)';
+    if (o.worker) out(`  Metrics:   ${metricsLine}`);
     const env: string[] = [];
     if (address !== '127.0.0.1:7233') env.push(`TEMPORAL_ADDRESS=${address}`);
     if (o.uiPort !== 8233 || o.ip !== '127.0.0.1') env.push(`ORB_UI_URL=${ui}`);

@@ -15,7 +15,9 @@ const FIXED_STAGES = new Set([
 ]);
 
 /** Gate names used as they are. */
-const FIXED_GATES = new Set(['copy', 'cutover', 'drain-timeout', 'upgrade', 'drop-tombstone', 'fix', 'failover', 'switchover', 'start']);
+const FIXED_GATES = new Set([
+  'copy', 'cutover', 'drain-timeout', 'upgrade', 'drop-tombstone', 'fix', 'failover', 'switchover', 'start',
+]);
 
 /** Names built from a runtime value: prefix → label. Longer prefixes first where one starts another. */
 const STAGE_TEMPLATES: [string, string][] = [

@@ -18,7 +18,8 @@ const addressSchema = z
     const bracketed = rawHost!.startsWith('[');
     const host = rawHost === 'localhost' ? '127.0.0.1' : rawHost!;
     const ok = bracketed ? isIPv6(host.slice(1, -1)) : isIPv4(host);
-    if (!ok) ctx.addIssue({ code: 'custom', message: `host ${rawHost} must be an IPv4 address, localhost or an IPv6 address in brackets` });
+    const hostRule = `host ${rawHost} must be an IPv4 address, localhost or an IPv6 address in brackets`;
+    if (!ok) ctx.addIssue({ code: 'custom', message: hostRule });
     if (port < 1 || port > 65535) ctx.addIssue({ code: 'custom', message: `port ${rawPort} must be from 1 to 65535` });
     return `${host}:${port}`;
   });

@@ -45,7 +45,8 @@ function parseScrape(text: string): Sample[] {
 /** The SDK's MetricMeter interface, recording what an activity emits (the SDK adds its own tags on a worker). */
 function recordingMeter(into: Sample[]): MetricMeter {
   const metric = (name: string) => {
-    const put = (value: number, labels: MetricTags = {}) => void into.push({ name, value, labels: labels as Record<string, string> });
+    const put = (value: number, labels: MetricTags = {}) =>
+      void into.push({ name, value, labels: labels as Record<string, string> });
     return { name, add: put, record: put, set: put, withTags: () => metric(name) };
   };
   const meter = { createCounter: metric, createHistogram: metric, createGauge: metric, withTags: () => meter };
@@ -70,7 +71,8 @@ describe('orb worker --metrics', () => {
       ORB_LOG_FORMAT: 'json',
       ORB_LOG_LEVEL: 'debug',
     });
-    worker = spawn(process.execPath, [CLI, 'worker', '--metrics', address], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const stdio = ['ignore', 'pipe', 'inherit'] as const;
+    worker = spawn(process.execPath, [CLI, 'worker', '--metrics', address], { env, stdio: [...stdio] });
     worker.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
   });
   after(async () => {
@@ -135,7 +137,8 @@ describe('orb worker --metrics', () => {
 
   test('srvctl, OCI and OIC calls are counted by op and a bounded code, with their latency', async () => {
     const seen: Sample[] = [];
-    const env = new MockActivityEnvironment(undefined, { metricMeter: recordingMeter(seen), logger: new DefaultLogger('ERROR', () => undefined) });
+    const logger = new DefaultLogger('ERROR', () => undefined);
+    const env = new MockActivityEnvironment(undefined, { metricMeter: recordingMeter(seen), logger });
     const ex = await srvctlExecutorFor(o.estate, 'RACCDB');
     await env.run(() => srvctlStep(ex, { kind: 'status-database', db: 'raccdb' }, 'read raccdb'));
     await env.run(() => srvctlStep(ex, { kind: 'start-instance', db: 'raccdb', instance: 'raccdb1' }, 'start raccdb1'));
@@ -144,7 +147,8 @@ describe('orb worker --metrics', () => {
     await env.run(() => database.getAutonomousDatabase({ autonomousDatabaseId: adb.cfg.id }));
     await o.api.cloudFault({ service: 'oci', op: 'getAutonomousDatabase', kind: 'transient', status: 503, code: 'ServiceUnavailable' });
     await assert.rejects(env.run(() => database.getAutonomousDatabase({ autonomousDatabaseId: adb.cfg.id })));
-    const oic = new OicClient({ baseUrl: o.lab.url, auth: { type: 'basic', username: LAB_OIC_USER, password: { env: 'UNUSED' } }, resolveSecret: () => LAB_OIC_PASSWORD });
+    const auth = { type: 'basic' as const, username: LAB_OIC_USER, password: { env: 'UNUSED' } };
+    const oic = new OicClient({ baseUrl: o.lab.url, auth, resolveSecret: () => LAB_OIC_PASSWORD });
     await env.run(() => oic.getConnection('SALES_ATP_ORDERS'));
     await assert.rejects(env.run(() => oic.getConnection('NO_SUCH_CONNECTION')));
 
@@ -172,7 +176,8 @@ describe('orb worker --metrics', () => {
     const run = lines.filter((l) => l.workflowId === 'relocate-pdb:CDB1:SALES');
     assert.ok(run.some((l) => l.activityType), 'activity lines were logged');
     assert.ok(run.some((l) => l.workflowType && !l.activityType), 'workflow lines were logged');
-    assert.ok(run.some((l) => l.activityType === 'checkApprovers' && l.msg === 'Activity completed'), 'an activity whose input names no target');
+    const noTargetInInput = run.some((l) => l.activityType === 'checkApprovers' && l.msg === 'Activity completed');
+    assert.ok(noTargetInInput, 'an activity whose input names no target');
     for (const l of run) {
       assert.equal(typeof l.runId, 'string', `runId on ${JSON.stringify(l)}`);
       assert.equal(l.runbook, 'relocate-pdb', `runbook on ${JSON.stringify(l)}`);

@@ -18,7 +18,8 @@ export const activityLogInterceptors: ActivityInterceptorsFactory = (ctx) => {
         const run = readRunHeader(input.headers);
         const first = input.args[0];
         runbook = run.runbook ?? runbook;
-        target = run.target ?? (typeof first === 'object' && first !== null ? logTarget(first as TargetFields) : undefined);
+        const fromInput = typeof first === 'object' && first !== null ? logTarget(first as TargetFields) : undefined;
+        target = run.target ?? fromInput;
         return next(input);
       },
     },

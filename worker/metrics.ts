@@ -10,7 +10,9 @@ import { CliError, EXIT } from '../client/errors';
 /** Stages and gates: from a second to days (a gate may wait over a weekend). */
 const LONG_SECONDS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600];
 /** Calls to a database, srvctl, OCI or OIC: milliseconds to a CREATE PLUGGABLE DATABASE ... RELOCATE of hours. */
-const CALL_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 4 * 3600];
+const CALL_SECONDS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 4 * 3600,
+];
 
 export const ORB_HISTOGRAM_BUCKETS: Record<string, number[]> = {
   orb_stage_duration_seconds: LONG_SECONDS,
@@ -30,7 +32,8 @@ export function prometheusExporter(bindAddress: string): MetricsExporterConfig {
 export function metricsFailure(err: unknown, metrics: string | undefined): Error {
   const m = err instanceof Error ? err.message : String(err);
   if (metrics && /prometheus|address/i.test(m)) {
-    return new CliError(`--metrics ${metrics}: cannot serve Prometheus metrics there (${m}); choose another address`, EXIT.NOT_FOUND_OR_RUNNING);
+    const message = `--metrics ${metrics}: cannot serve Prometheus metrics there (${m}); choose another address`;
+    return new CliError(message, EXIT.NOT_FOUND_OR_RUNNING);
   }
   return err instanceof Error ? err : new Error(m);
 }

@@ -67,6 +67,7 @@ export interface OrbWorker {
 }
 
 let runtimeInstalled = false;
+const ALREADY_INSTALLED = 'the Temporal runtime is already installed: metrics are not served from this worker';
 
 /**
  * Installs the Temporal runtime once per process, with pino as the SDK logger and, when `metrics`
@@ -75,7 +76,7 @@ let runtimeInstalled = false;
  */
 export function installRuntime(logger: pino.Logger, shutdownSignals?: NodeJS.Signals[], metrics?: string): void {
   if (runtimeInstalled) {
-    if (metrics) logger.warn({ metrics }, 'the Temporal runtime is already installed: metrics are not served from this worker');
+    if (metrics) logger.warn({ metrics }, ALREADY_INSTALLED);
     return;
   }
   try {
@@ -92,7 +93,7 @@ export function installRuntime(logger: pino.Logger, shutdownSignals?: NodeJS.Sig
     if (!(err instanceof IllegalStateError)) throw metricsFailure(err, metrics);
     // Already installed by the embedding process (tests, a host application): use it.
     logger.debug({ err }, 'Temporal runtime already installed');
-    if (metrics) logger.warn({ metrics }, 'the Temporal runtime is already installed: metrics are not served from this worker');
+    if (metrics) logger.warn({ metrics }, ALREADY_INSTALLED);
   }
   runtimeInstalled = true;
 }
@@ -126,8 +127,9 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
     // Every activity log line carries the run's runbook and target (worker/log-attributes.ts).
     const interceptors = { activity: [activityLogInterceptors] };
     // A prebuilt bundle has the workflow interceptors in it; one bundled at start is told here.
-    const workflowModules = 'workflowsPath' in code ? { workflowModules: [require.resolve('../workflows/log-interceptors')] } : {};
-    worker = await Worker.create({ ...common, taskQueue, ...code, activities, interceptors: { ...interceptors, ...workflowModules } });
+    const workflowModules = 'workflowsPath' in code ? [require.resolve('../workflows/log-interceptors')] : [];
+    const withWorkflows = { ...interceptors, ...(workflowModules.length ? { workflowModules } : {}) };
+    worker = await Worker.create({ ...common, taskQueue, ...code, activities, interceptors: withWorkflows });
     // Wallet steps run where the wallet rests: this host's own task queue (activities only).
     hostWorker = await Worker.create({ ...common, taskQueue: hostQueue, activities, interceptors });
   } catch (err) {

@@ -6,6 +6,7 @@
  * worker/log-attributes.ts reads. Bundled with the workflows (scripts/build-workflow-bundle.ts).
  */
 import { workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import type { Headers } from '@temporalio/common';
 import { logTarget, RUN_HEADER, runbookOfWorkflowType, runHeader, type RunLogAttributes } from '../common/log-target';
 import { OrbDatabase, OrbPdb, OrbRunbook, OrbSourceCdb, OrbTargetCdb } from '../common/search-attributes';
 
@@ -13,17 +14,25 @@ function runAttributes(): RunLogAttributes {
   const info = workflowInfo();
   const sa = info.typedSearchAttributes;
   const runbook = sa.get(OrbRunbook) ?? runbookOfWorkflowType(info.workflowType);
-  const target = logTarget({ pdb: sa.get(OrbPdb), sourceCdb: sa.get(OrbSourceCdb), targetCdb: sa.get(OrbTargetCdb), database: sa.get(OrbDatabase) });
+  const target = logTarget({
+    pdb: sa.get(OrbPdb),
+    sourceCdb: sa.get(OrbSourceCdb),
+    targetCdb: sa.get(OrbTargetCdb),
+    database: sa.get(OrbDatabase),
+  });
   return { ...(runbook ? { runbook } : {}), ...(target ? { target } : {}) };
+}
+
+function withRunHeader(headers: Headers): Headers {
+  return { ...headers, [RUN_HEADER]: runHeader(runAttributes()) };
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   outbound: [
     {
       getLogAttributes: (input, next) => next({ ...input, ...runAttributes() }),
-      scheduleActivity: (input, next) => next({ ...input, headers: { ...input.headers, [RUN_HEADER]: runHeader(runAttributes()) } }),
-      scheduleLocalActivity: (input, next) =>
-        next({ ...input, headers: { ...input.headers, [RUN_HEADER]: runHeader(runAttributes()) } }),
+      scheduleActivity: (input, next) => next({ ...input, headers: withRunHeader(input.headers) }),
+      scheduleLocalActivity: (input, next) => next({ ...input, headers: withRunHeader(input.headers) }),
     },
   ],
 });

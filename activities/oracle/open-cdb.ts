@@ -24,7 +24,8 @@ export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
   const cacheKey = `${key}\u0000${labUrl ?? ''}\u0000${JSON.stringify(cfg)}`;
   const cached = ports.get(cacheKey);
   if (cached) return cached;
-  const raw: CdbPort = cfg.adapter === 'lab' ? labCdb(labUrl!, key, { keystorePassword: cfg.keystorePassword }) : oracledbCdb(key, cfg);
+  const raw: CdbPort =
+    cfg.adapter === 'lab' ? labCdb(labUrl!, key, { keystorePassword: cfg.keystorePassword }) : oracledbCdb(key, cfg);
   const port = meteredCdb(raw); // orb_db_* metrics (README "Metrics")
   ports.set(cacheKey, port);
   return port;

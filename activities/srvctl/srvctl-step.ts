@@ -54,14 +54,20 @@ export async function srvctlStep(
     if (outcome.outcome === 'already-done') code = errorCodeLabel(outcome.code);
     return outcome;
   } catch (err) {
-    code = errorCodeLabel(err instanceof ApplicationFailure ? err.type : err instanceof InputError ? 'InputError' : undefined);
+    const type = err instanceof ApplicationFailure ? err.type : err instanceof InputError ? 'InputError' : undefined;
+    code = errorCodeLabel(type);
     throw err;
   } finally {
     recordCall('srvctl', cmd.kind, code, (Date.now() - started) / 1000);
   }
 }
 
-async function runSrvctl(executor: SrvctlExecutor, cmd: SrvctlCommand, what: string, opts?: SrvctlExecOptions): Promise<SrvctlOutcome> {
+async function runSrvctl(
+  executor: SrvctlExecutor,
+  cmd: SrvctlCommand,
+  what: string,
+  opts?: SrvctlExecOptions,
+): Promise<SrvctlOutcome> {
   let result: SrvctlResult;
   try {
     result = await executor.run(cmd, opts);

@@ -9,12 +9,9 @@ import { metricMeter } from '@temporalio/workflow';
 import { gateLabel, runbookLabel, stageLabel } from '../../common/metric-labels';
 
 const runsStarted = () => metricMeter.createCounter('orb_runs_started_total', '', 'runbook runs started');
-const runsEnded = () =>
-  metricMeter.createCounter('orb_runs_ended_total', '', 'runbook runs ended, by outcome (completed, failed, compensated)');
-const stageSeconds = () =>
-  metricMeter.createHistogram('orb_stage_duration_seconds', 'float', 's', 'stage durations, by outcome (succeeded, failed, compensated)');
-const gateSeconds = () =>
-  metricMeter.createHistogram('orb_gate_wait_seconds', 'float', 's', 'time a gate waited for its decision, by decision');
+const runsEnded = () => metricMeter.createCounter('orb_runs_ended_total', '', 'runbook runs ended, by outcome');
+const stageSeconds = () => metricMeter.createHistogram('orb_stage_duration_seconds', 'float', 's', 'stage durations');
+const gateSeconds = () => metricMeter.createHistogram('orb_gate_wait_seconds', 'float', 's', 'time a gate waited');
 
 /** Each metric once per workflow context (the meter lives in the workflow's sandbox). */
 let cached: { started: ReturnType<typeof runsStarted>; ended: ReturnType<typeof runsEnded>;
