@@ -58,13 +58,13 @@ const find = (all: Sample[], name: string, labels: Record<string, string> = {}) 
 
 describe('orb worker --metrics', () => {
   let o: OrbEnv;
-  let worker: ChildProcess | undefined;
+  const workers: ChildProcess[] = [];
   let logs = '';
   let address = '';
 
-  before(async () => {
-    o = await startOrbEnv({ inProcessWorker: false });
-    address = `127.0.0.1:${await closedPort()}`;
+  /** `orb worker --metrics <a free port>` in a child process; its JSON log lines go to `out`. */
+  async function startWorker(out: (chunk: string) => void): Promise<{ child: ChildProcess; address: string }> {
+    const at = `127.0.0.1:${await closedPort()}`;
     const env = cliEnvOf(o, {
       ORB_COPY_POLL_MS: '300',
       ORB_HOST_QUEUE: 'test-host',
@@ -72,18 +72,36 @@ describe('orb worker --metrics', () => {
       ORB_LOG_LEVEL: 'debug',
     });
     const stdio = ['ignore', 'pipe', 'inherit'] as const;
-    worker = spawn(process.execPath, [CLI, 'worker', '--metrics', address], { env, stdio: [...stdio] });
-    worker.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
+    const child = spawn(process.execPath, [CLI, 'worker', '--metrics', at], { env, stdio: [...stdio] });
+    child.stdout!.on('data', (d: Buffer) => out(d.toString()));
+    workers.push(child);
+    return { child, address: at };
+  }
+
+  before(async () => {
+    o = await startOrbEnv({ inProcessWorker: false });
+    address = (await startWorker((chunk) => (logs += chunk))).address;
   });
   after(async () => {
-    if (worker) await killHard(worker);
+    // killHard waits for an exit: only for the workers that have not exited (one was killed by a test).
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) await killHard(w);
     await o?.stop();
   });
 
-  async function scrape(): Promise<Sample[]> {
-    const r = await fetch(`http://${address}/metrics`);
+  async function scrape(at = address): Promise<Sample[]> {
+    const r = await fetch(`http://${at}/metrics`);
     assert.equal(r.status, 200);
     return parseScrape(await r.text());
+  }
+
+  /** Scrapes until the run's end shows (the exporter serves what the worker has flushed). */
+  async function scrapeEnded(at = address): Promise<Sample[]> {
+    let all: Sample[] = [];
+    for (let i = 0; i < 100 && !find(all, 'orb_runs_ended_total').length; i++) {
+      if (i) await new Promise((res) => setTimeout(res, 200));
+      all = await scrape(at);
+    }
+    return all;
   }
 
   test('serves the SDK metrics and orb runs, stages, gates, database calls with codes and drains', async () => {
@@ -94,12 +112,7 @@ describe('orb worker --metrics', () => {
     const r = await o.result(h);
     assert.ok(r.ok, !r.ok ? r.message : '');
 
-    // The exporter reads the SDK's metrics as the worker flushes them: wait for the run's end to show.
-    let all: Sample[] = [];
-    for (let i = 0; i < 100 && !find(all, 'orb_runs_ended_total').length; i++) {
-      all = await scrape();
-      if (!find(all, 'orb_runs_ended_total').length) await new Promise((res) => setTimeout(res, 200));
-    }
+    const all = await scrapeEnded();
     const names = new Set(all.map((s) => s.name));
     assert.ok([...names].some((n) => n.startsWith('temporal_workflow_task_execution_latency')), 'the SDK metrics are served');
     assert.ok([...names].some((n) => n.startsWith('temporal_activity_execution_latency')), 'the SDK activity metrics are served');
@@ -185,6 +198,31 @@ describe('orb worker --metrics', () => {
       if (l.msg === 'Activity started') continue;
       assert.equal(l.target, 'SALES@CDB1->CDB2', `target on ${JSON.stringify(l)}`);
     }
+  });
+
+  test('a worker that takes a run over replays it without counting anything twice', async () => {
+    await o.api.reset('test');
+    const h = await o.start(relocateInput());
+    await o.waitFor(h, (s) => s.openGate?.name === 'cutover', 'the cutover gate');
+    await killHard(workers[0]!);
+    const second = await startWorker(() => undefined);
+    await o.approve(h, 'cutover', 'bob');
+    const r = await o.result(h);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+
+    const all = await scrapeEnded(second.address);
+    const relocate = { runbook: 'relocate-pdb' };
+    assert.equal(find(all, 'orb_runs_started_total').length, 0, 'the start was counted by the first worker only');
+    assert.equal(find(all, 'orb_runs_ended_total', { ...relocate, outcome: 'completed' })[0]?.value, 1);
+    for (const stage of ['preflight', 'copy']) {
+      assert.equal(find(all, 'orb_stage_duration_seconds_count', { stage }).length, 0, `${stage} ended on the first worker`);
+    }
+    for (const stage of ['approve-cutover', 'drain', 'open', 'verify']) {
+      assert.equal(find(all, 'orb_stage_duration_seconds_count', { ...relocate, stage })[0]?.value, 1, `stage ${stage}`);
+    }
+    const gate = { ...relocate, gate: 'cutover', decision: 'approved' };
+    assert.equal(find(all, 'orb_gate_wait_seconds_count', gate)[0]?.value, 1, 'the gate closed on the second worker');
+    assert.equal(find(all, 'orb_db_calls_total', { op: 'createPdbRelocate' }).length, 0, 'no second CREATE');
   });
 });
 
