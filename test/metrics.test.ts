@@ -193,6 +193,7 @@ describe('orb worker --metrics', () => {
     assert.ok(noTargetInInput, 'an activity whose input names no target');
     for (const l of run) {
       assert.equal(typeof l.runId, 'string', `runId on ${JSON.stringify(l)}`);
+      assert.equal(l.taskToken, undefined, 'no task token in the logs');
       assert.equal(l.runbook, 'relocate-pdb', `runbook on ${JSON.stringify(l)}`);
       // The SDK's "Activity started" comes before the activity's input is read (worker/log-attributes.ts).
       if (l.msg === 'Activity started') continue;

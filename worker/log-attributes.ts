@@ -5,6 +5,7 @@
  * add to every activity (workflows/log-interceptors.ts); without one, the runbook is read from the
  * workflow type and the target from the activity's input (common/log-target.ts). The SDK's
  * "Activity started" line (debug) is written before the header is read: it has no target.
+ * The SDK's base64 task token is not logged.
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { logTarget, readRunHeader, runbookOfWorkflowType, type TargetFields } from '../common/log-target';
@@ -24,7 +25,8 @@ export const activityLogInterceptors: ActivityInterceptorsFactory = (ctx) => {
       },
     },
     outbound: {
-      getLogAttributes: (attrs, next) =>
+      // The SDK's taskToken is left out: whoever holds it may complete the activity in orb's name.
+      getLogAttributes: ({ taskToken: _token, ...attrs }, next) =>
         next({
           ...attrs,
           runId: ctx.info.workflowExecution?.runId,
