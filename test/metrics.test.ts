@@ -9,6 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { temporalCliPath } from './helpers/temporal-cli';
 import { createServer, type AddressInfo } from 'node:net';
 import { cliEnvOf, relocateInput, startOrbEnv, type OrbEnv } from './helpers/orb-env';
 import { CLI, closedPort, killHard, runCli } from './helpers/processes';
@@ -224,6 +228,46 @@ describe('orb worker --metrics', () => {
     const gate = { ...relocate, gate: 'cutover', decision: 'approved' };
     assert.equal(find(all, 'orb_gate_wait_seconds_count', gate)[0]?.value, 1, 'the gate closed on the second worker');
     assert.equal(find(all, 'orb_db_calls_total', { op: 'createPdbRelocate' }).length, 0, 'no second CREATE');
+  });
+});
+
+describe('orb dev --metrics', () => {
+  let dev: ChildProcess | undefined;
+  let dir = '';
+  after(async () => {
+    if (dev && dev.exitCode === null && dev.signalCode === null) await killHard(dev);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("serves the worker's metrics, says where, and stops with orb dev", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orb-dev-metrics-'));
+    const ports = new Set<number>();
+    while (ports.size < 4) ports.add(await closedPort());
+    const [temporal, ui, lab, metrics] = [...ports] as [number, number, number, number];
+    const env: NodeJS.ProcessEnv = { ...process.env, ORB_TEMPORAL_CLI: temporalCliPath() };
+    env.TEMPORAL_CONFIG_FILE = '/nonexistent/temporal.toml';
+    for (const k of Object.keys(env)) if (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_CONFIG_FILE') delete env[k];
+    delete env.ORB_ESTATE;
+    const readyFile = join(dir, 'ready.json');
+    const args = ['dev', '--state-dir', dir, '--port', `${temporal}`, '--ui-port', `${ui}`, '--lab-port', `${lab}`,
+      '--seed', 'test', '--metrics', `127.0.0.1:${metrics}`, '--ready-file', readyFile];
+    dev = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    dev.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    dev.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = once(dev, 'exit');
+    for (let i = 0; i < 1200 && !existsSync(readyFile) && dev.exitCode === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(existsSync(readyFile), out);
+    const readyAt = JSON.parse(readFileSync(readyFile, 'utf8')) as { metrics: string };
+    assert.equal(readyAt.metrics, `127.0.0.1:${metrics}`);
+    assert.match(out, new RegExp(`Metrics: +http://127\\.0\\.0\\.1:${metrics}/metrics`));
+    const scrape = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+    assert.match(scrape, /^temporal_\w+/m, "the SDK metrics of orb dev's worker");
+    dev.kill('SIGINT');
+    await exited;
+    await assert.rejects(fetch(`http://127.0.0.1:${metrics}/metrics`), 'the endpoint is gone with orb dev');
   });
 });
 
