@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import type { CdbPort } from './oracle/port';
 import { oracleStep } from './oracle-step';
+import { sessionsLeft } from './call-metrics';
 
 export interface SessionsLeft {
   total: number;
@@ -49,7 +50,11 @@ export function watchSessions(
   pollMs: number,
   ctx = Context.current(),
 ): Promise<SessionsLeft> {
-  return watchUntil(count, { deadlineMs, pollMs, done: (l) => l.total === 0, beat: (l) => ({ sessionsLeft: l.total, services, perInstance: l.perInstance }) }, ctx);
+  const beat = (l: SessionsLeft) => {
+    sessionsLeft(l.total); // orb_drain_sessions_left
+    return { sessionsLeft: l.total, services, perInstance: l.perInstance };
+  };
+  return watchUntil(count, { deadlineMs, pollMs, done: (l) => l.total === 0, beat }, ctx);
 }
 
 /**

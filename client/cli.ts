@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { estatePath, loadEstate, type EstateConfig } from '../common/estate-config';
 import { InputError } from '../common/input-error';
+import { parseMetricsAddress } from '../common/metrics-address';
 import { userName } from '../common/identifiers';
 import type { RelocatePdbInput } from '../common/runbook-types';
 import { formatDuration } from '../common/duration';
@@ -87,6 +88,19 @@ function numberOption(field: string, min: number, max: number) {
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InputError(field, `${JSON.stringify(value)} is not a number from ${min} to ${max}`);
     return n;
   };
+}
+
+const metricsOption = (v: string): string => parseMetricsAddress(v);
+
+/** `orb dev --metrics`: the worker's endpoint, on a port none of orb dev's other servers takes. */
+type DevPorts = { port: number; uiPort: number; labPort: number; sshPort: number };
+function devMetricsCheck(o: DevPorts & { metrics?: string; worker: boolean; lab: boolean }): void {
+  if (!o.metrics) return;
+  if (!o.worker) throw new InputError('--metrics', "serves the worker's metrics: it needs the worker (drop --no-worker)");
+  const port = Number(o.metrics.slice(o.metrics.lastIndexOf(':') + 1));
+  if ([o.port, o.uiPort, ...(o.lab ? [o.labPort, o.sshPort] : [])].includes(port)) {
+    throw new InputError('--metrics', `its port must differ from --port, --ui-port, --lab-port and --ssh-port (got ${port})`);
+  }
 }
 
 /** The options of a relocation, shared by `orb start relocate-pdb` and `orb plan relocate-pdb`. */
@@ -192,6 +206,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--speed <factor>', 'lab clock: simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--no-lab', 'do not start the lab (real databases only)')
     .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
+    .option('--metrics <host:port>', "serve the worker's Prometheus metrics at http://<host:port>/metrics (default: off)", metricsOption)
     .addOption(new Option('--ready-file <file>', 'write a JSON file once everything is up (for scripts)').hideHelp())
     .addHelpText(
       'after',
@@ -202,7 +217,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         'database: workflows and the lab\'s estate are kept. Anything else listening on the ports is refused\n' +
         '(exit 4), and so is a second orb dev on a state directory another running orb dev uses.',
     )
-    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; sshPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; readyFile?: string }) => {
+    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; sshPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; metrics?: string; readyFile?: string }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
       if (o.port === o.uiPort || (o.lab && (o.labPort === o.port || o.labPort === o.uiPort))) {
@@ -211,6 +226,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (o.lab && [o.port, o.uiPort, o.labPort].includes(o.sshPort)) {
         throw new InputError('--ssh-port', `must differ from --port, --ui-port and --lab-port (got ${o.sshPort})`);
       }
+      devMetricsCheck(o);
       const { runDev } = await import('./dev');
       setExit(
         await runDev({
@@ -220,6 +236,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           stateDir: o.stateDir,
           lab: o.lab,
           worker: o.worker,
+          metrics: o.metrics,
           labPort: o.labPort,
           sshPort: o.sshPort,
           seed: o.seed,
@@ -239,11 +256,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('worker')
     .description('run a worker for orb\'s workflows and activities (Ctrl-C stops it gracefully)')
     .option('--task-queue <name>', 'task queue (default $ORB_TASK_QUEUE or orb)')
-    .action(async (o: { taskQueue?: string }) => {
+    .option('--metrics <host:port>', "serve Prometheus metrics (the SDK's, orb's) at http://<host:port>/metrics (default: off)", metricsOption)
+    .action(async (o: { taskQueue?: string; metrics?: string }) => {
       const { estate } = estateOf();
       const s = settings();
       const { runWorker } = await import('../worker/worker');
-      await runWorker({ estate, settings: s, taskQueue: o.taskQueue ?? defaultTaskQueue() });
+      const metrics = o.metrics ? { metrics: o.metrics } : {};
+      await runWorker({ estate, settings: s, taskQueue: o.taskQueue ?? defaultTaskQueue(), ...metrics });
     });
 
   // ---- lab ----------------------------------------------------------------------------

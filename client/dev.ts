@@ -122,6 +122,8 @@ export interface DevOptions {
   lab: boolean;
   /** Run a worker in this process (false: run `orb worker` separately, e.g. to kill and restart it). */
   worker: boolean;
+  /** The worker's Prometheus endpoint (validated socket address), or none */
+  metrics?: string;
   labPort: number;
   /** SSH port of the lab's RAC nodes (0 = a free port) */
   sshPort: number;
@@ -290,7 +292,9 @@ export async function runDev(o: DevOptions): Promise<number> {
     const settings: TemporalSettings = { address, namespace: o.namespace, connectionOptions: { address }, tls: false };
     const { startWorker } = await import('../worker/worker');
     const { createLogger } = await import('../worker/logger');
-    if (o.worker) worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger: createLogger('orb-worker') });
+    const metrics = o.metrics ? { metrics: o.metrics } : {};
+    const logger = createLogger('orb-worker');
+    if (o.worker) worker = await startWorker({ estate, taskQueue: o.taskQueue, settings, shutdownSignals: [], logger, ...metrics });
 
     const ui = `http://${o.ip}:${o.uiPort}`;
     out('');
@@ -301,6 +305,8 @@ export async function runDev(o: DevOptions): Promise<number> {
     const ssh = lab && sshLine(lab);
     if (ssh) out(`  Lab SSH:   ${ssh}`);
     out(o.worker ? `  Worker:    task queue ${o.taskQueue}` : `  Worker:    none (--no-worker): run \`orb worker\` in another terminal (task queue ${o.taskQueue})`);
+    const metricsLine = o.metrics ? `http://${o.metrics}/metrics  (Prometheus)` : 'off (orb dev --metrics 127.0.0.1:9464 serves them)';
+    if (o.worker) out(`  Metrics:   ${metricsLine}`);
     const env: string[] = [];
     if (address !== '127.0.0.1:7233') env.push(`TEMPORAL_ADDRESS=${address}`);
     if (o.uiPort !== 8233 || o.ip !== '127.0.0.1') env.push(`ORB_UI_URL=${ui}`);
@@ -311,7 +317,7 @@ export async function runDev(o: DevOptions): Promise<number> {
     if (o.readyFile) {
       const tmp = `${o.readyFile}.tmp`;
       const labSsh = lab?.ssh ? { host: lab.ssh.host, port: lab.ssh.port } : null;
-      writeFileSync(tmp, JSON.stringify({ temporal: address, namespace: o.namespace, ui, lab: lab?.url ?? null, labSsh, pid: process.pid }));
+      writeFileSync(tmp, JSON.stringify({ temporal: address, namespace: o.namespace, ui, lab: lab?.url ?? null, labSsh, metrics: o.metrics ?? null, pid: process.pid }));
       renameSync(tmp, o.readyFile);
     }
 

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../workflows'),
     // orb's converter turns undecodable signals and inputs into values the workflow refuses.
     payloadConverterPath: require.resolve('../common/payload-converter'),
+    // Workflow log lines carry the run's runbook and target (workflows/log-interceptors.ts).
+    workflowInterceptorModules: [require.resolve('../workflows/log-interceptors')],
     // webpack's own chatter is not interesting during a build; errors still throw.
     logger: {
       log: () => undefined,

@@ -4,6 +4,7 @@
  * estate are read by the activities when they open a connection, never earlier.
  */
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { IllegalStateError } from '@temporalio/common';
 import type pino from 'pino';
 import { hostname } from 'node:os';
 import type { Duration } from '@temporalio/common';
@@ -12,6 +13,8 @@ import { TASK_QUEUE_DEFAULT } from '../common/runbook-types';
 import { connectNative, temporalSettings, type TemporalSettings } from '../client/connection';
 import { workflowCode } from './bundle';
 import { createLogger, PinoTemporalLogger } from './logger';
+import { metricsFailure, prometheusExporter } from './metrics';
+import { activityLogInterceptors } from './log-attributes';
 
 export interface RunWorkerOptions {
   estate: EstateConfig;
@@ -30,6 +33,8 @@ export interface RunWorkerOptions {
   shutdownGraceTime?: Duration;
   /** How often the copy activity polls the target while CREATE ... RELOCATE runs (default: $ORB_COPY_POLL_MS, else the activities' default). */
   copyPollMs?: number;
+  /** Serve Prometheus metrics on this socket address (common/metrics-address.ts; README "Metrics"); default: none. */
+  metrics?: string;
 }
 
 
@@ -62,28 +67,40 @@ export interface OrbWorker {
 }
 
 let runtimeInstalled = false;
+const ALREADY_INSTALLED = 'the Temporal runtime is already installed: metrics are not served from this worker';
 
-/** Installs the Temporal runtime once per process, with pino as the SDK logger. */
-export function installRuntime(logger: pino.Logger, shutdownSignals?: NodeJS.Signals[]): void {
-  if (runtimeInstalled) return;
+/**
+ * Installs the Temporal runtime once per process, with pino as the SDK logger and, when `metrics`
+ * is given, the SDK's Prometheus exporter there (worker/metrics.ts). A runtime the embedding
+ * process installed first (tests, a host application) is used as it is.
+ */
+export function installRuntime(logger: pino.Logger, shutdownSignals?: NodeJS.Signals[], metrics?: string): void {
+  if (runtimeInstalled) {
+    if (metrics) logger.warn({ metrics }, ALREADY_INSTALLED);
+    return;
+  }
   try {
     Runtime.install({
       logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
       shutdownSignals: shutdownSignals ?? ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+        ...(metrics ? { metrics: prometheusExporter(metrics) } : {}),
       },
     });
+    if (metrics) logger.info({ metrics: `http://${metrics}/metrics` }, 'serving Prometheus metrics');
   } catch (err) {
+    if (!(err instanceof IllegalStateError)) throw metricsFailure(err, metrics);
     // Already installed by the embedding process (tests, a host application): use it.
     logger.debug({ err }, 'Temporal runtime already installed');
+    if (metrics) logger.warn({ metrics }, ALREADY_INSTALLED);
   }
   runtimeInstalled = true;
 }
 
 export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   const logger = opts.logger ?? createLogger('orb-worker');
-  installRuntime(logger, opts.shutdownSignals);
+  installRuntime(logger, opts.shutdownSignals, opts.metrics);
   const settings = opts.settings ?? temporalSettings();
   const taskQueue = opts.taskQueue ?? TASK_QUEUE_DEFAULT;
   const ownConnection = opts.connection === undefined;
@@ -107,9 +124,14 @@ export async function startWorker(opts: RunWorkerOptions): Promise<OrbWorker> {
   let hostWorker: Worker;
   try {
     const common = { connection, namespace: settings.namespace, shutdownGraceTime: opts.shutdownGraceTime ?? '10s' };
-    worker = await Worker.create({ ...common, taskQueue, ...code, activities });
+    // Every activity log line carries the run's runbook and target (worker/log-attributes.ts).
+    const interceptors = { activity: [activityLogInterceptors] };
+    // A prebuilt bundle has the workflow interceptors in it; one bundled at start is told here.
+    const workflowModules = 'workflowsPath' in code ? [require.resolve('../workflows/log-interceptors')] : [];
+    const withWorkflows = { ...interceptors, ...(workflowModules.length ? { workflowModules } : {}) };
+    worker = await Worker.create({ ...common, taskQueue, ...code, activities, interceptors: withWorkflows });
     // Wallet steps run where the wallet rests: this host's own task queue (activities only).
-    hostWorker = await Worker.create({ ...common, taskQueue: hostQueue, activities });
+    hostWorker = await Worker.create({ ...common, taskQueue: hostQueue, activities, interceptors });
   } catch (err) {
     if (ownConnection) await connection.close().catch(() => undefined);
     throw err;

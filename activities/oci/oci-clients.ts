@@ -17,6 +17,7 @@ import { WorkRequestClient } from 'oci-workrequests';
 import { VaultsClient } from 'oci-vault';
 import { SecretsClient } from 'oci-secrets';
 import { generateKeyPairSync } from 'node:crypto';
+import { meteredOciClient } from './metered-oci';
 
 export type OciAuth =
   | { type: 'config-file'; file?: string; profile?: string }
@@ -84,5 +85,11 @@ export function ociClients(provider: common.AuthenticationDetailsProvider, where
     if (where.endpoint) client.endpoint = where.endpoint;
     else if (where.region) client.regionId = where.region;
   }
-  return { database, workRequests, vaults, secrets };
+  // orb_oci_* metrics (README "Metrics"): every API call counted and timed, by client.method and code.
+  return {
+    database: meteredOciClient('database', database),
+    workRequests: meteredOciClient('workRequests', workRequests),
+    vaults: meteredOciClient('vaults', vaults),
+    secrets: meteredOciClient('secrets', secrets),
+  };
 }

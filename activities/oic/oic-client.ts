@@ -9,6 +9,8 @@ import type { z } from 'zod';
 import type { SecretRef } from '../../common/estate-config';
 import { OicError } from '../../common/oic-errors';
 import { OicAuth, type OicAuthConfig } from './oic-auth';
+import { httpCodeLabel } from '../../common/metric-labels';
+import { timedCall } from '../call-metrics';
 import {
   oicConnection, oicIntegration, oicIntegrationList, oicTestAnswer,
   type OicConnection, type OicConnectionPatch, type OicIntegration, type OicTestResult,
@@ -29,6 +31,8 @@ export interface OicClientOptions {
 }
 
 const API = '/ic/api/integration/v1';
+/** A failed call's metric label: the HTTP status and OIC's code, or no-answer. */
+const oicCode = (err: unknown) => (err instanceof OicError ? httpCodeLabel(err.status, err.code) : 'other');
 const PAGE = 100;
 const MAX_PAGES = 50;
 /** OIC reactivates at most 50 integrations per connection update (designer limit; UNVERIFIED for the REST call). */
@@ -153,8 +157,13 @@ export class OicClient {
     return u.toString();
   }
 
+  /** One request, counted and timed (orb_oic_* metrics: the op, and ok or the status and OIC's code). */
+  private send(call: Call, retried = false): Promise<Response> {
+    return timedCall('oic', call.op, () => this.request(call, retried), oicCode);
+  }
+
   /** One request (a second one only after a 401 with a cached OAuth token); non-2xx → OicError. */
-  private async send(call: Call, retried = false): Promise<Response> {
+  private async request(call: Call, retried: boolean): Promise<Response> {
     // Outside the try: an unreadable secret reference is the estate's problem, not a network one.
     const headers = { accept: 'application/json', ...call.headers, authorization: await this.auth.header() };
     let res: Response;

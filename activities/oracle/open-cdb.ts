@@ -1,5 +1,6 @@
 import { requireCdb, type EstateConfig } from '../../common/estate-config';
 import { labCdb } from './lab-cdb';
+import { meteredCdb } from './metered-cdb';
 import { oracledbCdb } from './oracledb-cdb';
 import type { CdbPort } from './port';
 
@@ -23,7 +24,9 @@ export function openCdb(estate: EstateConfig, cdb: string): CdbPort {
   const cacheKey = `${key}\u0000${labUrl ?? ''}\u0000${JSON.stringify(cfg)}`;
   const cached = ports.get(cacheKey);
   if (cached) return cached;
-  const port: CdbPort = cfg.adapter === 'lab' ? labCdb(labUrl!, key, { keystorePassword: cfg.keystorePassword }) : oracledbCdb(key, cfg);
+  const raw: CdbPort =
+    cfg.adapter === 'lab' ? labCdb(labUrl!, key, { keystorePassword: cfg.keystorePassword }) : oracledbCdb(key, cfg);
+  const port = meteredCdb(raw); // orb_db_* metrics (README "Metrics")
   ports.set(cacheKey, port);
   return port;
 }

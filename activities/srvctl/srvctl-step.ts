@@ -13,6 +13,8 @@ import { SrvctlOutputError } from '../../common/srvctl/output-error';
 import { classifySrvctlFailure, type ClassifiedSrvctlError } from '../../common/srvctl/srvctl-errors';
 import { classifySshFailure } from '../../common/srvctl/ssh-failures';
 import type { SrvctlExecOptions, SrvctlExecutor, SrvctlResult } from './srvctl-executor';
+import { errorCodeLabel } from '../../common/metric-labels';
+import { recordCall } from '../call-metrics';
 
 export type SrvctlOutcome =
   | { outcome: 'done'; result: SrvctlResult }
@@ -39,6 +41,28 @@ export function srvctlFailure(c: ClassifiedSrvctlError, what: string, ctx: Failu
  * is 'already-done'; anything else throws the classified ApplicationFailure.
  */
 export async function srvctlStep(
+  executor: SrvctlExecutor,
+  cmd: SrvctlCommand,
+  what: string,
+  opts?: SrvctlExecOptions,
+): Promise<SrvctlOutcome> {
+  // orb_srvctl_* metrics: the command kind, and ok, the "already so" code or the failure's code.
+  const started = Date.now();
+  let code = 'ok';
+  try {
+    const outcome = await runSrvctl(executor, cmd, what, opts);
+    if (outcome.outcome === 'already-done') code = errorCodeLabel(outcome.code);
+    return outcome;
+  } catch (err) {
+    const type = err instanceof ApplicationFailure ? err.type : err instanceof InputError ? 'InputError' : undefined;
+    code = errorCodeLabel(type);
+    throw err;
+  } finally {
+    recordCall('srvctl', cmd.kind, code, (Date.now() - started) / 1000);
+  }
+}
+
+async function runSrvctl(
   executor: SrvctlExecutor,
   cmd: SrvctlCommand,
   what: string,

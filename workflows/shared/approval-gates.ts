@@ -4,6 +4,7 @@ import type { ApprovalRecord, GatePolicy, OpenGate } from '../../common/runbook-
 import { SIGNAL_APPROVE, SIGNAL_REJECT } from '../../common/runbook-types';
 import { clip } from '../../common/untrusted-text';
 import { REFUSAL_REASON_MAX, type RunbookJournal } from './runbook-journal';
+import { gateClosed } from './run-metrics';
 
 // The payload is whatever the sender sent (orb, the temporal CLI, the Web UI): checked, never trusted.
 export const approveSignal = defineSignal<[unknown]>(SIGNAL_APPROVE);
@@ -131,20 +132,30 @@ export class ApprovalGates {
     this.journal.gateOpened(gate);
     const decided = condition(() => slot.rejection !== undefined || gate.approvedBy.length >= policy.requiredApprovals);
     const marker = gateMarker(gate, workflowInfo().workflowId);
+    let decision: GateDecision['decision'] | 'cancelled' = 'cancelled';
     try {
-      if (policy.timeoutMs !== null) {
-        const inTime = await decidedOrTimer(decided, policy.timeoutMs, marker);
-        if (!inTime && policy.onTimeout === 'reject') return { decision: 'timed-out' };
-        if (!inTime) gate.timeoutAt = null;
-      }
-      while (!(await decidedOrTimer(decided, GATE_MARKER_MS, marker)));
-      const rejection = slot.rejection;
-      if (rejection) return { decision: 'rejected', by: rejection.by, comment: rejection.comment };
-      return { decision: 'approved', by: [...gate.approvedBy], ...(gate.chosen ? { choice: gate.chosen } : {}) };
+      const d = await this.decision(slot, decided, marker);
+      decision = d.decision;
+      return d;
     } finally {
       this.open = null;
       this.journal.gateOpened(null);
+      gateClosed(this.journal.status.runbook, name, decision, openedAt);
     }
+  }
+
+  /** Waits for the open gate's decision, or its timeout when the policy rejects on timeout. */
+  private async decision(slot: Slot, decided: Promise<void>, marker: string): Promise<GateDecision> {
+    const { gate, policy } = slot;
+    if (policy.timeoutMs !== null) {
+      const inTime = await decidedOrTimer(decided, policy.timeoutMs, marker);
+      if (!inTime && policy.onTimeout === 'reject') return { decision: 'timed-out' };
+      if (!inTime) gate.timeoutAt = null;
+    }
+    while (!(await decidedOrTimer(decided, GATE_MARKER_MS, marker)));
+    const rejection = slot.rejection;
+    if (rejection) return { decision: 'rejected', by: rejection.by, comment: rejection.comment };
+    return { decision: 'approved', by: [...gate.approvedBy], ...(gate.chosen ? { choice: gate.chosen } : {}) };
   }
 }
 

@@ -14,6 +14,7 @@ import { OrbAwaitingApproval, OrbStage } from '../../common/search-attributes';
 import { causeMessage } from './failure-text';
 import { COMMENT_MAX, GATE_NAME_MAX, REFUSED_KEPT } from '../../common/approval-schema';
 import { clippedLength } from '../../common/untrusted-text';
+import { runEnded, runStarted, stageEnded } from './run-metrics';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
@@ -74,7 +75,11 @@ export class RunbookJournal {
   constructor(runbook: string, startedBy: string) {
     this.status = newStatus(runbook, startedBy);
     setHandler(statusQuery, () => this.status);
+    runStarted(runbook);
   }
+
+  /** The run's end was counted (orb_runs_ended_total counts a run once, whatever calls finish). */
+  private counted = false;
 
   private current(): StageRecord | undefined {
     const running = this.status.stages.filter((s) => s.outcome === 'running');
@@ -129,6 +134,7 @@ export class RunbookJournal {
     s.outcome = outcome;
     s.endedAt = now();
     if (detail) s.detail = detail;
+    stageEnded(this.status.runbook, s.name, outcome, s.startedAt);
     this.publish();
   }
 
@@ -210,6 +216,8 @@ export class RunbookJournal {
     this.status.stage = where;
     this.status.openGate = null;
     if (reason) this.status.reason = reason;
+    if (!this.counted) runEnded(this.status.runbook, state);
+    this.counted = true;
     upsertSearchAttributes([
       { key: OrbStage, value: where },
       { key: OrbAwaitingApproval, value: false },
