@@ -45,7 +45,9 @@ export async function closedPort(): Promise<number> {
 
 /** SIGKILL: no shutdown, no goodbye to the server; whatever the process was running is lost mid-way. */
 export async function killHard(child: import('node:child_process').ChildProcess): Promise<void> {
-  const exited = child.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  // A child already gone (by its own exit or a signal) has an exitCode or a signalCode: no 'exit' event will come.
+  const gone = child.exitCode !== null || child.signalCode !== null;
+  const exited = gone ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGKILL');
   await exited;
 }
