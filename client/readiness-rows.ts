@@ -9,5 +9,11 @@ export const READINESS_COLUMNS = ['SERVICE', 'BEFORE', 'FIX', 'AFTER', 'CALL'];
 
 /** Service, its judgement before, what was done, its judgement after, the exact call: one line each. */
 export function readinessRows(rows: readonly ServiceFixStatus[]): string[][] {
-  return rows.map((r) => [keptLine(`${r.service} (${r.pdb})`, 140), judged(r.before), r.fix, r.after ? judged(r.after) : '', keptLine(r.call ?? '', 400)]);
+  return rows.map((r) => [
+    keptLine(`${r.service} (${r.pdb})`, 140),
+    judged(r.before),
+    r.fix,
+    r.after ? judged(r.after) : '',
+    keptLine(r.call ?? '', 400),
+  ]);
 }

@@ -13,9 +13,21 @@ import { keyPair } from './helpers/ssh-test-server';
 
 const hostKey = keyPair().public;
 const NODE = { host: 'racnode1', user: 'grid', hostKey, privateKey: { file: '/etc/orb/grid_ed25519' } };
-const SRVCTL = { db: 'raccdb', path: '/u01/app/19.0.0/grid/bin/srvctl', nodes: [NODE, { ...NODE, host: 'rac-b.example.com', name: 'racnode2' }] };
-const ORACLEDB = { adapter: 'oracledb', connectString: 'racscan:1521/raccdb', user: 'c##orb', password: { env: 'ORB_PW' } };
-const PATCH = { command: ['/u01/app/oracle/scripts/patch-node.sh', '-node', '{node}', '--sid={instance}', '-db', '{db}'], timeout: '1h30m' };
+const SRVCTL = {
+  db: 'raccdb',
+  path: '/u01/app/19.0.0/grid/bin/srvctl',
+  nodes: [NODE, { ...NODE, host: 'rac-b.example.com', name: 'racnode2' }],
+};
+const ORACLEDB = {
+  adapter: 'oracledb',
+  connectString: 'racscan:1521/raccdb',
+  user: 'c##orb',
+  password: { env: 'ORB_PW' },
+};
+const PATCH = {
+  command: ['/u01/app/oracle/scripts/patch-node.sh', '-node', '{node}', '--sid={instance}', '-db', '{db}'],
+  timeout: '1h30m',
+};
 
 const problem = (c: unknown) => {
   const r = maintenanceCommandSchema.safeParse(c);
@@ -25,11 +37,20 @@ const problem = (c: unknown) => {
 describe('maintenance commands', () => {
   test('placeholders are replaced by the validated node, instance and database names; the timeout is read', () => {
     const c = maintenanceCommandSchema.parse(PATCH);
-    assert.deepEqual(maintenanceArgv(c, { node: 'racnode1', instance: 'raccdb1', db: 'raccdb' }),
-      ['/u01/app/oracle/scripts/patch-node.sh', '-node', 'racnode1', '--sid=raccdb1', '-db', 'raccdb']);
+    assert.deepEqual(maintenanceArgv(c, { node: 'racnode1', instance: 'raccdb1', db: 'raccdb' }), [
+      '/u01/app/oracle/scripts/patch-node.sh',
+      '-node',
+      'racnode1',
+      '--sid=raccdb1',
+      '-db',
+      'raccdb',
+    ]);
     assert.equal(maintenanceTimeoutMs(c), 5_400_000);
     assert.equal(maintenanceTimeoutMs(maintenanceCommandSchema.parse({ command: ['/bin/true'] })), 3_600_000);
-    assert.throws(() => maintenanceArgv(c, { node: 'racnode1;reboot', instance: 'raccdb1', db: 'raccdb' }), /node: .*not a valid node name/);
+    assert.throws(
+      () => maintenanceArgv(c, { node: 'racnode1;reboot', instance: 'raccdb1', db: 'raccdb' }),
+      /node: .*not a valid node name/,
+    );
   });
 
   test('nothing a shell would read reaches the command line: each element is refused, naming its index and the rule', () => {
@@ -47,7 +68,10 @@ describe('maintenance commands', () => {
     ] as [string[], RegExp][]) {
       assert.match(problem({ command: argv }) ?? 'accepted', want, JSON.stringify(argv));
     }
-    assert.match(problem({ command: ['/bin/true'], timeout: '2d' }) ?? '', /^timeout: must be a duration such as 30m or 2h/);
+    assert.match(
+      problem({ command: ['/bin/true'], timeout: '2d' }) ?? '',
+      /^timeout: must be a duration such as 30m or 2h/,
+    );
     assert.match(problem({ command: ['/bin/true'], timeout: '25h' }) ?? '', /at most 24h/);
     assert.match(problem({ command: ['/bin/true'], shell: true }) ?? '', /unrecognized/i);
   });
@@ -55,23 +79,59 @@ describe('maintenance commands', () => {
   test('the estate: names are checked, and a CDB without srvctl cannot have maintenance commands', () => {
     const e = parseEstate({ cdbs: { RACCDB: { ...ORACLEDB, srvctl: SRVCTL, maintenance: { 'os-patch': PATCH } } } });
     assert.deepEqual(Object.keys(e.cdbs.RACCDB!.maintenance!), ['os-patch']);
-    assert.throws(() => parseEstate({ cdbs: { RACCDB: { ...ORACLEDB, maintenance: { 'os-patch': PATCH } } } }, 'f.json'),
-      (err: unknown) => err instanceof InputError && /f\.json: cdbs\.RACCDB\.maintenance: needs "srvctl"/.test(err.message));
-    assert.throws(() => parseEstate({ cdbs: { RACCDB: { ...ORACLEDB, srvctl: SRVCTL, maintenance: { 'OS Patch': PATCH } } } }, 'f.json'),
-      (err: unknown) => err instanceof InputError && /cdbs\.RACCDB\.maintenance\.OS Patch: must be a lower-case letter/.test(err.message));
+    assert.throws(
+      () => parseEstate({ cdbs: { RACCDB: { ...ORACLEDB, maintenance: { 'os-patch': PATCH } } } }, 'f.json'),
+      (err: unknown) =>
+        err instanceof InputError && /f\.json: cdbs\.RACCDB\.maintenance: needs "srvctl"/.test(err.message),
+    );
+    assert.throws(
+      () =>
+        parseEstate(
+          { cdbs: { RACCDB: { ...ORACLEDB, srvctl: SRVCTL, maintenance: { 'OS Patch': PATCH } } } },
+          'f.json',
+        ),
+      (err: unknown) =>
+        err instanceof InputError &&
+        /cdbs\.RACCDB\.maintenance\.OS Patch: must be a lower-case letter/.test(err.message),
+    );
   });
 
-  test('each turn goes to its own node: by the node\'s name, else the host name\'s first label; an unknown node is refused', async () => {
-    const estate = parseEstate({ cdbs: { RACCDB: { ...ORACLEDB, srvctl: SRVCTL, maintenance: { 'os-patch': PATCH } } } });
+  test("each turn goes to its own node: by the node's name, else the host name's first label; an unknown node is refused", async () => {
+    const estate = parseEstate({
+      cdbs: { RACCDB: { ...ORACLEDB, srvctl: SRVCTL, maintenance: { 'os-patch': PATCH } } },
+    });
     const act = maintenanceActivities(estate);
-    const lines = await act.maintenanceCommandLines({ cdb: 'RACCDB', name: 'os-patch', turns: [{ instance: 'raccdb2', node: 'racnode2' }, { instance: 'raccdb1', node: 'RACNODE1' }] });
-    assert.deepEqual(lines.map((l) => [l.instance, l.sshNode, l.commandLine]), [
-      ['raccdb2', 'rac-b.example.com:22', '/u01/app/oracle/scripts/patch-node.sh -node racnode2 --sid=raccdb2 -db raccdb'],
-      ['raccdb1', 'racnode1:22', '/u01/app/oracle/scripts/patch-node.sh -node RACNODE1 --sid=raccdb1 -db raccdb'],
-    ]);
-    await assert.rejects(act.maintenanceCommandLines({ cdb: 'RACCDB', name: 'os-patch', turns: [{ instance: 'raccdb3', node: 'racnode3' }] }),
-      (err: unknown) => err instanceof InputError && err.field === 'cdbs.RACCDB.srvctl.nodes' && /no node racnode3/.test(err.message));
-    await assert.rejects(act.maintenanceCommandLines({ cdb: 'RACCDB', name: 'reboot', turns: [] }),
-      (err: unknown) => err instanceof InputError && err.field === 'maintenance' && /known|os-patch/.test(err.message));
+    const lines = await act.maintenanceCommandLines({
+      cdb: 'RACCDB',
+      name: 'os-patch',
+      turns: [
+        { instance: 'raccdb2', node: 'racnode2' },
+        { instance: 'raccdb1', node: 'RACNODE1' },
+      ],
+    });
+    assert.deepEqual(
+      lines.map((l) => [l.instance, l.sshNode, l.commandLine]),
+      [
+        [
+          'raccdb2',
+          'rac-b.example.com:22',
+          '/u01/app/oracle/scripts/patch-node.sh -node racnode2 --sid=raccdb2 -db raccdb',
+        ],
+        ['raccdb1', 'racnode1:22', '/u01/app/oracle/scripts/patch-node.sh -node RACNODE1 --sid=raccdb1 -db raccdb'],
+      ],
+    );
+    await assert.rejects(
+      act.maintenanceCommandLines({
+        cdb: 'RACCDB',
+        name: 'os-patch',
+        turns: [{ instance: 'raccdb3', node: 'racnode3' }],
+      }),
+      (err: unknown) =>
+        err instanceof InputError && err.field === 'cdbs.RACCDB.srvctl.nodes' && /no node racnode3/.test(err.message),
+    );
+    await assert.rejects(
+      act.maintenanceCommandLines({ cdb: 'RACCDB', name: 'reboot', turns: [] }),
+      (err: unknown) => err instanceof InputError && err.field === 'maintenance' && /known|os-patch/.test(err.message),
+    );
   });
 });

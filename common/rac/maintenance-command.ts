@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { preview } from '../untrusted-text';
 import { dbUniqueName, instanceName, nodeName } from '../srvctl/names';
 
-export const MAINTENANCE_NAME_RULE = 'a lower-case letter, then lower-case letters, digits and -, at most 40 characters';
+export const MAINTENANCE_NAME_RULE =
+  'a lower-case letter, then lower-case letters, digits and -, at most 40 characters';
 export const maintenanceNameSchema = z
   .string({ error: `must be a maintenance command name: ${MAINTENANCE_NAME_RULE}` })
   .regex(/^[a-z][a-z0-9-]{0,39}$/, `must be ${MAINTENANCE_NAME_RULE}`);
@@ -30,10 +31,13 @@ const PROGRAM_RULE = 'an absolute path of letters, digits, _ . - and /, without 
 function argProblem(arg: string, first: boolean): string | null {
   if (arg.length === 0 || arg.length > 256) return 'must be 1 to 256 characters';
   if (first) {
-    const ok = /^\/[A-Za-z0-9_./-]+$/.test(arg) && !arg.split('/').some((s) => s === '.' || s === '..') && !arg.includes('//');
+    const ok =
+      /^\/[A-Za-z0-9_./-]+$/.test(arg) && !arg.split('/').some((s) => s === '.' || s === '..') && !arg.includes('//');
     return ok ? null : `${preview(arg)} is not ${PROGRAM_RULE}`;
   }
-  const bare = arg.replace(/\{([a-z]+)\}/g, (m, p: string) => ((PLACEHOLDERS as readonly string[]).includes(p) ? 'x' : m));
+  const bare = arg.replace(/\{([a-z]+)\}/g, (m, p: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(p) ? 'x' : m,
+  );
   if (/[{}]/.test(bare)) return `${preview(arg)} holds an unknown placeholder: use {node}, {instance} or {db}`;
   if (arg.startsWith('-') && arg.length === 1) return 'must not be a lone -';
   return ARG_CHARS.test(bare) ? null : `${preview(arg)} is not an argument orb passes: ${ARG_RULE}`;
@@ -51,7 +55,10 @@ const argvSchema = z
   });
 
 const TIMEOUT_RULE = 'must be a duration such as 30m or 2h (at most 24h)';
-const timeoutSchema = z.string({ error: TIMEOUT_RULE }).regex(/^(\d+(s|m|h))+$/, TIMEOUT_RULE).refine((t) => timeoutMs(t) <= 86_400_000, TIMEOUT_RULE);
+const timeoutSchema = z
+  .string({ error: TIMEOUT_RULE })
+  .regex(/^(\d+(s|m|h))+$/, TIMEOUT_RULE)
+  .refine((t) => timeoutMs(t) <= 86_400_000, TIMEOUT_RULE);
 
 export const maintenanceCommandSchema = z
   .object({
@@ -60,7 +67,11 @@ export const maintenanceCommandSchema = z
     /** How long the command may run before orb gives up on it (default 1h) */
     timeout: timeoutSchema.optional(),
     /** What it does, in the operator's words (shown by orb plan and the gates) */
-    description: z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters').regex(/^[^\u0000-\u001f]*$/, 'must be one line').optional(),
+    description: z
+      .string({ error: 'must be a string' })
+      .max(200, 'must be at most 200 characters')
+      .regex(/^[^\u0000-\u001f]*$/, 'must be one line')
+      .optional(),
   })
   .strict();
 export type MaintenanceCommand = z.infer<typeof maintenanceCommandSchema>;
@@ -88,7 +99,9 @@ export function maintenanceArgv(c: MaintenanceCommand, vars: MaintenanceVars): s
     instance: instanceName('instance', vars.instance),
     db: dbUniqueName('db', vars.db),
   };
-  return c.command.map((a, i) => (i === 0 ? a : a.replace(/\{(node|instance|db)\}/g, (_m, p: keyof MaintenanceVars) => v[p])));
+  return c.command.map((a, i) =>
+    i === 0 ? a : a.replace(/\{(node|instance|db)\}/g, (_m, p: keyof MaintenanceVars) => v[p]),
+  );
 }
 
 /** The line sent over SSH exec: nothing in it needs quoting (see the rules above). */

@@ -58,13 +58,23 @@ const answer = (exitCode: number, stdout: string[], stderr: string[] = []): Srvc
 });
 
 /** Runs the maintenance program for one SSH exec request. */
-export async function callMaintain(h: SrvctlHooks, args: string[], line: string, closed: Promise<void>): Promise<SrvctlAnswer> {
+export async function callMaintain(
+  h: SrvctlHooks,
+  args: string[],
+  line: string,
+  closed: Promise<void>,
+): Promise<SrvctlAnswer> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') return answer(2, [], [`maintain: ${parsed}`, USAGE]);
   const ctx = h.advance();
   const cdb = clusterCdbs(h.state()).find((c) => c.cluster.nodes.includes(parsed.node));
   if (!cdb) return answer(2, [], [`maintain: ${parsed.node} is not a node of the lab's clusters`]);
-  const entry = h.logEntry(cdb.name, 'maintain', { node: parsed.node, seconds: parsed.seconds, line: line.slice(0, 500) }, ctx.nowMs);
+  const entry = h.logEntry(
+    cdb.name,
+    'maintain',
+    { node: parsed.node, seconds: parsed.seconds, line: line.slice(0, 500) },
+    ctx.nowMs,
+  );
   const end = (code: number, out: string[], err: string[] = []) => {
     entry.outcome = code === 0 ? 'ok' : 'error';
     if (code !== 0) entry.error = { code: `EXIT-${code}`, message: (err.at(-1) ?? out.at(-1) ?? '').slice(0, 500) };
@@ -75,15 +85,29 @@ export async function callMaintain(h: SrvctlHooks, args: string[], line: string,
   const busy = cdb.cluster.instances.filter((i) => i.node === parsed.node && i.state !== 'stopped');
   if (busy.length) {
     const names = busy.map((i) => `${i.name} (${i.state})`).join(', ');
-    return end(1, [`maintain: ${parsed.node}: checking that the Oracle home is not in use`], [`maintain: ${parsed.node}: instance ${names} still uses the Oracle home: stop it first`]);
+    return end(
+      1,
+      [`maintain: ${parsed.node}: checking that the Oracle home is not in use`],
+      [`maintain: ${parsed.node}: instance ${names} still uses the Oracle home: stop it first`],
+    );
   }
   const fault = takeFaultOn(h.state(), 'maintain', cdb.name, [parsed.node]);
   const failed = async (f: LabFault) => {
     if (f.hang) {
       const how = await h.waitFor(null, closed);
-      return end(1, [], [`maintain: hung (injected fault #${f.id}) until the ${how === 'reset' ? 'lab was reset' : 'client closed the channel'}`]);
+      return end(
+        1,
+        [],
+        [
+          `maintain: hung (injected fault #${f.id}) until the ${how === 'reset' ? 'lab was reset' : 'client closed the channel'}`,
+        ],
+      );
     }
-    return end(Number(f.ora.slice(5)), [`maintain: ${parsed.node}: maintenance started`], [f.message ?? `maintain: ${parsed.node}: failed (injected fault #${f.id})`]);
+    return end(
+      Number(f.ora.slice(5)),
+      [`maintain: ${parsed.node}: maintenance started`],
+      [f.message ?? `maintain: ${parsed.node}: failed (injected fault #${f.id})`],
+    );
   };
   if (fault && fault.when === 'before') return failed(fault);
   const until = ctx.nowMs + parsed.seconds * 1000;
@@ -91,5 +115,8 @@ export async function callMaintain(h: SrvctlHooks, args: string[], line: string,
     return end(1, [], ['maintain: interrupted: the lab was reset']);
   }
   if (fault) return failed(fault);
-  return end(0, [`maintain: ${parsed.node}: maintenance started`, `maintain: ${parsed.node}: done in ${parsed.seconds} s`]);
+  return end(0, [
+    `maintain: ${parsed.node}: maintenance started`,
+    `maintain: ${parsed.node}: done in ${parsed.seconds} s`,
+  ]);
 }

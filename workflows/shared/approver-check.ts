@@ -9,6 +9,9 @@ import type { CheckResult, GatePolicy } from '../../common/runbook-types';
 import { dbSteps } from './activity-options';
 
 export function checkGateApprovers(gates: Record<string, GatePolicy | null>): Promise<CheckResult> {
-  const { checkApprovers } = proxyActivities<OrbActivities>({ ...dbSteps, summary: "check the run's approvers against the estate's approver groups" });
+  const { checkApprovers } = proxyActivities<OrbActivities>({
+    ...dbSteps,
+    summary: "check the run's approvers against the estate's approver groups",
+  });
   return checkApprovers({ gates });
 }

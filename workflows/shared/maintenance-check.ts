@@ -15,14 +15,23 @@ import { causeMessage } from './failure-text';
 export const nodeOf = (f: RacFacts, instance: string): string =>
   f.instances.find((i) => i.name.toUpperCase() === instance.toUpperCase())?.node ?? '?';
 
-export async function maintenanceCheck(cdb: string, name: string, facts: RacFacts, order: string[]): Promise<{ check: CheckResult; lines: MaintenanceLine[] }> {
+export async function maintenanceCheck(
+  cdb: string,
+  name: string,
+  facts: RacFacts,
+  order: string[],
+): Promise<{ check: CheckResult; lines: MaintenanceLine[] }> {
   const check = `maintenance command ${name}`;
   const turns = order.map((instance) => ({ instance, node: nodeOf(facts, instance) }));
-  const { maintenanceCommandLines } = proxyActivities<OrbActivities>({ ...dbSteps, summary: `resolve maintenance command ${name} for each instance's node (read-only)` });
+  const { maintenanceCommandLines } = proxyActivities<OrbActivities>({
+    ...dbSteps,
+    summary: `resolve maintenance command ${name} for each instance's node (read-only)`,
+  });
   try {
     const lines = await maintenanceCommandLines({ cdb, name, turns });
     const first = lines[0]!;
-    const reason = `${first.description ?? name}: ${first.commandLine} on ${first.sshNode}${lines.length > 1 ? ", and likewise on each instance's node" : ''}`;
+    const likewise = lines.length > 1 ? ", and likewise on each instance's node" : '';
+    const reason = `${first.description ?? name}: ${first.commandLine} on ${first.sshNode}${likewise}`;
     return { check: { check, outcome: 'pass', reason }, lines };
   } catch (err) {
     return { check: { check, outcome: 'fail', reason: causeMessage(err) }, lines: [] };
