@@ -96,9 +96,10 @@ export class RunbookJournal {
 
   private publish(): void {
     const s = this.status;
+    // Who may approve comes before the question: the Web UI's panel cuts what does not fit.
     const gate = s.openGate
-      ? `\n\n**Waiting at gate \`${s.openGate.name}\`**: ${md(s.openGate.question)}\n\nMay approve: ${md(s.openGate.approvers.join(', ')) || 'anyone'} ` +
-        `(${s.openGate.approvedBy.length} of ${s.openGate.requiredApprovals} so far)`
+      ? `\n\n**Waiting at gate \`${s.openGate.name}\`**, may approve: ${md(s.openGate.approvers.join(', ')) || 'anyone'} ` +
+        `(${s.openGate.approvedBy.length} of ${s.openGate.requiredApprovals} so far)\n\n${md(s.openGate.question)}`
       : '';
     const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${md(s.progress.detail)}` : '';
     const what = this.headline ? `**${md(this.headline)}**\n\n` : `**${md(s.runbook)}**: `;
