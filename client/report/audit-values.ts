@@ -4,7 +4,6 @@
  */
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { payloadConverter } from '../../common/payload-converter';
 import { UndecodablePayload } from '../../common/undecodable-payload';
 import { clip } from '../../common/untrusted-text';
@@ -47,8 +46,12 @@ export function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+/** The event's time, ISO 8601 UTC (its seconds are a Long from the server, a number when built by hand). */
 export function eventTime(e: HistoryEvent): string {
-  return optionalTsToDate(e.eventTime)?.toISOString() ?? '';
+  const t = e.eventTime;
+  if (!t) return '';
+  const ms = Number(String(t.seconds ?? 0)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
 }
 
 /** The event's user-metadata summary (orb puts the statement, command line or API call there). */
