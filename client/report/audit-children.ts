@@ -20,7 +20,8 @@ export function childrenOf(events: HistoryEvent[]): AuditChild[] {
     const init = e.startChildWorkflowExecutionInitiatedEventAttributes;
     if (init) {
       byInitiated.set(id(e.eventId), {
-        workflowId: init.workflowId ?? '', runId: null, workflowType: init.workflowType?.name ?? '', at: eventTime(e), endedAt: null, outcome: 'running',
+        workflowId: init.workflowId ?? '', runId: null, workflowType: init.workflowType?.name ?? '',
+        at: eventTime(e), endedAt: null, outcome: 'running',
       });
       continue;
     }

@@ -40,13 +40,16 @@ async function readHistory(client: Client, settings: TemporalSettings, workflowI
 
 async function queried(client: Client, workflowId: string, runId: string, timeoutMs: number): Promise<RunbookStatus | null> {
   try {
-    return await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId, runId).query<RunbookStatus>(QUERY_STATUS));
+    const handle = client.workflow.getHandle(workflowId, runId);
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query<RunbookStatus>(QUERY_STATUS));
   } catch {
     return null; // no worker answered: the audit says so (final.source "history")
   }
 }
 
-export async function readAudit(client: Client, settings: TemporalSettings, workflowId: string, o: AuditOptions = {}): Promise<Audit> {
+export async function readAudit(
+  client: Client, settings: TemporalSettings, workflowId: string, o: AuditOptions = {},
+): Promise<Audit> {
   let runId: string;
   let runbook: string | null;
   try {

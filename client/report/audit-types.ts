@@ -61,7 +61,8 @@ export interface AuditChild {
 }
 
 export type FinalState =
-  | 'running' | 'waiting-approval' | 'completed' | 'compensated' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new';
+  | 'running' | 'waiting-approval' | 'completed' | 'compensated' | 'failed'
+  | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new';
 
 export interface Audit {
   auditVersion: 1;

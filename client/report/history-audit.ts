@@ -12,7 +12,8 @@ import { childrenOf } from './audit-children';
 import { clipValue, decodeAll, eventTime, failureDetail, failureText, str, type HistoryEvent } from './audit-values';
 
 export function isRunbookStatus(v: unknown): v is RunbookStatus {
-  return typeof v === 'object' && v !== null && Array.isArray((v as RunbookStatus).stages) && typeof (v as RunbookStatus).state === 'string';
+  const s = v as RunbookStatus;
+  return typeof v === 'object' && v !== null && Array.isArray(s.stages) && typeof s.state === 'string';
 }
 
 /** How the history says the run ended, and the runbook status its result or failure carries. */
@@ -42,8 +43,13 @@ export function closingOf(events: HistoryEvent[]): Closing {
     return { state: 'failed', reason: failureText(failed.failure).message, closedAt: at, status, source: status && 'failure' };
   }
   const term = e.workflowExecutionTerminatedEventAttributes;
-  if (term) return { ...open, state: 'terminated', reason: `terminated by ${term.identity || 'unknown'}: ${term.reason || '(no reason given)'}`, closedAt: at };
-  if (e.workflowExecutionCanceledEventAttributes) return { ...open, state: 'cancelled', reason: 'cancelled at an operator\'s request', closedAt: at };
+  if (term) {
+    const reason = `terminated by ${term.identity || 'unknown'}: ${term.reason || '(no reason given)'}`;
+    return { ...open, state: 'terminated', reason, closedAt: at };
+  }
+  if (e.workflowExecutionCanceledEventAttributes) {
+    return { ...open, state: 'cancelled', reason: 'cancelled at an operator\'s request', closedAt: at };
+  }
   if (e.workflowExecutionTimedOutEventAttributes) return { ...open, state: 'timed-out', reason: 'the workflow run timed out', closedAt: at };
   const can = e.workflowExecutionContinuedAsNewEventAttributes;
   if (can) return { ...open, state: 'continued-as-new', reason: `continued as new run ${can.newExecutionRunId ?? '?'}`, closedAt: at };
@@ -53,7 +59,10 @@ export function closingOf(events: HistoryEvent[]): Closing {
 /** A query's answer counts where the history has no status: a run still open, or one cancelled or terminated. */
 function finalOf(c: Closing, queried: RunbookStatus | null): Audit['final'] {
   if (c.status) return { state: c.status.state, reason: c.status.reason ?? c.reason, source: c.source ?? 'history' };
-  if (!queried) return { state: c.state, reason: c.reason ?? (c.state === 'running' ? 'no worker answered the status query' : null), source: 'history' };
+  if (!queried) {
+    const reason = c.reason ?? (c.state === 'running' ? 'no worker answered the status query' : null);
+    return { state: c.state, reason, source: 'history' };
+  }
   if (c.state === 'running') return { state: queried.state, reason: queried.reason ?? null, source: 'query' };
   // Cancelled: the run may have compensated first; terminated or timed out: the history's word, the journal's reason.
   const state = c.state === 'cancelled' && queried.state === 'compensated' ? 'compensated' : c.state;

@@ -12,7 +12,8 @@ export const CALLS_SHOWN = 150;
 const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 23) : '');
 
 function rows(cells: unknown[][]): string {
-  return cells.map((r) => `<tr>${r.map((c, i) => `<td${i === r.length - 1 ? ' class="detail"' : ''}>${esc(c ?? '')}</td>`).join('')}</tr>`).join('');
+  const cell = (c: unknown, last: boolean) => `<td${last ? ' class="detail"' : ''}>${esc(c ?? '')}</td>`;
+  return cells.map((r) => `<tr>${r.map((c, i) => cell(c, i === r.length - 1)).join('')}</tr>`).join('');
 }
 
 function table(head: string[], body: string, empty: string): string {
