@@ -1,6 +1,11 @@
-/** HTML text from untrusted strings: everything a run's status holds is escaped before it reaches the page. */
+import { sanitize } from '../../common/untrusted-text';
+
+/**
+ * HTML text from untrusted strings: everything a run's status or history holds is escaped before it reaches the
+ * page, and control or formatting characters (a BEL, a bidirectional override) become U+FFFD.
+ */
 export function esc(v: unknown): string {
-  return String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return sanitize(String(v)).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Milliseconds as "1 h 02 min", "4 min 05 s", "12 s", "350 ms". */

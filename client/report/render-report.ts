@@ -9,6 +9,8 @@ import type { RunStatus } from '../runbooks';
 import { esc, span } from './html';
 import { sessionChart } from './session-chart';
 import { stageTimeline } from './stage-timeline';
+import type { Audit } from './audit-types';
+import { auditSection } from './render-audit';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;color:#222}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bottom:1px solid #ddd}
@@ -18,7 +20,8 @@ svg{width:100%;height:auto;font-size:11px}svg text{fill:#444}.grid{stroke:#eee}
 .legend{margin-top:4px}.key{margin-right:14px}.key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
 .state{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600}
 .completed{background:#2ca02c}.failed{background:#d62728}.compensated{background:#ff7f0e}.running,.waiting-approval{background:#1f77b4}
-td.detail{max-width:520px;overflow-wrap:anywhere}`;
+td.detail{max-width:520px;overflow-wrap:anywhere}h3{font-size:14px;margin:18px 0 6px}
+pre{font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:8px}`;
 
 function table(head: string[], rows: unknown[][]): string {
   if (!rows.length) return '<p class="none">None.</p>';
@@ -55,13 +58,14 @@ function sections(s: RunbookStatus, endMs: number): string[] {
   return out;
 }
 
-export function renderReport(r: RunStatus, generatedAt = new Date()): string {
+/** The page; with the run's audit (from its history, audit-read.ts) it ends with the "Audit" section. */
+export function renderReport(r: RunStatus, generatedAt = new Date(), audit?: Audit): string {
   const s = r.status;
   const endMs = r.closeTime ? Date.parse(r.closeTime) : generatedAt.getTime();
   const head = `<h1>${esc(r.workflowId)}</h1><div class="muted">${esc(s?.runbook ?? '')} · started by ${esc(s?.startedBy ?? '?')} · ` +
     `${esc(time(r.startTime))} UTC${r.closeTime ? ` → ${esc(time(r.closeTime))} UTC` : ' (still running)'} · workflow ${esc(r.executionStatus)}</div>`;
   const state = s ? `<p><span class="state ${esc(s.state)}">${esc(s.state)}</span> ${esc(s.reason ?? '')}</p>` : `<p>${esc(r.note ?? 'no status')}</p>`;
-  const body = s ? sections(s, endMs).join('\n') : '';
+  const body = (s ? sections(s, endMs).join('\n') : '') + (audit ? auditSection(audit) : '');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(r.workflowId)} — orb report</title><style>${CSS}</style></head><body>${head}${state}${body}` +
     `<p class="muted">Written by orb report at ${esc(generatedAt.toISOString())}.</p></body></html>`;
