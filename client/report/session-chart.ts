@@ -54,6 +54,8 @@ export function sessionChart(series: SessionSeries | undefined, fromMs: number, 
   const anchors = ['start', 'middle', 'end'];
   const xAxis = [t0, (t0 + t1) / 2, t1].map((t, i) =>
     `<text x="${x(t)}" y="${H - 12}" text-anchor="${anchors[i]}">${esc(new Date(t).toISOString().slice(11, 19))}</text>`).join('');
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="user sessions per instance over time">${yAxis}${xAxis}${lines.join('')}</svg>` +
+  const yMid = (PAD.top + H - PAD.bottom) / 2;
+  const yLabel = `<text x="12" y="${yMid}" text-anchor="middle" transform="rotate(-90 12 ${yMid})">sessions</text>`;
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="user sessions per instance over time">${yLabel}${yAxis}${xAxis}${lines.join('')}</svg>` +
     `<div class="legend">${legend} <span class="muted">user sessions (GV$SESSION) per instance, UTC; dashed: between two readings</span></div>`;
 }
