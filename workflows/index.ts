@@ -9,3 +9,4 @@ export { checkReadiness } from './check-readiness';
 export { rollingMaintenance } from './rolling-maintenance';
 export { planRollingMaintenance } from './plan-rolling-maintenance';
 export { clientReadiness } from './client-readiness';
+export { fleet } from './fleet';
