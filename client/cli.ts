@@ -23,6 +23,7 @@ import { eventsCommand } from './events/events-command';
 import { addAdbCommands } from './adb-commands';
 import { addReportCommand } from './report/report-command';
 import { addRacCommands } from './rac-commands';
+import { addFleetCommands } from './fleet-commands';
 import { addClientReadinessCommand } from './client-readiness-command';
 import { addCheckCommands } from './readiness-command';
 import {
@@ -351,6 +352,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addRacCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
+  addFleetCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addClientReadinessCommand(start, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addReportCommand(program, { withClient, workflowIdArg, out: io.out });
   addCheckCommands(program, { estateOf, settings, withClient, out: io.out, setExit });

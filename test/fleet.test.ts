@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { gate, orbSuite, relocateInput } from './helpers/orb-env';
+import { cliEnvOf, gate, orbSuite, relocateInput } from './helpers/orb-env';
+import { runCli } from './helpers/processes';
+import { payloadConverter } from '../common/payload-converter';
+import type { RunStatus } from '../client/runbooks';
 import type { FleetInput } from '../common/fleet-types';
 import type { RelocatePdbInput, RunbookStatus } from '../common/runbook-types';
 import { fleetPdbName } from '../lab/fleet-seed';
@@ -148,5 +151,39 @@ describe('fleet of relocations', () => {
       assert.match(r.message ?? '', b.field);
       assert.equal(await startedBy('relocate-pdb:FLEET1:FL0001', h), false, 'no child started');
     }
+  });
+
+  test('orb plan fleet and orb start fleet relocate-pdb --pattern: each child as orb start relocate-pdb builds it; orb status shows the aggregate', async () => {
+    await o.api.reset('test', 6);
+    const env = cliEnvOf(o, { ORB_USER: 'alice' });
+    const opts = ['--from', 'FLEET1,FLEET2', '--to', 'CDB2', '--pattern', 'FL%', '--concurrency', '2', '--stop-after-failures', '2',
+      '--wave-size', '2', '--no-wave-gate', '--no-cutover-gate', '--drain-timeout', '4s', '--on-drain-timeout', 'disconnect'];
+    const plan = await runCli(['plan', 'fleet', 'relocate-pdb', ...opts], env, 60_000);
+    assert.equal(plan.code, 0, plan.stderr);
+    // FLEET1 holds FL0001 and FL0004, FLEET2 FL0002 and FL0005: four children in two waves of two.
+    assert.match(plan.stdout, /Fleet of 4 relocate-pdb runs into CDB2, 2 at a time/);
+    assert.match(plan.stdout, /waves: 2, 2\n/);
+    assert.match(plan.stdout, /1 +FL0001 +FLEET1 +CDB2 +FLEET1_LINK +relocate-pdb:FLEET1:FL0001/);
+    assert.doesNotMatch(plan.stdout, /FL0003/);
+    const bad = await runCli(['start', 'fleet', 'relocate-pdb', ...opts, '--concurrency', '0'], env, 60_000);
+    assert.equal(bad.code, 2, bad.stdout);
+    assert.match(bad.stderr, /--concurrency: must be a whole number from 1 to 100/);
+
+    const run = await runCli(['start', 'fleet', 'relocate-pdb', ...opts, '--wait', '--json'], env, 120_000);
+    assert.equal(run.code, 0, run.stderr);
+    const final = (JSON.parse(run.stdout) as { final: RunStatus }).final;
+    assert.equal(final.status?.fleet?.counts.completed, 4);
+    assert.deepEqual(final.status?.stages.map((x) => x.name), ['wave-1', 'wave-2']);
+    // The child is exactly what orb start relocate-pdb builds with the same options.
+    const d = await o.env.client.workflow.getHandle('relocate-pdb:FLEET2:FL0005').fetchHistory();
+    const payload = d.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const childInput = payloadConverter.fromPayload<RelocatePdbInput>(payload as never);
+    const { buildRelocateInput } = await import('../client/relocate-input');
+    const same = buildRelocateInput({ pdb: 'FL0005', from: 'FLEET2', to: 'CDB2', cutoverGate: false, drainTimeout: '4s', onDrainTimeout: 'disconnect' }, o.estate, { ORB_USER: 'alice' });
+    assert.deepEqual(childInput, same);
+    const status = await runCli(['status', final.workflowId], env, 30_000);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Fleet: 4 relocate-pdb runs, 2 at a time, wave 2 of 2/);
+    assert.match(status.stdout, /0 running \(0 at a gate\), 4 completed, 0 failed/);
   });
 });

@@ -10,3 +10,4 @@ export { rollingMaintenance } from './rolling-maintenance';
 export { planRollingMaintenance } from './plan-rolling-maintenance';
 export { clientReadiness } from './client-readiness';
 export { fleet } from './fleet';
+export { findFleetTargets } from './find-fleet-targets';
