@@ -15,6 +15,7 @@ import { waitAndShow } from './wait-run';
 import { hasWorkerPolling, mapTemporalError, relocateSummary, type StartedRun } from './runbooks';
 import { CliError, EXIT, NotFoundError } from './errors';
 import { table } from './render';
+import { formatDuration } from '../common/duration';
 import { buildFleetRelocateInput, fleetTargetQuery, fleetWorkflowId, type FleetRelocateOptions } from './fleet-input';
 import { FLEET_RUNBOOKS } from '../common/fleet-runbooks';
 import { FLEET_RUNBOOK, FLEET_WORKFLOW_TYPE, type FleetInput } from '../common/fleet-types';
@@ -102,7 +103,7 @@ export function renderFleetPlan(input: FleetInput): string {
     `Fleet of ${input.children.length} ${input.runbook} runs into ${fleetTarget(input)}, ${input.concurrency} at a time, started by ${input.startedBy}`,
     `  waves: ${waves.join(', ')}${input.waveGate ? ` — gate before each wave after the first (${input.waveGate.requiredApprovals} of ${input.waveGate.approvers.join(', ')})` : ''}`,
     `  stop rule: after ${input.stopAfterFailures} failed or compensated child run(s), no new one starts; the running ones finish`,
-    `  each child: ${gates.join(', ')}; drain ${first.drain.timeoutMs / 1000}s then ${first.drain.onTimeout}; AVAILABILITY ${first.availability}`,
+    `  each child: ${gates.join(', ')}; drain ${formatDuration(first.drain.timeoutMs)} then ${first.drain.onTimeout}; AVAILABILITY ${first.availability}`,
     '',
   ];
   let n = 0;

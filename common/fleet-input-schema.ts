@@ -11,7 +11,7 @@ import { kindOf } from './untrusted-text';
 import { undecodableProblem } from './undecodable-payload';
 import { FLEET_RUNBOOKS } from './fleet-runbooks';
 import {
-  FLEET_CHILDREN_MAX, FLEET_CONCURRENCY_MAX, FLEET_FAILURES_KEPT, FLEET_RUNBOOK_NAMES, type FleetInput,
+  FLEET_CHILDREN_MAX, FLEET_CHILDREN_PER_RUN, FLEET_CONCURRENCY_MAX, FLEET_FAILURES_KEPT, FLEET_RUNBOOK_NAMES, type FleetInput,
 } from './fleet-types';
 
 /** The input travels in every continue-as-new: it stays well under Temporal's 2 MB payload limit. */
@@ -53,6 +53,7 @@ export const fleetInputSchema = z
       waveGate: gatePolicySchema.nullable(),
       stopAfterFailures: count(1, FLEET_CHILDREN_MAX),
       startedBy: userNameSchema,
+      childrenPerRun: count(1, FLEET_CHILDREN_PER_RUN).optional(),
       progress: progressSchema.optional(),
     },
     { error: (i) => (i.code === 'invalid_type' && !i.path?.length ? `must be a fleet input object, not ${kindOf(i.input)}` : undefined) },

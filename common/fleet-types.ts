@@ -21,6 +21,8 @@ export interface FleetInput {
   /** After this many children failed (or compensated), no new child starts; the running ones finish */
   stopAfterFailures: number;
   startedBy: string;
+  /** Children one run of the fleet starts before it continues as new (default and most FLEET_CHILDREN_PER_RUN) */
+  childrenPerRun?: number;
   /** Set by the fleet itself when it continues as new: where the previous runs got to */
   progress?: FleetProgress;
 }
@@ -69,6 +71,8 @@ export interface FleetStatus {
 }
 
 export const FLEET_FAILURES_KEPT = 50;
+/** Children started by one run of a fleet before it continues as new (each adds about 15-25 events to its history). */
+export const FLEET_CHILDREN_PER_RUN = 500;
 export const FLEET_CHILDREN_MAX = 2000;
 export const FLEET_CONCURRENCY_MAX = 100;
 /** The signal a child run sends its fleet when it starts or stops waiting at a gate: {workflowId, gate | null} */

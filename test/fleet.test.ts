@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { cliEnvOf, gate, orbSuite, relocateInput } from './helpers/orb-env';
 import { runCli } from './helpers/processes';
 import { payloadConverter } from '../common/payload-converter';
@@ -28,7 +28,7 @@ describe('fleet of relocations', () => {
   }
 
   let seq = 0;
-  async function startFleet(input: unknown): Promise<WorkflowHandle> {
+  async function startFleet(input: unknown): Promise<WorkflowHandleWithFirstExecutionRunId> {
     return o.env.client.workflow.start('fleet', { taskQueue: o.taskQueue, workflowId: `fleet:test:${++seq}`, args: [input] });
   }
 
@@ -185,5 +185,18 @@ describe('fleet of relocations', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /Fleet: 4 relocate-pdb runs, 2 at a time, wave 2 of 2/);
     assert.match(status.stdout, /0 running \(0 at a gate\), 4 completed, 0 failed/);
+  });
+
+  test('a fleet continues as new past its children per run, carrying its progress, and still keeps to its concurrency', async () => {
+    await o.api.reset('test', 7);
+    const h = await startFleet(fleetInput(7, { concurrency: 3, childrenPerRun: 3 }));
+    const r = await outcome(h);
+    assert.ok(r.ok, r.message);
+    assert.equal(r.status.fleet?.counts.completed, 7);
+    assert.equal(r.status.fleet?.runs, 3, 'three runs: 3 + 3 + 1 children');
+    assert.ok((r.status.fleet?.peakRunning ?? 0) <= 3);
+    assert.ok((await mostCopiesAtOnce()) <= 3, 'never more than 3 copies at once, across the runs');
+    const first = await o.env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).describe();
+    assert.equal(first.status.name, 'CONTINUED_AS_NEW');
   });
 });

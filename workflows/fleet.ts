@@ -12,15 +12,12 @@ import {
 } from '@temporalio/workflow';
 import { parseFleetInput } from '../common/fleet-input-schema';
 import { FLEET_RUNBOOKS } from '../common/fleet-runbooks';
-import { FLEET_RUNBOOK, type FleetInput, type FleetProgress } from '../common/fleet-types';
+import { FLEET_CHILDREN_PER_RUN, FLEET_RUNBOOK, type FleetInput, type FleetProgress } from '../common/fleet-types';
 import type { RunbookStatus } from '../common/runbook-types';
 import { ApprovalGates } from './shared/approval-gates';
 import { FleetChildren } from './shared/fleet-children';
 import { startRunbook, type RunbookIdentity } from './shared/runbook-start';
 import type { RunbookJournal } from './shared/runbook-journal';
-
-/** Children started by one run of the fleet before it continues as new (about 20 history events each). */
-export const FLEET_CHILDREN_PER_RUN = 500;
 
 export interface FleetResult {
   outcome: 'completed';
@@ -83,7 +80,8 @@ export async function fleet(raw: FleetInput): Promise<FleetResult> {
         await condition(() => children.running.size < input.concurrency);
         stopRule();
         if (progress.stopped) break;
-        if (progress.started - startedHere >= FLEET_CHILDREN_PER_RUN || workflowInfo().continueAsNewSuggested) {
+        const perRun = input.childrenPerRun ?? FLEET_CHILDREN_PER_RUN;
+        if (progress.started - startedHere >= perRun || workflowInfo().continueAsNewSuggested) {
           await condition(() => children.running.size === 0);
           journal.end('succeeded', 'continued as new');
           return await continueAsNew<typeof fleet>({ ...input, progress: { ...progress, runs: progress.runs + 1 } });
