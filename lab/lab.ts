@@ -434,7 +434,7 @@ export class Lab {
     return checkInvariants(this.state, quiescent);
   }
 
-  reset(body: unknown): { seed: string; speed: number; fleetPdbs: number } {
+  reset(body: unknown): { seed: string; speed: number; fleetPdbs?: number } {
     const b = parseBody(resetBody, body ?? {}, '');
     const seed = (b.seed ?? this.state.seed) as SeedName;
     // The estate the callers were waiting on is gone: their statements end as if the instance went down.
@@ -447,7 +447,7 @@ export class Lab {
     ensureSeedTnsAdmin(dirname(this.stateFile), this.state.cloud);
     this.log.info({ seed, speed: this.state.settings.speed, fleetPdbs: b.fleetPdbs ?? 0 }, 'estate reset');
     this.save();
-    return { seed, speed: this.state.settings.speed, fleetPdbs: b.fleetPdbs ?? 0 };
+    return { seed, speed: this.state.settings.speed, ...(b.fleetPdbs ? { fleetPdbs: b.fleetPdbs } : {}) };
   }
 
   setClock(body: unknown): { speed: number; now: string } {
