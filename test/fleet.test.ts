@@ -199,4 +199,30 @@ describe('fleet of relocations', () => {
     const first = await o.env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).describe();
     assert.equal(first.status.name, 'CONTINUED_AS_NEW');
   });
+
+  test('a rejected wave gate stops the fleet; cancelling a fleet cancels its running children, which compensate', async () => {
+    await o.api.reset('test', 4);
+    const withCutover = (n: number) => child(n, { gates: { beforeCopy: null, cutover: gate(), dropTombstone: null, operator: gate() } });
+    const waved = await startFleet(fleetInput(2, { concurrency: 1, waves: [1, 1], waveGate: gate() }));
+    await o.waitFor(waved, (x) => x.openGate?.name === 'wave-2', 'the gate before wave 2');
+    await o.reject(waved, 'wave-2', 'bob', 'not tonight');
+    const r = await outcome(waved);
+    assert.equal(r.type, 'FleetFailed', r.message);
+    assert.match(r.message ?? '', /gate "wave-2" rejected by bob: not tonight.*1 of 2 completed.*1 not started/);
+    assert.equal(await startedBy('relocate-pdb:FLEET2:FL0002', waved), false);
+
+    const h = await startFleet(fleetInput(3, { children: [3, 4, 5].map((n) => withCutover(n > 4 ? 2 : n)), concurrency: 2 }));
+    await o.waitFor(h, (x) => x.fleet?.counts.waitingApproval === 2, 'two children at their cutover gates');
+    await h.cancel();
+    await assert.rejects(h.result());
+    const d = await h.describe();
+    assert.equal(d.status.name, 'CANCELLED');
+    for (const [cdb, pdb] of [['FLEET3', 'FL0003'], ['FLEET1', 'FL0004']]) {
+      const c = await o.env.client.workflow.getHandle(`relocate-pdb:${cdb}:${pdb}`).describe();
+      assert.equal(c.status.name, 'CANCELLED', `${pdb}'s run was cancelled with its fleet`);
+      const p = await o.api.op<{ status: string; openMode: string } | null>(cdb, 'getPdb', { pdb });
+      assert.equal(`${p?.status}/${p?.openMode}`, 'NORMAL/READ WRITE', `${pdb} is open in its source again`);
+    }
+    assert.equal(await startedBy('relocate-pdb:FLEET2:FL0002', h), false, 'no child started after the cancel');
+  });
 });
