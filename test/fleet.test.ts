@@ -213,7 +213,9 @@ describe('fleet of relocations', () => {
 
     const h = await startFleet(fleetInput(3, { children: [3, 4, 5].map((n) => withCutover(n > 4 ? 2 : n)), concurrency: 2 }));
     await o.waitFor(h, (x) => x.fleet?.counts.waitingApproval === 2, 'two children at their cutover gates');
-    await h.cancel();
+    const cancel = await runCli(['cancel', h.workflowId], cliEnvOf(o, { ORB_USER: 'alice' }), 30_000);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stdout + cancel.stderr, /no new child run starts; each running child is asked to cancel/);
     await assert.rejects(h.result());
     const d = await h.describe();
     assert.equal(d.status.name, 'CANCELLED');
