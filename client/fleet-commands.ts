@@ -19,7 +19,7 @@ import { formatDuration } from '../common/duration';
 import { buildFleetRelocateInput, fleetTargetQuery, fleetWorkflowId, type FleetRelocateOptions } from './fleet-input';
 import { FLEET_RUNBOOKS } from '../common/fleet-runbooks';
 import { FLEET_RUNBOOK, FLEET_WORKFLOW_TYPE, type FleetInput } from '../common/fleet-types';
-import type { FleetTargets } from '../common/fleet-targets';
+import type { FleetTargetQuery, FleetTargets } from '../common/fleet-targets';
 import type { RelocatePdbInput } from '../common/runbook-types';
 import { OrbAwaitingApproval, OrbRunbook, OrbStage, OrbTargetCdb } from '../common/search-attributes';
 
@@ -68,8 +68,7 @@ export function addFleetCommands(start: Command, plan: Command, ctx: RunbookComm
 }
 
 /** The PDBs the fleet takes, read by a worker. */
-async function findTargets(client: Client, s: TemporalSettings, o: FleetRelocateOptions, ctx: RunbookCommandContext): Promise<FleetTargets> {
-  const query = fleetTargetQuery(o, ctx.estateOf().estate); // every rule checked before Temporal is contacted
+async function findTargets(client: Client, s: TemporalSettings, query: FleetTargetQuery): Promise<FleetTargets> {
   const tq = defaultTaskQueue();
   if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) {
     throw new CliError(`no worker is polling task queue ${tq}: a worker reads which PDBs the source CDBs hold (start orb worker, or orb dev)`, EXIT.UNREACHABLE);
@@ -87,8 +86,9 @@ function fleetTarget(input: FleetInput): string {
 }
 
 async function planFleet(o: FleetRelocateOptions & { json: boolean }, ctx: RunbookCommandContext): Promise<void> {
+  const query = fleetTargetQuery(o, ctx.estateOf().estate); // every rule checked before Temporal is contacted
   const s = ctx.settings();
-  const input = await ctx.withClient(async (client) => buildFleetRelocateInput(o, ctx.estateOf().estate, await findTargets(client, s, o, ctx)), s);
+  const input = await ctx.withClient(async (client) => buildFleetRelocateInput(o, ctx.estateOf().estate, await findTargets(client, s, query)), s);
   if (o.json) ctx.out(JSON.stringify({ input, workflowIds: input.children.map((c) => FLEET_RUNBOOKS[input.runbook].workflowId(c)) }, null, 2));
   else ctx.out(renderFleetPlan(input));
   ctx.setExit(EXIT.OK);
@@ -123,9 +123,10 @@ export function renderFleetPlan(input: FleetInput): string {
 }
 
 async function startFleet(o: FleetRelocateOptions & { wait: boolean; json: boolean }, ctx: RunbookCommandContext): Promise<void> {
+  const query = fleetTargetQuery(o, ctx.estateOf().estate); // every rule checked before Temporal is contacted
   const s = ctx.settings();
   await ctx.withClient(async (client) => {
-    const input = buildFleetRelocateInput(o, ctx.estateOf().estate, await findTargets(client, s, o, ctx));
+    const input = buildFleetRelocateInput(o, ctx.estateOf().estate, await findTargets(client, s, query));
     const target = fleetTarget(input);
     const workflowId = fleetWorkflowId(input.runbook, target);
     const tq = defaultTaskQueue();

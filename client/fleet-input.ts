@@ -33,8 +33,13 @@ function whole(field: string, value: unknown, min: number, max: number): number 
   return n;
 }
 
-/** The lookup a worker makes (which PDBs, in which source CDBs), checked before anything is contacted. */
-export function fleetTargetQuery(o: FleetRelocateOptions, estate: EstateConfig): FleetTargetQuery {
+/**
+ * The lookup a worker makes (which PDBs, in which source CDBs), and every option, checked before anything is
+ * contacted: the fleet's own settings, and the child options as `orb start relocate-pdb` checks them for a PDB of
+ * each source CDB (its link to the target, the drain, the gates).
+ */
+export function fleetTargetQuery(o: FleetRelocateOptions, estate: EstateConfig, env: NodeJS.ProcessEnv = process.env): FleetTargetQuery {
+  fleetSettings(o);
   const cdbs = listOf(o.from).map((c) => requireCdb(estate, '--from', c));
   if (!cdbs.length) throw new InputError('--from', 'is required: the CDB(s) the PDBs are in now, comma-separated');
   const pdbs = listOf(o.pdbs);
@@ -42,6 +47,7 @@ export function fleetTargetQuery(o: FleetRelocateOptions, estate: EstateConfig):
   if (pdbs.length && hasPattern) throw new InputError('--pattern', 'give either --pdbs or --pattern, not both');
   if (!pdbs.length && !hasPattern) throw new InputError('--pdbs', "is required (or --pattern 'FL%'): the PDBs the fleet relocates");
   if (pdbs.length > FLEET_CHILDREN_MAX) throw new InputError('--pdbs', `must name at most ${FLEET_CHILDREN_MAX} PDBs (split the fleet)`);
+  for (const from of new Set(cdbs)) buildRelocateInput({ ...o, pdb: 'ANY_PDB', from }, estate, env);
   return {
     cdbs: [...new Set(cdbs)],
     pdbs: pdbs.length ? [...new Set(pdbs.map((p) => pdbName('--pdbs', p)))] : null,
@@ -57,9 +63,7 @@ export function buildFleetRelocateInput(o: FleetRelocateOptions, estate: EstateC
   if (found.targets.length > FLEET_CHILDREN_MAX) throw new InputError('--pattern', `matches more than ${FLEET_CHILDREN_MAX} PDBs (split the fleet)`);
   const children = found.targets.map((t) => buildRelocateInput({ ...o, pdb: t.pdb, from: t.cdb }, estate, env));
   const startedBy = children[0]!.startedBy;
-  const concurrency = whole('--concurrency', o.concurrency ?? 5, 1, FLEET_CONCURRENCY_MAX);
-  const stopAfterFailures = whole('--stop-after-failures', o.stopAfterFailures ?? 1, 1, FLEET_CHILDREN_MAX);
-  const waveSize = o.waveSize === undefined ? null : whole('--wave-size', o.waveSize, 1, FLEET_CHILDREN_MAX);
+  const { concurrency, stopAfterFailures, waveSize } = fleetSettings(o);
   const waves = waveSize === null || waveSize >= children.length ? null : wavesOf(children.length, waveSize);
   const withGate = waves !== null && o.waveGate !== false;
   const input: FleetInput = {
@@ -74,6 +78,14 @@ export function buildFleetRelocateInput(o: FleetRelocateOptions, estate: EstateC
   const p = parseFleetInput(input);
   if (!p.ok) throw new InputError('fleet', p.problems.join('; '));
   return p.input;
+}
+
+function fleetSettings(o: FleetRelocateOptions): { concurrency: number; stopAfterFailures: number; waveSize: number | null } {
+  return {
+    concurrency: whole('--concurrency', o.concurrency ?? 5, 1, FLEET_CONCURRENCY_MAX),
+    stopAfterFailures: whole('--stop-after-failures', o.stopAfterFailures ?? 1, 1, FLEET_CHILDREN_MAX),
+    waveSize: o.waveSize === undefined ? null : whole('--wave-size', o.waveSize, 1, FLEET_CHILDREN_MAX),
+  };
 }
 
 function wavesOf(total: number, size: number): number[] {

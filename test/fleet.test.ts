@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { cliEnvOf, gate, orbSuite, relocateInput } from './helpers/orb-env';
-import { runCli } from './helpers/processes';
+import { closedPort, runCli } from './helpers/processes';
 import { payloadConverter } from '../common/payload-converter';
 import type { RunStatus } from '../client/runbooks';
 import type { FleetInput } from '../common/fleet-types';
@@ -165,9 +165,19 @@ describe('fleet of relocations', () => {
     assert.match(plan.stdout, /waves: 2, 2\n/);
     assert.match(plan.stdout, /1 +FL0001 +FLEET1 +CDB2 +FLEET1_LINK +relocate-pdb:FLEET1:FL0001/);
     assert.doesNotMatch(plan.stdout, /FL0003/);
-    const bad = await runCli(['start', 'fleet', 'relocate-pdb', ...opts, '--concurrency', '0'], env, 60_000);
-    assert.equal(bad.code, 2, bad.stdout);
-    assert.match(bad.stderr, /--concurrency: must be a whole number from 1 to 100/);
+    // Refused before anything is contacted (no server at that address): the option named, exit 2.
+    const noServer = { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}` };
+    const refusals: [string[], RegExp][] = [
+      [['--concurrency', '0'], /--concurrency: must be a whole number from 1 to 100/],
+      [['--from', 'CDB4'], /--db-link: is required: the estate names no database link in CDB2 to CDB4/],
+      [['--pdbs', 'FL0001'], /--pattern: give either --pdbs or --pattern, not both/],
+      [['--pattern', "FL'; --"], /--pattern: must be a LIKE pattern/],
+    ];
+    for (const [extra, rule] of refusals) {
+      const bad = await runCli(['start', 'fleet', 'relocate-pdb', ...opts, ...extra], noServer, 60_000);
+      assert.equal(bad.code, 2, `${extra.join(' ')}: ${bad.stdout}${bad.stderr}`);
+      assert.match(bad.stderr, rule);
+    }
 
     const run = await runCli(['start', 'fleet', 'relocate-pdb', ...opts, '--wait', '--json'], env, 120_000);
     assert.equal(run.code, 0, run.stderr);
