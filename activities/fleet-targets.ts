@@ -21,7 +21,8 @@ export function fleetTargetActivities(openPort: (cdb: string) => CdbPort) {
         }
         const pdbs = await oracleStep(`listing the PDBs of ${cdb}`, () => port.listPdbs());
         for (const p of pdbs) {
-          if (p.name !== 'PDB$SEED' && p.status === 'NORMAL' && p.openMode === 'READ WRITE') open.push({ cdb, pdb: p.name, sizeBytes: p.totalSizeBytes });
+          const candidate = p.name !== 'PDB$SEED' && p.status === 'NORMAL' && p.openMode === 'READ WRITE';
+          if (candidate) open.push({ cdb, pdb: p.name, sizeBytes: p.totalSizeBytes });
         }
       }
       if (q.pattern !== null) {

@@ -20,7 +20,7 @@ import { buildFleetRelocateInput, fleetTargetQuery, fleetWorkflowId, type FleetR
 import { FLEET_RUNBOOKS } from '../common/fleet-runbooks';
 import { FLEET_RUNBOOK, FLEET_WORKFLOW_TYPE, type FleetInput } from '../common/fleet-types';
 import type { FleetTargetQuery, FleetTargets } from '../common/fleet-targets';
-import type { RelocatePdbInput } from '../common/runbook-types';
+import type { GatePolicy, RelocatePdbInput } from '../common/runbook-types';
 import { OrbAwaitingApproval, OrbRunbook, OrbStage, OrbTargetCdb } from '../common/search-attributes';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -53,11 +53,13 @@ function fleetOptions(cmd: Command): Command {
 
 export function addFleetCommands(start: Command, plan: Command, ctx: RunbookCommandContext): void {
   fleetOptions(plan.command('fleet').description('plan a fleet: one child run per target').command('relocate-pdb')
-    .description('the waves and, per child, the PDB, source, link, gates and workflow id of a fleet of relocations (no per-child preflight: orb plan relocate-pdb does that)'))
+    .description('the waves and, per child, the PDB, source, link, gates and workflow id of a fleet of relocations ' +
+      '(no per-child preflight: orb plan relocate-pdb does that)'))
     .option('--json', 'print JSON (every child input)', false)
     .addHelpText('after', '\nExit codes: 0 the fleet could start, 2 bad input (a PDB not found, a bad option), 3 no server or no worker.')
     .action((o: FleetRelocateOptions & { json: boolean }) => planFleet(o, ctx));
-  fleetOptions(start.command('fleet').description('start a fleet: one child run per target, a concurrency limit, waves and a stop rule').command('relocate-pdb')
+  const startFleetCmd = start.command('fleet').description('start a fleet: one child run per target, a concurrency limit, waves and a stop rule');
+  fleetOptions(startFleetCmd.command('relocate-pdb')
     .description('relocate many PDBs into one CDB: one ordinary relocate-pdb run per PDB, at most --concurrency at once'))
     .option('--wait', 'wait for the fleet to end, printing its progress', false)
     .option('--json', 'print JSON', false)
@@ -71,12 +73,16 @@ export function addFleetCommands(start: Command, plan: Command, ctx: RunbookComm
 async function findTargets(client: Client, s: TemporalSettings, query: FleetTargetQuery): Promise<FleetTargets> {
   const tq = defaultTaskQueue();
   if (!(await hasWorkerPolling(client, s, tq).catch(() => true))) {
-    throw new CliError(`no worker is polling task queue ${tq}: a worker reads which PDBs the source CDBs hold (start orb worker, or orb dev)`, EXIT.UNREACHABLE);
+    const why = `no worker is polling task queue ${tq}: a worker reads which PDBs the source CDBs hold (start orb worker, or orb dev)`;
+    throw new CliError(why, EXIT.UNREACHABLE);
   }
   try {
-    return await client.workflow.execute('findFleetTargets', { taskQueue: tq, workflowId: `plan:fleet-targets:${randomUUID().slice(0, 8)}`, args: [query], workflowExecutionTimeout: '5m' });
+    const workflowId = `plan:fleet-targets:${randomUUID().slice(0, 8)}`;
+    return await client.workflow.execute('findFleetTargets', { taskQueue: tq, workflowId, args: [query], workflowExecutionTimeout: '5m' });
   } catch (err) {
-    if (err instanceof WorkflowFailedError) throw new CliError(`the source CDBs could not be read: ${err.cause?.message ?? err.message}`, EXIT.UNREACHABLE);
+    if (err instanceof WorkflowFailedError) {
+      throw new CliError(`the source CDBs could not be read: ${err.cause?.message ?? err.message}`, EXIT.UNREACHABLE);
+    }
     mapTemporalError(err, s);
   }
 }
@@ -88,8 +94,10 @@ function fleetTarget(input: FleetInput): string {
 async function planFleet(o: FleetRelocateOptions & { json: boolean }, ctx: RunbookCommandContext): Promise<void> {
   const query = fleetTargetQuery(o, ctx.estateOf().estate); // every rule checked before Temporal is contacted
   const s = ctx.settings();
-  const input = await ctx.withClient(async (client) => buildFleetRelocateInput(o, ctx.estateOf().estate, await findTargets(client, s, query)), s);
-  if (o.json) ctx.out(JSON.stringify({ input, workflowIds: input.children.map((c) => FLEET_RUNBOOKS[input.runbook].workflowId(c)) }, null, 2));
+  const found = await ctx.withClient((client) => findTargets(client, s, query), s);
+  const input = buildFleetRelocateInput(o, ctx.estateOf().estate, found);
+  const workflowIds = input.children.map((c) => FLEET_RUNBOOKS[input.runbook].workflowId(c));
+  if (o.json) ctx.out(JSON.stringify({ input, workflowIds }, null, 2));
   else ctx.out(renderFleetPlan(input));
   ctx.setExit(EXIT.OK);
 }
@@ -98,12 +106,15 @@ export function renderFleetPlan(input: FleetInput): string {
   const book = FLEET_RUNBOOKS[input.runbook];
   const waves = input.waves ?? [input.children.length];
   const first = input.children[0] as RelocatePdbInput;
-  const gates = Object.entries(book.gates(first)).map(([g, p]) => `${g} ${p ? `(${p.requiredApprovals} of ${p.approvers.join(', ')})` : 'off'}`);
+  const policy = (p: GatePolicy | null) => (p ? `(${p.requiredApprovals} of ${p.approvers.join(', ')})` : 'off');
+  const gates = Object.entries(book.gates(first)).map(([g, p]) => `${g} ${policy(p)}`);
   const out = [
-    `Fleet of ${input.children.length} ${input.runbook} runs into ${fleetTarget(input)}, ${input.concurrency} at a time, started by ${input.startedBy}`,
-    `  waves: ${waves.join(', ')}${input.waveGate ? ` — gate before each wave after the first (${input.waveGate.requiredApprovals} of ${input.waveGate.approvers.join(', ')})` : ''}`,
+    `Fleet of ${input.children.length} ${input.runbook} runs into ${fleetTarget(input)}, ${input.concurrency} at a time, ` +
+      `started by ${input.startedBy}`,
+    `  waves: ${waves.join(', ')}${input.waveGate ? ` — gate before each wave after the first ${policy(input.waveGate)}` : ''}`,
     `  stop rule: after ${input.stopAfterFailures} failed or compensated child run(s), no new one starts; the running ones finish`,
-    `  each child: ${gates.join(', ')}; drain ${formatDuration(first.drain.timeoutMs)} then ${first.drain.onTimeout}; AVAILABILITY ${first.availability}`,
+    `  each child: ${gates.join(', ')}; drain ${formatDuration(first.drain.timeoutMs)} then ${first.drain.onTimeout}; ` +
+      `AVAILABILITY ${first.availability}`,
     '',
   ];
   let n = 0;
@@ -151,9 +162,12 @@ async function startFleet(o: FleetRelocateOptions & { wait: boolean; json: boole
       mapTemporalError(err, s, workflowId);
     }
     const ui = workflowUiUrl(s.namespace, workflowId);
-    if (o.json && !o.wait) return ctx.out(JSON.stringify({ ...started, namespace: s.namespace, taskQueue: tq, uiUrl: ui, input }, null, 2));
+    if (o.json && !o.wait) {
+      return ctx.out(JSON.stringify({ ...started, namespace: s.namespace, taskQueue: tq, uiUrl: ui, input }, null, 2));
+    }
     if (!o.json) {
-      ctx.out(`started fleet ${workflowId}: ${input.children.length} runs, ${input.concurrency} at a time${input.waves ? `, waves ${input.waves.join(', ')}` : ''}`);
+      const waves = input.waves ? `, waves ${input.waves.join(', ')}` : '';
+      ctx.out(`started fleet ${workflowId}: ${input.children.length} runs, ${input.concurrency} at a time${waves}`);
       ctx.out(`  first: ${relocateSummary(input.children[0] as RelocatePdbInput)}`);
       ctx.out(`  orb status ${workflowId}\n  web UI: ${ui}`);
     }

@@ -56,11 +56,17 @@ export function fleetTargetQuery(o: FleetRelocateOptions, estate: EstateConfig, 
 }
 
 /** The fleet input from the options and the PDBs the worker found; refuses what the workflow would refuse. */
-export function buildFleetRelocateInput(o: FleetRelocateOptions, estate: EstateConfig, found: FleetTargets, env: NodeJS.ProcessEnv = process.env): FleetInput {
-  if (found.missing.length) throw new InputError('--pdbs', `not open READ WRITE in ${listOf(o.from).join(', ')}: ${found.missing.join(', ')}`);
-  if (found.ambiguous.length) throw new InputError('--pdbs', `open in more than one of the source CDBs (name one --from): ${found.ambiguous.join(', ')}`);
-  if (!found.targets.length) throw new InputError(o.pattern !== undefined ? '--pattern' : '--pdbs', `matches no PDB open READ WRITE in ${listOf(o.from).join(', ')}`);
-  if (found.targets.length > FLEET_CHILDREN_MAX) throw new InputError('--pattern', `matches more than ${FLEET_CHILDREN_MAX} PDBs (split the fleet)`);
+export function buildFleetRelocateInput(
+  o: FleetRelocateOptions, estate: EstateConfig, found: FleetTargets, env: NodeJS.ProcessEnv = process.env,
+): FleetInput {
+  const from = listOf(o.from).join(', ');
+  if (found.missing.length) throw new InputError('--pdbs', `not open READ WRITE in ${from}: ${found.missing.join(', ')}`);
+  if (found.ambiguous.length) {
+    throw new InputError('--pdbs', `open in more than one of the source CDBs (name one --from): ${found.ambiguous.join(', ')}`);
+  }
+  const field = o.pattern !== undefined ? '--pattern' : '--pdbs';
+  if (!found.targets.length) throw new InputError(field, `matches no PDB open READ WRITE in ${from}`);
+  if (found.targets.length > FLEET_CHILDREN_MAX) throw new InputError(field, `matches more than ${FLEET_CHILDREN_MAX} PDBs (split the fleet)`);
   const children = found.targets.map((t) => buildRelocateInput({ ...o, pdb: t.pdb, from: t.cdb }, estate, env));
   const startedBy = children[0]!.startedBy;
   const { concurrency, stopAfterFailures, waveSize } = fleetSettings(o);

@@ -9,16 +9,19 @@ export function fleetCounts(f: FleetStatus): string {
 }
 
 export function renderFleet(f: FleetStatus): string[] {
-  const out = ['', `Fleet: ${f.total} ${f.runbook} runs, ${f.concurrency} at a time, wave ${f.wave} of ${f.waves.length} (sizes ${f.waves.join(', ')})`];
+  const head = `Fleet: ${f.total} ${f.runbook} runs, ${f.concurrency} at a time, wave ${f.wave} of ${f.waves.length}`;
+  const out = ['', `${head} (sizes ${f.waves.join(', ')})`];
   out.push(`  ${fleetCounts(f)}`);
-  out.push(`  most running at once: ${f.peakRunning}; stop rule: no new run after ${f.stopAfterFailures} failure(s)${f.runs > 1 ? `; continued as new ${f.runs - 1} time(s)` : ''}`);
+  const continued = f.runs > 1 ? `; continued as new ${f.runs - 1} time(s)` : '';
+  out.push(`  most running at once: ${f.peakRunning}; stop rule: no new run after ${f.stopAfterFailures} failure(s)${continued}`);
   if (f.stopped) out.push(`  no new run starts: ${f.stopped}`);
   if (f.running.length) {
     out.push('', 'Running children (orb status <id>; approve a child\'s gate with orb approve <id>)');
     out.push(table(['WORKFLOW ID', 'TARGET', 'WAITING AT GATE'], f.running.map((r) => [r.workflowId, r.target, r.gate ?? ''])));
   }
   if (f.failures.length) {
-    out.push('', `Children that did not complete${f.failures.length < f.counts.failed + f.counts.compensated ? ` (the first ${f.failures.length})` : ''}`);
+    const some = f.failures.length < f.counts.failed + f.counts.compensated ? ` (the first ${f.failures.length})` : '';
+    out.push('', `Children that did not complete${some}`);
     out.push(table(['WORKFLOW ID', 'STATE', 'TARGET', 'WHY'], f.failures.map((x) => [x.workflowId, x.state, x.target, x.reason])));
   }
   return out;

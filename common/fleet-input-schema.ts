@@ -64,10 +64,12 @@ export const fleetInputSchema = z
     }
     const g = i.waveGate;
     if (g && new Set(g.approvers.filter((a) => g.allowInitiator || a !== i.startedBy)).size < g.requiredApprovals) {
-      ctx.addIssue({ code: 'custom', path: ['waveGate', 'requiredApprovals'], message: `needs ${g.requiredApprovals} distinct approvals but fewer approvers other than the initiator are named` });
+      const message = `needs ${g.requiredApprovals} distinct approvals but fewer approvers other than the initiator are named`;
+      ctx.addIssue({ code: 'custom', path: ['waveGate', 'requiredApprovals'], message });
     }
     if (i.progress && i.progress.started > i.children.length) {
-      ctx.addIssue({ code: 'custom', path: ['progress', 'started'], message: `must be at most the number of children (${i.children.length})` });
+      const message = `must be at most the number of children (${i.children.length})`;
+      ctx.addIssue({ code: 'custom', path: ['progress', 'started'], message });
     }
   });
 
@@ -86,7 +88,8 @@ export function parseFleetInput(raw: unknown, name: FieldName = dottedPath): Par
   const r = fleetInputSchema.safeParse(raw);
   if (!r.success) return { ok: false, problems: problemLines(r.error, name) };
   if (JSON.stringify(raw).length > FLEET_INPUT_MAX_CHARS) {
-    return { ok: false, problems: [`${name(['children'])}: the input must be at most ${FLEET_INPUT_MAX_CHARS} characters as JSON (split the fleet)`] };
+    const rule = `the input must be at most ${FLEET_INPUT_MAX_CHARS} characters as JSON (split the fleet)`;
+    return { ok: false, problems: [`${name(['children'])}: ${rule}`] };
   }
   const book = FLEET_RUNBOOKS[r.data.runbook];
   const problems: string[] = [];
@@ -98,7 +101,9 @@ export function parseFleetInput(raw: unknown, name: FieldName = dottedPath): Par
     if (!p.ok) return void problems.push(...p.problems.slice(0, CHILD_PROBLEMS_MAX - problems.length));
     const id = book.workflowId(p.input);
     const seen = ids.get(id);
-    if (seen !== undefined) problems.push(`${name(['children', n])}: runs as ${id}, like children.${seen}: a target may appear once in a fleet`);
+    if (seen !== undefined) {
+      problems.push(`${name(['children', n])}: runs as ${id}, like children.${seen}: a target may appear once in a fleet`);
+    }
     ids.set(id, n);
     children.push(p.input);
   });

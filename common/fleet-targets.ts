@@ -10,7 +10,10 @@ import { FLEET_CHILDREN_MAX } from './fleet-types';
 /** SQL LIKE over PDB names: letters, digits, _ $ # and the wildcards % and _; at most 128 characters. */
 export const likePatternSchema = z
   .string({ error: 'must be a LIKE pattern (a string)' })
-  .regex(/^[A-Za-z0-9_$#%]{1,128}$/, "must be a LIKE pattern over PDB names: letters, digits, _ $ # and % (e.g. 'FL%'), at most 128 characters");
+  .regex(
+    /^[A-Za-z0-9_$#%]{1,128}$/,
+    "must be a LIKE pattern over PDB names: letters, digits, _ $ # and % (e.g. 'FL%'), at most 128 characters",
+  );
 
 export const fleetTargetQuerySchema = z
   .strictObject({

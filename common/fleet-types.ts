@@ -61,7 +61,10 @@ export interface FleetStatus {
   /** Wave sizes, and the wave being run (1-based) */
   waves: number[];
   wave: number;
-  counts: { pending: number; running: number; waitingApproval: number; completed: number; failed: number; compensated: number; notStarted: number };
+  counts: {
+    pending: number; running: number; waitingApproval: number; completed: number; failed: number; compensated: number;
+    notStarted: number;
+  };
   /** Children running now: workflow id and, when it waits at a gate, the gate */
   running: { workflowId: string; target: string; gate: string | null }[];
   failures: FleetFailure[];

@@ -21,7 +21,9 @@ export function fleetPdbName(i: number): string {
 
 /** Adds the fleet CDBs and `n` PDBs to a seed being built; `sizeBytes` per PDB (the seed's scale). */
 export function addFleetSeed(state: LabState, n: number, sizeBytes: number): void {
-  if (!Number.isInteger(n) || n < 0 || n > FLEET_PDBS_MAX) throw new Error(`fleetPdbs: must be a whole number from 0 to ${FLEET_PDBS_MAX}`);
+  if (!Number.isInteger(n) || n < 0 || n > FLEET_PDBS_MAX) {
+    throw new Error(`fleetPdbs: must be a whole number from 0 to ${FLEET_PDBS_MAX}`);
+  }
   if (n === 0) return;
   const fleet = FLEET_CDBS.map((name) => cdb(name, { dbLinks: [link('CDB2_LINK', 'CDB2')] }));
   const cdb2 = state.cdbs.find((c) => c.name === 'CDB2')!;

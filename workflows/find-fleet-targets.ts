@@ -9,7 +9,9 @@ import { problemLines } from '../common/validation';
 
 export async function findFleetTargets(raw: unknown): Promise<FleetTargets> {
   const r = fleetTargetQuerySchema.safeParse(raw);
-  if (!r.success) throw ApplicationFailure.nonRetryable(`invalid fleet target query: ${problemLines(r.error).join('; ')}`, 'InvalidInput');
+  if (!r.success) {
+    throw ApplicationFailure.nonRetryable(`invalid fleet target query: ${problemLines(r.error).join('; ')}`, 'InvalidInput');
+  }
   const { fleetTargets } = proxyActivities<OrbActivities>({
     startToCloseTimeout: '2m',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },

@@ -59,7 +59,8 @@ export async function fleet(raw: FleetInput): Promise<FleetResult> {
     journal.fleet(children.status(waves));
   };
   const stopRule = () => {
-    if (children.failures >= input.stopAfterFailures) stop(`${children.failures} run(s) failed (the stop rule: ${input.stopAfterFailures})`);
+    if (children.failures < input.stopAfterFailures) return;
+    stop(`${children.failures} run(s) failed (the stop rule: ${input.stopAfterFailures})`);
   };
 
   try {
@@ -104,7 +105,9 @@ export async function fleet(raw: FleetInput): Promise<FleetResult> {
 }
 
 /** Opens the gate between two waves: true to go on, or why not. */
-async function waveGate(journal: RunbookJournal, gates: ApprovalGates, input: FleetInput, w: number, waves: number[]): Promise<true | string> {
+async function waveGate(
+  journal: RunbookJournal, gates: ApprovalGates, input: FleetInput, w: number, waves: number[],
+): Promise<true | string> {
   const name = `wave-${w + 1}`;
   journal.begin(`approve-${name}`);
   const d = await gates.wait(name, `Start wave ${w + 1} of ${waves.length} (${waves[w]} ${input.runbook} runs)?`, input.waveGate!);

@@ -71,7 +71,8 @@ export class FleetChildren {
     if (compensated) this.progress.compensated++;
     else this.progress.failed++;
     if (this.progress.failures.length < FLEET_FAILURES_KEPT) {
-      this.progress.failures.push({ workflowId, target, state: compensated ? 'compensated' : 'failed', reason: clip(causeMessage(err), REASON_MAX) });
+      const reason = clip(causeMessage(err), REASON_MAX);
+      this.progress.failures.push({ workflowId, target, state: compensated ? 'compensated' : 'failed', reason });
     }
   }
 
