@@ -12,6 +12,7 @@ import { inputErrorsFinal } from './input-errors';
 import { aliveWhileRunning } from './heartbeat';
 import { oicErrorsClassified } from './oic/oic-failure';
 import { readinessActivities } from './readiness';
+import { fleetTargetActivities } from './fleet-targets';
 import { serviceFixActivities } from './service-fix';
 
 export interface ActivityOptions {
@@ -44,6 +45,7 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     }),
     ...gateApproverActivities(estate),
     ...readinessActivities(open, settingsOf),
+    ...fleetTargetActivities(open),
     ...inputErrorsFinal(serviceFixActivities(estate, open, settingsOf)),
     // srvctl commands heartbeat while they run (a drain, a shutdown, a startup can take minutes): a dead
     // worker is noticed within the heartbeat timeout; the session watches heartbeat their own counts.

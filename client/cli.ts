@@ -23,6 +23,7 @@ import { eventsCommand } from './events/events-command';
 import { addAdbCommands } from './adb-commands';
 import { addReportCommand } from './report/report-command';
 import { addRacCommands } from './rac-commands';
+import { addFleetCommands } from './fleet-commands';
 import { addClientReadinessCommand } from './client-readiness-command';
 import { addCheckCommands } from './readiness-command';
 import {
@@ -204,6 +205,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--ssh-port <port>', "lab SSH port (srvctl on the lab's RAC nodes; 0 = any free port, see GET <lab>/ssh)", intOption('--ssh-port', 0, 65535), 0)
     .addOption(new Option('--seed <name>', 'lab seed used when the lab has no state yet').choices(['demo', 'test']).default('demo'))
     .option('--speed <factor>', 'lab clock: simulated seconds per real second', numberOption('--speed', 0.01, 10000))
+    .option('--fleet-pdbs <n>', 'a fleet of n more PDBs FL0001.. on FLEET1..FLEET3 (links to CDB2) when the seed is built', intOption('--fleet-pdbs', 0, 5000), 0)
     .option('--no-lab', 'do not start the lab (real databases only)')
     .option('--no-worker', 'do not run a worker here: run `orb worker` separately (e.g. to kill and restart it)')
     .option('--metrics <host:port>', "serve the worker's Prometheus metrics at http://<host:port>/metrics (default: off)", metricsOption)
@@ -217,7 +219,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         'database: workflows and the lab\'s estate are kept. Anything else listening on the ports is refused\n' +
         '(exit 4), and so is a second orb dev on a state directory another running orb dev uses.',
     )
-    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; sshPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; metrics?: string; readyFile?: string }) => {
+    .action(async (o: { port: number; uiPort: number; ip: string; stateDir: string; labPort: number; sshPort: number; seed: string; speed?: number; lab: boolean; worker: boolean; metrics?: string; readyFile?: string; fleetPdbs: number }) => {
       const { estate, isDefault } = estateOf();
       const s = settings();
       if (o.port === o.uiPort || (o.lab && (o.labPort === o.port || o.labPort === o.uiPort))) {
@@ -241,6 +243,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           sshPort: o.sshPort,
           seed: o.seed,
           speed: o.speed,
+          fleetPdbs: o.fleetPdbs,
           namespace: s.namespace,
           taskQueue: defaultTaskQueue(),
           estate,
@@ -275,8 +278,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--seed <name>', 'seed estate when the state file is new (or with --reset)').choices(['demo', 'test']).default('demo'))
     .option('--speed <factor>', 'simulated seconds per real second', numberOption('--speed', 0.01, 10000))
     .option('--reset', 'discard the state file and start from the seed', false)
+    .option('--fleet-pdbs <n>', 'a fleet of n more PDBs FL0001.. on FLEET1..FLEET3 (links to CDB2) when the seed is built (see --reset)', intOption('--fleet-pdbs', 0, 5000), 0)
     .option('--ssh-port <port>', "SSH port (srvctl on the lab's RAC nodes; 0 = any free port, see GET <lab>/ssh)", intOption('--ssh-port', 0, 65535), 0)
-    .action(async (o: { host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number }) => {
+    .action(async (o: { host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number; fleetPdbs: number }) => {
       const { runLab } = await import('./dev');
       setExit(await runLab(o, io.out));
     });
@@ -348,6 +352,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   addAdbCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addRacCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
+  addFleetCommands(start, plan, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addClientReadinessCommand(start, { estateOf, settings, withClient, out: io.out, setExit, renderRun });
   addReportCommand(program, { withClient, workflowIdArg, out: io.out });
   addCheckCommands(program, { estateOf, settings, withClient, out: io.out, setExit });

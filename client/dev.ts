@@ -41,6 +41,8 @@ export interface LabStartOptions {
   reset?: boolean;
   /** SSH port of the RAC nodes; 0 = a free port (GET /ssh tells which) */
   sshPort?: number;
+  /** A fleet of that many more PDBs when the seed is built (lab/fleet-seed.ts) */
+  fleetPdbs?: number;
 }
 
 /** The line `orb lab` / `orb dev` print about the lab's SSH server. */
@@ -129,6 +131,8 @@ export interface DevOptions {
   sshPort: number;
   seed: string;
   speed?: number;
+  /** A fleet of that many more PDBs when the lab's seed is built (lab/fleet-seed.ts) */
+  fleetPdbs?: number;
   namespace: string;
   taskQueue: string;
   estate: EstateConfig;
@@ -279,7 +283,7 @@ export async function runDev(o: DevOptions): Promise<number> {
     let estate = o.estate;
     if (o.lab) {
       const { startLab } = await loadLab();
-      const labOpts = { host: o.ip, port: o.labPort, stateFile: path.join(o.stateDir, 'lab-state.json'), seed: o.seed, speed: o.speed, sshPort: o.sshPort };
+      const labOpts = { host: o.ip, port: o.labPort, stateFile: path.join(o.stateDir, 'lab-state.json'), seed: o.seed, speed: o.speed, sshPort: o.sshPort, fleetPdbs: o.fleetPdbs };
       lab = await startLab(labOpts).catch((e: unknown) => {
         throw sshPortError(e, o.ip, o.sshPort) ?? e;
       });
@@ -363,7 +367,7 @@ export async function runLab(o: LabCommandOptions, out: (l: string) => void = (l
   const { startLab } = await loadLab();
   let lab: LabHandle;
   try {
-    lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort });
+    lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort, fleetPdbs: o.fleetPdbs });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new NotFoundError(`port ${o.port} on ${o.host} is in use (is a lab already running?)`);
     throw sshPortError(err, o.host, o.sshPort) ?? err;

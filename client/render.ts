@@ -5,6 +5,7 @@ import type { RunbookStatus } from '../common/runbook-types';
 import type { RetryingActivity } from './retrying';
 import { perInstanceText, type StepProgress } from './heartbeat-progress';
 import { READINESS_COLUMNS, readinessRows } from './readiness-rows';
+import { fleetProgressLine, renderFleet } from './render-fleet';
 import type { RunStatus } from './runbooks';
 
 /** Longest cell a table prints: text from outside (a refused signal) must not stretch or break the table. */
@@ -162,6 +163,7 @@ export function renderStatus(s: RunbookStatus, ctx: RenderContext): string {
     out.push(`  orb reject  ${shellArg(ctx.workflowId)} --gate ${shellArg(g.name)} --by <name> --comment "why"`);
   }
 
+  if (s.fleet) out.push(...renderFleet(s.fleet));
   if (s.readiness?.length) out.push('', 'Services (client readiness)', table(READINESS_COLUMNS, readinessRows(s.readiness)));
   if (s.consumers?.length) {
     out.push('', 'Consumers');
@@ -254,6 +256,8 @@ export function progressLine(prev: RunbookStatus | null, cur: RunbookStatus): st
   }
   const newApprovals = cur.approvals.slice(prev?.approvals.length ?? 0);
   for (const a of newApprovals) parts.push(`${a.decision} ${a.gate} by ${a.by}${a.refusedBecause ? ` REFUSED: ${a.refusedBecause}` : ''}`);
+  const fleet = fleetProgressLine(prev?.fleet, cur.fleet);
+  if (fleet) parts.push(fleet);
   const newComp = cur.compensation.slice(prev?.compensation.length ?? 0);
   for (const c of newComp) parts.push(`compensation: ${c.step}: ${c.outcome}`);
   for (const c of cur.consumers ?? []) {

@@ -540,6 +540,10 @@ function otherCancelPlan(r: RunStatus): CancelPlan | null {
     return { effect: 'compensate', stage, message: `${at}an instance not yet maintained is put back (started, its services back); a maintenance ` +
       `command under way is let finish, then its instance comes back; no further instance is started.${see}` };
   }
+  if (runbook === 'fleet') {
+    return { effect: 'compensate', stage, message: `${at}no new child run starts; each running child is asked to cancel (before its point of no ` +
+      `return it compensates; one past it carries on to its end); the fleet ends once they have.${see}` };
+  }
   if (runbook === 'client-readiness') {
     return { effect: 'compensate', stage, message: `${at}before its fixes are applied nothing is changed; once they are, those applied are put back.${see}` };
   }

@@ -163,13 +163,23 @@ export const DEFAULT_ESTATE: EstateConfig = estateSchema.parse({
   lab: { url: process.env.ORB_LAB_URL ?? 'http://127.0.0.1:7480' },
   cdbs: {
     CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
-    CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK', RACCDB: 'RACCDB_LINK' } },
+    CDB2: {
+      adapter: 'lab',
+      dbLinks: {
+        CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', CDB4: 'CDB4_LINK', RACCDB: 'RACCDB_LINK',
+        FLEET1: 'FLEET1_LINK', FLEET2: 'FLEET2_LINK', FLEET3: 'FLEET3_LINK',
+      },
+    },
     CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     CDB4: { adapter: 'lab', dbLinks: {} },
     // The lab's RAC CDBs (RACCDB: raccdb1/raccdb2 on racnode1/racnode2; TRICDB: three instances), maintained
     // through srvctl over SSH; "os-patch" is the lab's maintenance program (lab/RAC.md), 2 simulated minutes a node.
     RACCDB: { adapter: 'lab', srvctl: { db: 'raccdb' }, maintenance: LAB_MAINTENANCE, dbLinks: {} },
     TRICDB: { adapter: 'lab', srvctl: { db: 'tricdb' }, maintenance: LAB_MAINTENANCE, dbLinks: {} },
+    // The lab's fleet CDBs (lab/fleet-seed.ts): they hold PDBs FL0001.. when the lab runs with --fleet-pdbs N.
+    FLEET1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+    FLEET2: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+    FLEET3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
   },
   ...labCloudEstate(process.env.ORB_LAB_TNS_ADMIN ?? '.orb/tns_admin/sales-app'),
   approvers: { groups: { dbas: ['alice', 'bob', 'carol'], sre: ['dave', 'erin'] } },

@@ -4,6 +4,7 @@
  */
 
 import type { ConsumerStatus } from './adb-types';
+import type { FleetStatus } from './fleet-types';
 
 /** Who may approve a gate, how many, and what happens when nobody does. */
 export interface GatePolicy {
@@ -102,6 +103,8 @@ export interface RunbookStatus {
   sessions?: SessionSeries;
   /** Client readiness: each service judged, before and after its fix */
   readiness?: ServiceFixStatus[];
+  /** A fleet: its children aggregated (workflows/fleet.ts) */
+  fleet?: FleetStatus;
 }
 
 /** One service of a client-readiness run. */

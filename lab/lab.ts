@@ -44,6 +44,8 @@ export interface LabOptions {
   speed?: number;
   /** Start from the seed even when the state file exists */
   reset?: boolean;
+  /** PDBs of the seed's fleet (lab/fleet-seed.ts); default 0 */
+  fleetPdbs?: number;
   logger: LabLogger;
 }
 
@@ -85,7 +87,7 @@ export class Lab {
     this.log = opts.logger;
     this.stateFile = opts.stateFile;
     const loaded = opts.reset ? null : loadState(opts.stateFile);
-    this.state = loaded ?? buildSeed(opts.seed);
+    this.state = loaded ?? buildSeed(opts.seed, opts.fleetPdbs ?? 0);
     if (opts.speed !== undefined) this.state.settings.speed = opts.speed;
     this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
     ensureSeedTnsAdmin(dirname(this.stateFile), this.state.cloud);
@@ -432,20 +434,20 @@ export class Lab {
     return checkInvariants(this.state, quiescent);
   }
 
-  reset(body: unknown): { seed: string; speed: number } {
+  reset(body: unknown): { seed: string; speed: number; fleetPdbs?: number } {
     const b = parseBody(resetBody, body ?? {}, '');
     const seed = (b.seed ?? this.state.seed) as SeedName;
     // The estate the callers were waiting on is gone: their statements end as if the instance went down.
     for (const [, w] of this.waiters) w.reject(new LabError('ORA-01092', oraMessage('ORA-01092', 'lab reset'), 503));
     this.waiters.clear();
     this.endRacWaits('reset');
-    this.state = buildSeed(seed);
+    this.state = buildSeed(seed, b.fleetPdbs ?? 0);
     if (b.speed !== undefined) this.state.settings.speed = b.speed;
     this.clock = new SimClock(this.state.simNowMs, this.state.settings.speed);
     ensureSeedTnsAdmin(dirname(this.stateFile), this.state.cloud);
-    this.log.info({ seed, speed: this.state.settings.speed }, 'estate reset');
+    this.log.info({ seed, speed: this.state.settings.speed, fleetPdbs: b.fleetPdbs ?? 0 }, 'estate reset');
     this.save();
-    return { seed, speed: this.state.settings.speed };
+    return { seed, speed: this.state.settings.speed, ...(b.fleetPdbs ? { fleetPdbs: b.fleetPdbs } : {}) };
   }
 
   setClock(body: unknown): { speed: number; now: string } {

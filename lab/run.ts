@@ -1,6 +1,6 @@
 /**
  * The lab as a process: `node dist/lab/run.js --port 0 --state-file F --seed test [--speed N] [--reset]
- * [--ssh-port N | --no-ssh]`. Prints one JSON line {"url": "...", "ssh": {"host", "port"} | null} on stdout once listening; logs go to stderr; exits
+ * [--ssh-port N | --no-ssh] [--fleet-pdbs N]`. Prints one JSON line {"url": "...", "ssh": {"host", "port"} | null} on stdout once listening; logs go to stderr; exits
  * cleanly (state saved) on SIGTERM or SIGINT.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -24,9 +24,10 @@ async function main(): Promise<void> {
     .option('--reset', 'start from the seed even if the state file exists', false)
     .option('--ssh-port <port>', 'SSH port of the RAC nodes (0 = a free port; GET /ssh)', num('ssh-port', 0), 0)
     .option('--no-ssh', 'no SSH server')
+    .option('--fleet-pdbs <n>', 'a fleet of n more PDBs FL0001.. on FLEET1..FLEET3 when the seed is built', num('fleet-pdbs', 0), 0)
     .parse(process.argv);
-  const o = program.opts<{ host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number; ssh: boolean }>();
-  const lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort, ssh: o.ssh });
+  const o = program.opts<{ host: string; port: number; stateFile: string; seed: string; speed?: number; reset: boolean; sshPort: number; ssh: boolean; fleetPdbs: number }>();
+  const lab = await startLab({ host: o.host, port: o.port, stateFile: o.stateFile, seed: o.seed, speed: o.speed, reset: o.reset, sshPort: o.sshPort, ssh: o.ssh, fleetPdbs: o.fleetPdbs });
   const ssh = lab.ssh ? { host: lab.ssh.host, port: lab.ssh.port } : null;
   process.stdout.write(`${JSON.stringify({ url: lab.url, ssh })}\n`);
   let stopping = false;

@@ -7,6 +7,7 @@ import { LINK_WRAPPER_CODES, wrappedMessage } from './ora-messages';
 import { classifyOciError } from '../common/oci-errors';
 import { OCI_OPS } from './oci/oci-ops';
 import { SEED_NAMES } from './seeds';
+import { FLEET_PDBS_MAX } from './fleet-seed';
 import { COMMANDS } from './rac/srvctl/grammar';
 
 /** srvctl commands a fault can be armed on (the mutating ones the lab serves). */
@@ -260,7 +261,13 @@ export const adbConnectBody = z
   })
   .strict();
 
-export const resetBody = z.object({ seed: z.enum(SEED_NAMES).optional(), speed: speed.optional() }).strict();
+export const resetBody = z
+  .object({
+    seed: z.enum(SEED_NAMES).optional(),
+    speed: speed.optional(),
+    fleetPdbs: z.number().int('must be a whole number').min(0, 'must be >= 0').max(FLEET_PDBS_MAX, `must be at most ${FLEET_PDBS_MAX}`).optional(),
+  })
+  .strict();
 export const clockBody = z.object({ speed }).strict();
 export const sessionsBody = z
   .object({

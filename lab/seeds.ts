@@ -26,6 +26,9 @@
  *   RACCDB (2 instances) and TRICDB (3 instances): Clusterware-managed RAC databases with
  *     services, client connection pools and srvctl over SSH (lab/rac/rac-seed.ts, lab/RAC.md).
  *
+ * Either seed with `fleetPdbs` N > 0 (`orb lab --fleet-pdbs N`, POST /reset {fleetPdbs}) also holds a fleet:
+ *   FLEET1..FLEET3 with N small PDBs FL0001.. and links to them in CDB2 (lab/fleet-seed.ts).
+ *
  * `test`: the same shape, smaller and faster (speed 10): SALES 2 GiB at 48 MiB/s
  *   = ~43 simulated s = ~4.3 real s; FIN 512 MiB; session half-life 2 simulated s; fewer sessions.
  */
@@ -37,6 +40,7 @@ import { seedFromString } from './random';
 import { emptyCloud } from './cloud-model';
 import { seedOciCloud } from './oci/cloud-seed';
 import { withOicSeed } from './oic/oic-seed';
+import { addFleetSeed, FLEET_PDB_BYTES } from './fleet-seed';
 
 export { service } from './seed-parts';
 
@@ -66,7 +70,8 @@ export function isSeedName(name: string): name is SeedName {
   return (SEED_NAMES as readonly string[]).includes(name);
 }
 
-export function buildSeed(name: SeedName): LabState {
+/** `fleetPdbs`: that many more PDBs on the fleet CDBs FLEET1..FLEET3 (lab/fleet-seed.ts); 0 adds nothing. */
+export function buildSeed(name: SeedName, fleetPdbs = 0): LabState {
   const shape = SHAPES[name];
   const salesRw = service('SALES_RW', {
     failoverType: 'TRANSACTION',
@@ -161,5 +166,6 @@ export function buildSeed(name: SeedName): LabState {
     relocatedPdbs: [],
   };
   addRacSeed(state);
+  addFleetSeed(state, fleetPdbs, FLEET_PDB_BYTES[name]);
   return state;
 }

@@ -25,6 +25,8 @@ export interface StartLabOptions {
   speed?: number;
   /** Ignore the state file and start from the seed */
   reset?: boolean;
+  /** PDBs of the seed's fleet when it is built (lab/fleet-seed.ts); default 0 */
+  fleetPdbs?: number;
   logger?: LabLogger;
   /** The SSH server standing for the RAC nodes (lab/RAC.md): its port, default 0 = a free port (GET /ssh tells which) */
   sshPort?: number;
@@ -48,7 +50,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   if (!isSeedName(seed)) throw new Error(`seed: unknown seed ${JSON.stringify(seed)}: use demo or test`);
   if (opts.speed !== undefined && !(opts.speed > 0)) throw new Error('speed: must be a number > 0');
   const log = opts.logger ?? labLogger();
-  const lab = new Lab({ stateFile: resolve(opts.stateFile ?? '.orb/lab-state.json'), seed, speed: opts.speed, reset: opts.reset, logger: log });
+  const lab = new Lab({ stateFile: resolve(opts.stateFile ?? '.orb/lab-state.json'), seed, speed: opts.speed, reset: opts.reset, fleetPdbs: opts.fleetPdbs, logger: log });
   const server: Server = createServer(labHandler(lab, log));
   const delivery = eventDelivery(lab, log); // Notifications delivery (lab/events), resumed for ACTIVE subscriptions
   // createPdbRelocate answers only when its copy ends: no server-side time limit on a request.

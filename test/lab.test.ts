@@ -328,6 +328,25 @@ describe('lab process and HTTP API', () => {
     assert.deepEqual(await oplog(), []);
   });
 
+  test('reset with a fleet: FLEET1..FLEET3 hold FL0001.. round-robin, each open with a service and sessions; CDB2 links to them', async () => {
+    const bad = await api('POST', '/reset', { seed: 'test', fleetPdbs: -1 });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /fleetPdbs/);
+    const r = await api('POST', '/reset', { seed: 'test', fleetPdbs: 5 });
+    assert.deepEqual(r.body, { seed: 'test', speed: 10, fleetPdbs: 5 });
+    const e = (await api('GET', '/estate')).body;
+    const names = (c: string) => e.cdbs.find((x: { name: string }) => x.name === c).pdbs.map((p: { name: string }) => p.name);
+    assert.deepEqual([names('FLEET1'), names('FLEET2'), names('FLEET3')], [['FL0001', 'FL0004'], ['FL0002', 'FL0005'], ['FL0003']]);
+    const fleet1 = labCdb(lab.url, 'FLEET1');
+    assert.equal((await fleet1.getPdb('FL0004'))?.openMode, 'READ WRITE');
+    assert.equal(await total(fleet1, 'FL0004_APP'), 2);
+    assert.equal((await labCdb(lab.url, 'CDB2').getDbLink('FLEET3_LINK'))?.name, 'FLEET3_LINK');
+    assert.deepEqual((await api('GET', '/invariants?quiescent=true')).body.violations, []);
+    await api('POST', '/reset', { seed: 'demo', speed: 7 });
+    assert.equal(e.cdbs.length, 9);
+    assert.equal((await api('GET', '/estate')).body.cdbs.length, 6, 'without fleetPdbs the seed has no fleet');
+  });
+
   /** What GET /cdbs/{cdb}/copy-views answers: the GV$ rows the lab shows for copies. */
   interface Views {
     sessions: { instId: number; sid: number; serial: number; command: string | null; module: string | null; status: string }[];

@@ -9,3 +9,5 @@ export { checkReadiness } from './check-readiness';
 export { rollingMaintenance } from './rolling-maintenance';
 export { planRollingMaintenance } from './plan-rolling-maintenance';
 export { clientReadiness } from './client-readiness';
+export { fleet } from './fleet';
+export { findFleetTargets } from './find-fleet-targets';

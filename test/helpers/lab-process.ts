@@ -116,11 +116,12 @@ async function killChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
 }
 
 /** `ssh: false` starts the lab without its SSH server. */
-export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: number; ssh?: boolean } = {}): Promise<LabProcess> {
+export async function startLabProcess(opts: { seed?: 'demo' | 'test'; speed?: number; ssh?: boolean; fleetPdbs?: number } = {}): Promise<LabProcess> {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'orb-lab-'));
   const stateFile = join(dir, 'lab-state.json');
-  const base = ['--host', '127.0.0.1', '--state-file', stateFile, '--seed', opts.seed ?? 'test', ...(opts.speed !== undefined ? ['--speed', String(opts.speed)] : [])];
+  const base = ['--host', '127.0.0.1', '--state-file', stateFile, '--seed', opts.seed ?? 'test', ...(opts.speed !== undefined ? ['--speed', String(opts.speed)] : []),
+    ...(opts.fleetPdbs ? ['--fleet-pdbs', String(opts.fleetPdbs)] : [])];
   const noSsh = opts.ssh === false ? ['--no-ssh'] : [];
   let current = await spawnLab([...base, '--port', '0', '--reset', ...noSsh]);
   const url = current.url;

@@ -46,7 +46,7 @@ export function labApi(url: string) {
       call<{ id: number }>('POST', '/faults', f),
     faults: () => call<{ faults: { id: number; op: string; fired: number; remaining: number | null }[] }>('GET', '/faults').then((r) => r.faults),
     clearFaults: () => call<void>('DELETE', '/faults'),
-    reset: (seed = 'test') => call<void>('POST', '/reset', { seed }),
+    reset: (seed = 'test', fleetPdbs?: number) => call<void>('POST', '/reset', { seed, ...(fleetPdbs !== undefined ? { fleetPdbs } : {}) }),
     patchPdb: (cdb: string, pdb: string, body: { status?: string; openMode?: string | null; version?: string; encryptedTablespaces?: string[] }) =>
       call<unknown>('PATCH', `/cdbs/${cdb}/pdbs/${pdb}`, body),
     patchCdb: (cdb: string, body: Record<string, unknown>) => call<unknown>('PATCH', `/cdbs/${cdb}`, body),
@@ -148,13 +148,20 @@ export async function startOrbEnv(opts: { inProcessWorker?: boolean; copyPollMs?
     lab: { url: lab.url },
     cdbs: {
       CDB1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
-      CDB2: { adapter: 'lab', dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', RACCDB: 'RACCDB_LINK' } },
+      CDB2: {
+        adapter: 'lab',
+        dbLinks: { CDB1: 'CDB1_LINK', CDB3: 'CDB3_LINK', RACCDB: 'RACCDB_LINK', FLEET1: 'FLEET1_LINK', FLEET2: 'FLEET2_LINK', FLEET3: 'FLEET3_LINK' },
+      },
       CDB3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
       // Two instances: marked Clusterware-managed (services change with srvctl, test/readiness.test.ts).
       CDB4: { adapter: 'lab', clusterware: true, dbLinks: {} },
       // RAC databases reached through srvctl over the lab's SSH server (lab/RAC.md).
       RACCDB: { adapter: 'lab', srvctl: {}, maintenance: TEST_MAINTENANCE, dbLinks: {} },
       TRICDB: { adapter: 'lab', srvctl: {}, maintenance: TEST_MAINTENANCE, dbLinks: {} },
+      // The fleet CDBs: they hold PDBs only when the lab is reset with fleetPdbs (lab/fleet-seed.ts).
+      FLEET1: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+      FLEET2: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
+      FLEET3: { adapter: 'lab', dbLinks: { CDB2: 'CDB2_LINK' } },
     },
     approvers: { groups: { dbas: APPROVERS } },
     ...labCloudEstate(join(dirname(lab.stateFile), 'tns_admin', 'sales-app')),

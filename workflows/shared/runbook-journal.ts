@@ -15,6 +15,8 @@ import { causeMessage } from './failure-text';
 import { COMMENT_MAX, GATE_NAME_MAX, REFUSED_KEPT } from '../../common/approval-schema';
 import { clippedLength } from '../../common/untrusted-text';
 import { runEnded, runStarted, stageEnded } from './run-metrics';
+import { tellFleetParent } from './fleet-signal';
+import type { FleetStatus } from '../../common/fleet-types';
 
 export const statusQuery = defineQuery<RunbookStatus>(QUERY_STATUS);
 
@@ -31,6 +33,14 @@ function consumerTable(list: ConsumerStatus[] | undefined): string {
   if (!list?.length) return '';
   const rows = list.map((c) => `| ${cell(c.name)} | ${cell(c.kind)} | ${c.state} | ${cell(c.walletAfter ?? c.walletBefore)} | ${cell(c.error ?? c.test)} |`);
   return `\n\n| consumer | kind | state | wallet | test / error |\n|---|---|---|---|---|\n${rows.join('\n')}`;
+}
+
+/** A fleet's counts in one line, for the Web UI's details. */
+function fleetLine(f: FleetStatus): string {
+  const c = f.counts;
+  return `${f.total} ${md(f.runbook)} runs, wave ${f.wave} of ${f.waves.length}: ${c.running} running (${c.waitingApproval} at a gate), ` +
+    `${c.completed} completed, ${c.failed} failed, ${c.compensated} compensated, ${c.pending} pending, ${c.notStarted} not started` +
+    (f.stopped ? `. No new run starts: ${md(f.stopped)}` : '');
 }
 
 /**
@@ -103,7 +113,8 @@ export class RunbookJournal {
       : '';
     const progress = s.progress ? `\n\n${s.progress.percent.toFixed(0)}% ${md(s.progress.detail)}` : '';
     const what = this.headline ? `**${md(this.headline)}**\n\n` : `**${md(s.runbook)}**: `;
-    setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}${consumerTable(s.consumers)}`);
+    const fleet = s.fleet ? `\n\n${fleetLine(s.fleet)}` : '';
+    setCurrentDetails(`${what}Stage \`${s.stage}\` (${s.state})${gate}${progress}${fleet}${consumerTable(s.consumers)}`);
   }
 
   /** Runs one stage, recording its outcome. A stage that throws is recorded as failed. */
@@ -179,6 +190,12 @@ export class RunbookJournal {
     this.publish();
   }
 
+  /** A fleet's aggregate of its children (workflows/fleet.ts). */
+  fleet(f: FleetStatus): void {
+    this.status.fleet = f;
+    this.publish();
+  }
+
   /** Something shown in the Web UI's details changed (a consumer's state). */
   touch(): void {
     this.publish();
@@ -190,6 +207,7 @@ export class RunbookJournal {
 
   gateOpened(gate: OpenGate | null): void {
     if (gate && this.status.openGate?.name !== gate.name) this.status.progress = null; // a gate is not progress
+    if ((gate?.name ?? null) !== (this.status.openGate?.name ?? null)) tellFleetParent(gate?.name ?? null);
     this.status.openGate = gate;
     this.status.state = gate ? 'waiting-approval' : 'running';
     upsertSearchAttributes([{ key: OrbAwaitingApproval, value: gate !== null }]);
