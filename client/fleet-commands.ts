@@ -111,7 +111,7 @@ export function renderFleetPlan(input: FleetInput): string {
   const out = [
     `Fleet of ${input.children.length} ${input.runbook} runs into ${fleetTarget(input)}, ${input.concurrency} at a time, ` +
       `started by ${input.startedBy}`,
-    `  waves: ${waves.join(', ')}${input.waveGate ? ` — gate before each wave after the first ${policy(input.waveGate)}` : ''}`,
+    `  ${waves.length === 1 ? 'one wave of' : `${waves.length} waves of`} ${waves.join(', ')} run(s)${input.waveGate ? ` — gate before each wave after the first ${policy(input.waveGate)}` : ''}`,
     `  stop rule: after ${input.stopAfterFailures} failed or compensated child run(s), no new one starts; the running ones finish`,
     `  each child: ${gates.join(', ')}; drain ${formatDuration(first.drain.timeoutMs)} then ${first.drain.onTimeout}; ` +
       `AVAILABILITY ${first.availability}`,

@@ -162,7 +162,7 @@ describe('fleet of relocations', () => {
     assert.equal(plan.code, 0, plan.stderr);
     // FLEET1 holds FL0001 and FL0004, FLEET2 FL0002 and FL0005: four children in two waves of two.
     assert.match(plan.stdout, /Fleet of 4 relocate-pdb runs into CDB2, 2 at a time/);
-    assert.match(plan.stdout, /waves: 2, 2\n/);
+    assert.match(plan.stdout, /2 waves of 2, 2 run\(s\)\n/);
     assert.match(plan.stdout, /1 +FL0001 +FLEET1 +CDB2 +FLEET1_LINK +relocate-pdb:FLEET1:FL0001/);
     assert.doesNotMatch(plan.stdout, /FL0003/);
     // Refused before anything is contacted (no server at that address): the option named, exit 2.
