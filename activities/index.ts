@@ -14,6 +14,7 @@ import { oicErrorsClassified } from './oic/oic-failure';
 import { readinessActivities } from './readiness';
 import { fleetTargetActivities } from './fleet-targets';
 import { serviceFixActivities } from './service-fix';
+import { benchActivities } from './bench-noop';
 
 export interface ActivityOptions {
   openCdb?: OpenCdb;
@@ -55,6 +56,8 @@ export function createActivities(estate: EstateConfig, opts: ActivityOptions = {
     // awaitWorkRequest heartbeats its own progress.
     ...aliveWhileRunning(inputErrorsFinal(roleChangeActivities(access, { pollMs: opts.workRequestPollMs ?? 5000 })), ['awaitWorkRequest']),
     ...aliveWhileRunning(oicErrorsClassified(inputErrorsFinal(walletActivities(estate, access, { hostQueue: opts.hostQueue ?? 'orb' })))),
+    // The no-op workflow's empty activity (workflows/bench-shape.ts, `npm run bench:relocations`).
+    ...benchActivities,
   };
 }
 

@@ -11,3 +11,4 @@ export { planRollingMaintenance } from './plan-rolling-maintenance';
 export { clientReadiness } from './client-readiness';
 export { fleet } from './fleet';
 export { findFleetTargets } from './find-fleet-targets';
+export { benchShape } from './bench-shape';
