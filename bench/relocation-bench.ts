@@ -134,7 +134,10 @@ function eventTypes(hist: History): string {
     const k = Object.keys(e).find((x) => x.endsWith('EventAttributes')) ?? 'other';
     n.set(k.replace(/EventAttributes$/, ''), (n.get(k.replace(/EventAttributes$/, '')) ?? 0) + 1);
   }
-  return [...n.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [...n.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 }
 
 interface Worker {
@@ -203,25 +206,31 @@ async function phase<T>(
   const t0 = Date.now();
   const handles: WorkflowHandle[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: START_CONCURRENCY }, async () => {
-    while (next < ids.length) handles.push(await start(ids[next++]!));
-  }));
+  await Promise.all(
+    Array.from({ length: START_CONCURRENCY }, async () => {
+      while (next < ids.length) handles.push(await start(ids[next++]!));
+    }),
+  );
   const done: PhaseResult<T>['done'] = [];
   const failed: string[] = [];
   let last = t0;
   const timeout = new Promise<'timeout'>((r) => {
     setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now())).unref();
   });
-  const settled = Promise.all(handles.map((h) => h.result().then(
-    (value: T) => {
-      done.push({ workflowId: h.workflowId, value });
-      last = Date.now();
-    },
-    (e: Error) => {
-      failed.push(`${h.workflowId}: ${e.message}`);
-      last = Date.now();
-    },
-  )));
+  const settled = Promise.all(
+    handles.map((h) =>
+      h.result().then(
+        (value: T) => {
+          done.push({ workflowId: h.workflowId, value });
+          last = Date.now();
+        },
+        (e: Error) => {
+          failed.push(`${h.workflowId}: ${e.message}`);
+          last = Date.now();
+        },
+      ),
+    ),
+  );
   const cut = (await Promise.race([settled, timeout])) === 'timeout';
   const endAt = cut ? Date.now() : last;
   // What ended by itself before the deadline (the terminations below fail the rest).
@@ -234,9 +243,16 @@ async function phase<T>(
     for (const h of handles) await h.terminate('the bench ran out of time').catch(() => undefined);
   }
   const unfinished = ids.length - doneByDeadline.length - failedByDeadline.length;
-  return { done: doneByDeadline, failed: failedByDeadline, cut: unfinished, wallMs: endAt - t0,
+  return {
+    done: doneByDeadline,
+    failed: failedByDeadline,
+    cut: unfinished,
+    wallMs: endAt - t0,
     peakRssMb: figures.peakRssMb,
-    cpuSeconds: figures.cpuSeconds - cpu0, labCpuSeconds, serverCpuSeconds };
+    cpuSeconds: figures.cpuSeconds - cpu0,
+    labCpuSeconds,
+    serverCpuSeconds,
+  };
 }
 
 /** Stage name → overhead samples (ms): wall time minus the lab's own time of the stage's operations. */
@@ -277,7 +293,10 @@ function stageOverheads(
 async function beforeDeadline<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not end before the bench's deadline`)), deadline - Date.now());
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not end before the bench's deadline`)),
+      deadline - Date.now(),
+    );
   });
   try {
     return await Promise.race([p, late]);
@@ -322,19 +341,30 @@ async function main(): Promise<void> {
       const pdb = fleetPdbName(i);
       const from = FLEET_CDBS[(i - 1) % FLEET_CDBS.length]!;
       const input = buildRelocateInput(
-        { pdb, from, to: 'CDB2', cutoverGate: false, drainTimeout: '5s', onDrainTimeout: 'disconnect',
-          startedBy: 'bench' },
+        {
+          pdb,
+          from,
+          to: 'CDB2',
+          cutoverGate: false,
+          drainTimeout: '5s',
+          onDrainTimeout: 'disconnect',
+          startedBy: 'bench',
+        },
         estate,
       );
       const workflowId = relocateWorkflowId(from, pdb);
       return client.workflow.start('relocatePdb', { taskQueue, workflowId, args: [input] });
     };
-    console.log(`machine: ${osType()} ${release()}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), ` +
-      `load ${loadavg().map(f1).join(' ')}`);
-    console.log(`settings: ${runs} runs a phase (the issue's full size: ${FULL_SIZE}), lab speed ${speed}, ` +
-      `one worker process (dist/worker/main.js, default settings), deadline ${maxSeconds} s; ` +
-      `setup ${f1((Date.now() - t0) / 1000)} s`);
+    console.log(
+      `machine: ${osType()} ${release()}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ` +
+        `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), ` +
+        `load ${loadavg().map(f1).join(' ')}`,
+    );
+    console.log(
+      `settings: ${runs} runs a phase (the issue's full size: ${FULL_SIZE}), lab speed ${speed}, ` +
+        `one worker process (dist/worker/main.js, default settings), deadline ${maxSeconds} s; ` +
+        `setup ${f1((Date.now() - t0) / 1000)} s`,
+    );
 
     // 1. The shape of one relocation alone.
     worker = startWorkerProcess(env, taskQueue, estateFile);
@@ -345,25 +375,43 @@ async function main(): Promise<void> {
     const acts = shape.reduce((a, b) => a + b.activities, 0);
     const timers = shape.flatMap((b) => b.timersMs);
     console.log(`\none relocation alone: ${hist.events?.length} history events (${eventTypes(hist)})`);
-    console.log(`shape: ${shape.length} workflow tasks that schedule, ${acts} activities, ${timers.length} timers ` +
-      `(${timers.map(f0).join(', ')} ms)`);
-    console.log('not in the no-op (the issue counts activities and timers only): the relocation\'s child workflow ' +
-      '(the target lock), its signal to it and its search-attribute upserts; the ratio charges them to the relocation');
+    console.log(
+      `shape: ${shape.length} workflow tasks that schedule, ${acts} activities, ${timers.length} timers ` +
+        `(${timers.map(f0).join(', ')} ms)`,
+    );
+    console.log(
+      "not in the no-op (the issue counts activities and timers only): the relocation's child workflow " +
+        '(the target lock), its signal to it and its search-attribute upserts; the ratio charges them to the relocation',
+    );
     await worker.stop();
 
     // 2. The no-op workflow of that shape.
     worker = startWorkerProcess(env, taskQueue, estateFile);
     const noopIds = Array.from({ length: runs }, (_, i) => `bench-noop-${i + 1}`);
     const noopDeadline = t0 + (deadline - t0) / 2;
-    const noop = await phase<number>(client, worker, lab.pid, srvPid, noopIds,
-      (id) => client.workflow.start('benchShape', { taskQueue, workflowId: id, args: [shape] }), noopDeadline);
+    const noop = await phase<number>(
+      client,
+      worker,
+      lab.pid,
+      srvPid,
+      noopIds,
+      (id) => client.workflow.start('benchShape', { taskQueue, workflowId: id, args: [shape] }),
+      noopDeadline,
+    );
     await worker.stop();
 
     // 3. The relocations.
     worker = startWorkerProcess(env, taskQueue, estateFile);
     const relocIds = Array.from({ length: runs }, (_, i) => String(i + 2));
-    const reloc = await phase<RelocatePdbResult>(client, worker, lab.pid, srvPid, relocIds,
-      (i) => relocate(Number(i)), deadline);
+    const reloc = await phase<RelocatePdbResult>(
+      client,
+      worker,
+      lab.pid,
+      srvPid,
+      relocIds,
+      (i) => relocate(Number(i)),
+      deadline,
+    );
     await worker.stop();
     worker = undefined;
 
@@ -379,50 +427,89 @@ async function main(): Promise<void> {
     const aloneOverheads = stageOverheads([{ pdb: fleetPdbName(1), status: alone.status }], oplog, speed);
 
     // Figures.
-    const perMin = (p: PhaseResult<unknown>) => (p.done.length / (p.wallMs / 60_000));
+    const perMin = (p: PhaseResult<unknown>) => p.done.length / (p.wallMs / 60_000);
     const ratio = perMin(reloc) / perMin(noop);
-    const head: [string, number][] = [['phase', -12], ['done', 6], ['failed', 6], ['cut', 5], ['wall s', 7],
-      ['runs/min', 9], ['worker RSS MB', 13], ['CPU s', 7], ['CPU cores', 9], ['lab CPU s', 9], ['server CPU s', 12]];
-    const line = (cells: string[]) => cells.map((c, i) => {
-      const w = head[i]![1];
-      return w < 0 ? c.padEnd(-w) : c.padStart(w);
-    }).join('  ');
-    const row = (name: string, p: PhaseResult<unknown>) => line([name, String(p.done.length), String(p.failed.length),
-      String(p.cut), f1(p.wallMs / 1000), f1(perMin(p)), f0(p.peakRssMb), f1(p.cpuSeconds),
-      (p.cpuSeconds / (p.wallMs / 1000)).toFixed(2), f1(p.labCpuSeconds), f1(p.serverCpuSeconds)]);
+    const head: [string, number][] = [
+      ['phase', -12],
+      ['done', 6],
+      ['failed', 6],
+      ['cut', 5],
+      ['wall s', 7],
+      ['runs/min', 9],
+      ['worker RSS MB', 13],
+      ['CPU s', 7],
+      ['CPU cores', 9],
+      ['lab CPU s', 9],
+      ['server CPU s', 12],
+    ];
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => {
+          const w = head[i]![1];
+          return w < 0 ? c.padEnd(-w) : c.padStart(w);
+        })
+        .join('  ');
+    const row = (name: string, p: PhaseResult<unknown>) =>
+      line([
+        name,
+        String(p.done.length),
+        String(p.failed.length),
+        String(p.cut),
+        f1(p.wallMs / 1000),
+        f1(perMin(p)),
+        f0(p.peakRssMb),
+        f1(p.cpuSeconds),
+        (p.cpuSeconds / (p.wallMs / 1000)).toFixed(2),
+        f1(p.labCpuSeconds),
+        f1(p.serverCpuSeconds),
+      ]);
     console.log(`\n${line(head.map(([h]) => h))}`);
     console.log(row('no-op shape', noop));
     console.log(row('relocation', reloc));
     const complete = reloc.cut === 0 && reloc.failed.length === 0;
     if (noop.cut || reloc.cut) {
-      console.log(`a phase was cut at the deadline (cut: runs not ended by then, terminated): its runs/min counts ` +
-        `only the runs that ended, it is no throughput; lower --runs or raise --max-seconds`);
+      console.log(
+        `a phase was cut at the deadline (cut: runs not ended by then, terminated): its runs/min counts ` +
+          `only the runs that ended, it is no throughput; lower --runs or raise --max-seconds`,
+      );
     }
     const meets = ratio >= TARGET_RATIO && reloc.peakRssMb < TARGET_RSS_MB && complete;
     const ratioText = Number.isFinite(ratio) ? ratio.toFixed(2) : '-';
-    console.log(`\nrelocations / no-op throughput: ${ratioText}x (target >= ${TARGET_RATIO}x); worker peak RSS ` +
-      `${f0(reloc.peakRssMb)} MB (target < ${TARGET_RSS_MB} MB): ${meets ? 'MEETS' : 'DOES NOT MEET'} the issue's ` +
-      `target` +
-      (runs < FULL_SIZE ? ` at ${runs} runs (the issue checks ${FULL_SIZE})` : ''));
-    console.log(`history events per relocation without waits (${events.length} runs): ` +
-      `p50 ${pct(events, 50)}, max ${events.at(-1) ?? '-'}`);
-    console.log('\nper-stage orchestration overhead (ms; wall time of the stage minus the lab\'s own time ' +
-      'of its operations; alone: the first relocation, run by itself):');
+    console.log(
+      `\nrelocations / no-op throughput: ${ratioText}x (target >= ${TARGET_RATIO}x); worker peak RSS ` +
+        `${f0(reloc.peakRssMb)} MB (target < ${TARGET_RSS_MB} MB): ${meets ? 'MEETS' : 'DOES NOT MEET'} the issue's ` +
+        `target` +
+        (runs < FULL_SIZE ? ` at ${runs} runs (the issue checks ${FULL_SIZE})` : ''),
+    );
+    console.log(
+      `history events per relocation without waits (${events.length} runs): ` +
+        `p50 ${pct(events, 50)}, max ${events.at(-1) ?? '-'}`,
+    );
+    console.log(
+      "\nper-stage orchestration overhead (ms; wall time of the stage minus the lab's own time " +
+        'of its operations; alone: the first relocation, run by itself):',
+    );
     const stageHead = ['stage'.padEnd(20), 'runs', 'lab ops', 'lab ms p50', 'overhead p50', 'p99', 'alone'];
     console.log(stageHead.map((h, i) => (i ? h.padStart(Math.max(7, h.length)) : h)).join(' '));
     for (const [name, r] of overheads) {
       const o = [...r.overhead].sort((a, b) => a - b);
       const l = [...r.lab].sort((a, b) => a - b);
-      const cells = [name.padEnd(20), String(o.length), String(r.ops), f1(pct(l, 50)), f0(pct(o, 50)), f0(pct(o, 99)),
-        f0(aloneOverheads.get(name)?.overhead[0] ?? NaN)];
+      const cells = [
+        name.padEnd(20),
+        String(o.length),
+        String(r.ops),
+        f1(pct(l, 50)),
+        f0(pct(o, 50)),
+        f0(pct(o, 99)),
+        f0(aloneOverheads.get(name)?.overhead[0] ?? NaN),
+      ];
       console.log(cells.map((c, i) => (i ? c.padStart(Math.max(7, stageHead[i]!.length)) : c)).join(' '));
     }
     const failures = [...noop.failed, ...reloc.failed];
     if (failures.length) console.log(`\nfailed runs (first 5):\n  ${failures.slice(0, 5).join('\n  ')}`);
     const inv = await api.invariants(true);
     const invText = inv.violations.length === 0 ? 'hold' : JSON.stringify(inv.violations.slice(0, 3));
-    console.log(`\nlab invariants after: ${invText}; ` +
-      `bench ${f1((Date.now() - t0) / 1000)} s`);
+    console.log(`\nlab invariants after: ${invText}; ` + `bench ${f1((Date.now() - t0) / 1000)} s`);
   } finally {
     await worker?.stop();
     await env?.teardown();
