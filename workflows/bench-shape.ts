@@ -4,7 +4,7 @@
  * empty activity bodies (benchNoop) and the timers' observed durations. It runs in the same worker
  * as the runbooks, so the bench compares a relocation with orchestration alone on the same settings.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { OrbActivities } from '../activities';
 
 /** One workflow task's commands: how many activities it scheduled and the timers it started (ms each). */
@@ -18,16 +18,30 @@ const MAX_TIMER_MS = 600_000;
 
 const { benchNoop } = proxyActivities<OrbActivities>({ startToCloseTimeout: '1 minute' });
 
-export async function benchShape(batches: BenchShapeBatch[]): Promise<number> {
-  if (!Array.isArray(batches) || batches.length > MAX_BATCHES) {
-    throw new Error(`batches: must be a list of at most ${MAX_BATCHES}`);
-  }
+/** The batches as given, or why not: validated here, so no input fails a workflow task. */
+function checked(batches: unknown): BenchShapeBatch[] {
+  const fail = (why: string) => {
+    throw ApplicationFailure.nonRetryable(`invalid bench-shape input: ${why}`, 'InvalidInput');
+  };
+  if (!Array.isArray(batches) || batches.length > MAX_BATCHES) fail(`must be a list of at most ${MAX_BATCHES} batches`);
+  return (batches as unknown[]).map((b, i) => {
+    const o = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
+    const n = o.activities;
+    const t = o.timersMs ?? [];
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 100) fail(`${i}.activities: must be a whole number 0..100`);
+    if (!Array.isArray(t) || t.length > 100 || !t.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      fail(`${i}.timersMs: must be a list of at most 100 numbers`);
+    }
+    const timersMs = (t as number[]).map((ms) => Math.min(MAX_TIMER_MS, Math.max(1, Math.round(ms))));
+    return { activities: n as number, timersMs };
+  });
+}
+
+export async function benchShape(raw: BenchShapeBatch[]): Promise<number> {
   let steps = 0;
-  for (const b of batches) {
-    const n = Number.isInteger(b.activities) && b.activities >= 0 && b.activities <= 100 ? b.activities : 0;
-    const timers = (b.timersMs ?? []).map((ms) => Math.min(MAX_TIMER_MS, Math.max(1, Math.round(ms))));
-    await Promise.all([...Array.from({ length: n }, () => benchNoop()), ...timers.map((ms) => sleep(ms))]);
-    steps += n + timers.length;
+  for (const b of checked(raw)) {
+    await Promise.all([...Array.from({ length: b.activities }, () => benchNoop()), ...b.timersMs.map((ms) => sleep(ms))]);
+    steps += b.activities + b.timersMs.length;
   }
   return steps;
 }
