@@ -1,5 +1,5 @@
 /** `orb start client-readiness` options → the runbook's input, checked by the schema the workflow uses. */
-import { InputError } from '../common/input-error';
+import { InputError, firstProblem } from '../common/input-error';
 import type { EstateConfig } from '../common/estate-config';
 import { requireCdb } from '../common/estate-config';
 import { userName } from '../common/identifiers';
@@ -38,9 +38,6 @@ export function buildClientReadinessInput(opts: ClientReadinessOptions, estate: 
     startedBy,
   };
   const r = parseClientReadinessInput(input, optionOf);
-  if (!r.ok) {
-    const [field, ...rule] = r.problems[0]!.split(': ');
-    throw new InputError(field!, rule.join(': '));
-  }
+  if (!r.ok) throw firstProblem(r.problems);
   return r.input;
 }

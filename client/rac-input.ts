@@ -1,5 +1,5 @@
 /** `orb start|plan rolling-maintenance` options → the runbook's input, checked by the schema the workflow uses. */
-import { InputError } from '../common/input-error';
+import { InputError, firstProblem } from '../common/input-error';
 import type { EstateConfig } from '../common/estate-config';
 import { requireCdb } from '../common/estate-config';
 import { DRAIN_TIMEOUT_MAX_MS } from '../common/relocate-input-schema';
@@ -62,9 +62,6 @@ export function buildRollingInput(opts: RollingOptions, estate: EstateConfig, en
     startedBy,
   };
   const r = parseRollingInput(input, optionOf);
-  if (!r.ok) {
-    const [field, ...rule] = r.problems[0]!.split(': ');
-    throw new InputError(field!, rule.join(': '));
-  }
+  if (!r.ok) throw firstProblem(r.problems);
   return r.input;
 }

@@ -11,3 +11,9 @@ export class InputError extends Error {
     super(`${field}: ${rule}`);
   }
 }
+
+/** The first of a schema's "field: rule" problem lines as an InputError (the CLI shows one at a time). */
+export function firstProblem(problems: readonly string[]): InputError {
+  const [field, ...rule] = problems[0]!.split(': ');
+  return new InputError(field!, rule.join(': '));
+}

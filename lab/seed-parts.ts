@@ -21,6 +21,21 @@ const RELOCATE_USER: LabUser = {
   sysoper: true,
 };
 
+/** Application Continuity configured as Oracle documents it (ready for AC), FAN and drain included. */
+export const AC = (drain: number): Partial<LabService> => ({
+  failoverType: 'TRANSACTION',
+  failoverRestore: 'LEVEL1',
+  failoverRetries: 30,
+  failoverDelay: 10,
+  commitOutcome: true,
+  sessionStateConsistency: 'DYNAMIC',
+  replayInitiationTimeout: 900,
+  retentionTimeout: 86400,
+  drainTimeout: drain,
+  stopOption: 'TRANSACTIONAL',
+  aqHaNotifications: true,
+});
+
 export function service(name: string, attrs: Partial<LabService> = {}): LabService {
   return {
     name,

@@ -33,7 +33,7 @@
  *   = ~43 simulated s = ~4.3 real s; FIN 512 MiB; session half-life 2 simulated s; fewer sessions.
  */
 import { GB, LAB_STATE_VERSION, MB, type LabSession, type LabState } from './model';
-import { cdb, link, openPdb, service, SIM_EPOCH_MS } from './seed-parts';
+import { AC, cdb, link, openPdb, service, SIM_EPOCH_MS } from './seed-parts';
 import { DEFAULT_RAC_SETTINGS } from './rac/cluster';
 import { addRacSeed } from './rac/rac-seed';
 import { seedFromString } from './random';
@@ -73,19 +73,7 @@ export function isSeedName(name: string): name is SeedName {
 /** `fleetPdbs`: that many more PDBs on the fleet CDBs FLEET1..FLEET3 (lab/fleet-seed.ts); 0 adds nothing. */
 export function buildSeed(name: SeedName, fleetPdbs = 0): LabState {
   const shape = SHAPES[name];
-  const salesRw = service('SALES_RW', {
-    failoverType: 'TRANSACTION',
-    failoverRestore: 'LEVEL1',
-    failoverRetries: 30,
-    failoverDelay: 10,
-    commitOutcome: true,
-    sessionStateConsistency: 'DYNAMIC',
-    replayInitiationTimeout: 900,
-    retentionTimeout: 86400,
-    drainTimeout: 60,
-    stopOption: 'TRANSACTIONAL',
-    aqHaNotifications: true,
-  });
+  const salesRw = service('SALES_RW', AC(60));
   const salesRo = service('SALES_RO', { drainTimeout: 30, stopOption: 'NONE' });
   const hrApp = service('HR_APP', { failoverType: 'SELECT', failoverMethod: 'BASIC', failoverRetries: 20, failoverDelay: 15 });
 

@@ -15,7 +15,7 @@
  * Pools open their connections spread over the instances running their service.
  */
 import { GB, MB, type LabCdb, type LabService, type LabState } from '../model';
-import { cdb, openPdb, OPTIONS_19C, service } from '../seed-parts';
+import { AC, cdb, openPdb, OPTIONS_19C, service } from '../seed-parts';
 import { findCdb } from '../estate';
 import type { LabCluster, LabCrsService, LabPool } from './rac-model';
 import { settleRac } from './rac-advance';
@@ -38,20 +38,6 @@ function crs(preferred: string[], available: string[] = []): LabCrsService {
 function racService(name: string, preferred: string[], available: string[], attrs: Partial<LabService>): LabService {
   return { ...service(name, attrs), runningOn: [...preferred], crs: crs(preferred, available) };
 }
-
-const AC = (drain: number): Partial<LabService> => ({
-  failoverType: 'TRANSACTION',
-  failoverRestore: 'LEVEL1',
-  failoverRetries: 30,
-  failoverDelay: 10,
-  commitOutcome: true,
-  sessionStateConsistency: 'DYNAMIC',
-  replayInitiationTimeout: 900,
-  retentionTimeout: 86400,
-  drainTimeout: drain,
-  stopOption: 'TRANSACTIONAL',
-  aqHaNotifications: true,
-});
 
 const TAC = (drain: number): Partial<LabService> => ({
   failoverType: 'AUTO',
